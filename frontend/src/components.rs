@@ -1,0 +1,3 @@
+//! Small reusable views: one job each, typed props, no data access.
+
+pub mod layout;

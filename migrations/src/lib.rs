@@ -1,0 +1,24 @@
+//! Siar's database schema as ordered migrations, run at start-up by the server.
+//!
+//! One change per file; a migration that has shipped is never edited. Every migration uses
+//! the portable schema helpers so it runs on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_users;
+mod m20261125_000002_create_auth_sessions;
+mod m20261125_000003_create_login_attempts;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_users::Migration),
+            Box::new(m20261125_000002_create_auth_sessions::Migration),
+            Box::new(m20261125_000003_create_login_attempts::Migration),
+        ]
+    }
+}

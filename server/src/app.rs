@@ -1,0 +1,196 @@
+//! Building and serving the application: state, router, listener, background upkeep and
+//! graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use axum::http::{HeaderValue, Request, header};
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+use leptos::prelude::LeptosOptions;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::auth::SESSION_COOKIE;
+use crate::auth::session_store::DbSessionStore;
+use crate::config::Config;
+use crate::{api, context, db, forms, page_guard, services, ssr};
+
+/// How long a staff session lasts without activity.
+const SESSION_IDLE: time::Duration = time::Duration::hours(12);
+/// How often expired sessions and stale sign-in failures are deleted.
+const UPKEEP_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The connection pool.
+    pub db: DatabaseConnection,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// Leptos' settings (bundle name, site root).
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// A built application, bound to its port and ready to serve.
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl App {
+    /// Connects to and migrates the database, then binds the configured address (port 0
+    /// picks a free one). Fails before binding if the database cannot be used.
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let db = db::connect(&config).await?;
+        db::migrate(&db).await?;
+        let leptos = LeptosOptions::builder()
+            .output_name(env!("LEPTOS_OUTPUT_NAME"))
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(config.bind)
+            .build();
+        let listener = TcpListener::bind(config.bind).await?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            leptos,
+        };
+        let router = router(state.clone());
+        Ok(App {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (tests use its database handle).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let upkeep = tokio::spawn(upkeep(self.state.db.clone()));
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        upkeep.abort();
+        result.map_err(Into::into)
+    }
+}
+
+/// The complete router with its layers.
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+
+    let site_pkg = state.config.site_root.join("pkg");
+    let pages = ssr::routes(&state).layer(middleware::from_fn(page_guard::guard_staff_pages));
+
+    Router::new()
+        .merge(api::router())
+        .route("/auth/login", post(forms::login))
+        .route("/auth/logout", post(forms::logout))
+        .route("/lang/{code}", get(forms::switch_lang))
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .service(ServeDir::new(site_pkg)),
+        )
+        .merge(pages)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(frontend::shell))
+        .layer(middleware::from_fn_with_state(state.clone(), context::request_context))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let request_id = request
+                .extensions()
+                .get::<RequestId>()
+                .and_then(|id| id.header_value().to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Deletes expired sessions and sign-in failures that no longer count. Idempotent, so every
+/// instance may run it.
+async fn upkeep(db: DatabaseConnection) {
+    let store = DbSessionStore::new(db.clone());
+    let mut every = tokio::time::interval(UPKEEP_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!(%error, "deleting expired sessions failed");
+        }
+        if let Err(error) = services::auth::prune_attempts(&db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "pruning sign-in failures failed");
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,49 @@
+//! Staff authentication: password hashing, database-backed sessions, and the role check
+//! every staff route uses.
+//!
+//! Sign-in itself (with its rate limit) is a use case in `services::auth`; this module holds
+//! the mechanisms it and the handlers share.
+
+pub mod password;
+pub mod session_store;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use shared::dto::auth::{Role, UserResponse};
+
+use crate::context::RequestContext;
+use crate::error::AppError;
+
+/// The session key holding the signed-in staff member's id.
+pub const SESSION_USER_KEY: &str = "user_id";
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "siar_session";
+
+/// The signed-in staff member, for handlers that need one. Extracting it from a request
+/// without a valid session answers 401.
+#[derive(Debug, Clone)]
+pub struct Staff(pub UserResponse);
+
+impl Staff {
+    /// The role check of every staff route: `Forbidden` unless the role includes `required`.
+    pub fn require(&self, required: Role) -> Result<&UserResponse, AppError> {
+        if self.0.role.includes(required) {
+            Ok(&self.0)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .and_then(|context| context.user.clone())
+            .map(Staff)
+            .ok_or(AppError::Unauthenticated)
+    }
+}

@@ -1,0 +1,236 @@
+//! `Config`: every setting Siar reads, built once from the environment and passed down.
+//! Nothing else reads environment variables (Leptos' own `LEPTOS_*` are read here too).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The default SQLite database: a file under `./data/`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/siar.db?mode=rwc";
+/// The default listening address.
+pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
+
+/// Where uploaded files live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageConfig {
+    /// A directory on local disk.
+    Local(PathBuf),
+    /// An S3-compatible bucket, `s3://bucket/prefix` (used by the contest uploads).
+    S3(String),
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, for a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Siar's settings.
+#[derive(Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// `SIAR_DATABASE_SCHEMA`: PostgreSQL schema to use (created if missing); tests use one each.
+    pub database_schema: Option<String>,
+    /// `SIAR_BIND`: the address to listen on; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// `SIAR_BASE_URL`: the public URL people reach Siar at, without a trailing slash.
+    pub base_url: String,
+    /// `SIAR_STORAGE`: a directory, or an `s3://` URL.
+    pub storage: StorageConfig,
+    /// `SIAR_SMTP_URL`: the mail server; without it mail goes to the local mailbox page.
+    pub smtp_url: Option<String>,
+    /// `SIAR_LOG_FORMAT`: `pretty` or `json`.
+    pub log_format: LogFormat,
+    /// `SIAR_SITE_ROOT` (or `LEPTOS_SITE_ROOT`): the built wasm client and static files.
+    pub site_root: PathBuf,
+    /// `SIAR_CLIENT_IP_HEADER`: a header set by a trusted reverse proxy that holds the client's
+    /// address (e.g. `x-forwarded-for`); without it the TCP peer address is used.
+    pub client_ip_header: Option<String>,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("database_schema", &self.database_schema)
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url)
+            .field("storage", &self.storage)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("log_format", &self.log_format)
+            .field("site_root", &self.site_root)
+            .field("client_ip_header", &self.client_ip_header)
+            .finish()
+    }
+}
+
+/// A setting that cannot be used; the message names the variable.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem} (got {value:?})")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub problem: &'static str,
+    /// The value it had.
+    pub value: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_vars(&std::env::vars().collect())
+    }
+
+    /// Builds the configuration from a set of variables (the environment, or a test's map).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let database_url = get("DATABASE_URL")
+            .unwrap_or(DEFAULT_DATABASE_URL)
+            .to_owned();
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://"))
+            && !database_url.starts_with("postgresql://")
+        {
+            return Err(invalid(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+                &database_url,
+            ));
+        }
+        let database_schema = match get("SIAR_DATABASE_SCHEMA") {
+            Some(schema) if !is_identifier(schema) => {
+                return Err(invalid(
+                    "SIAR_DATABASE_SCHEMA",
+                    "must be letters, digits and _",
+                    schema,
+                ));
+            }
+            other => other.map(str::to_owned),
+        };
+
+        let bind_text = get("SIAR_BIND").unwrap_or(DEFAULT_BIND);
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            invalid(
+                "SIAR_BIND",
+                "must be an address and port like 127.0.0.1:3000",
+                bind_text,
+            )
+        })?;
+
+        let base_url = match get("SIAR_BASE_URL") {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                url.trim_end_matches('/').to_owned()
+            }
+            Some(url) => {
+                return Err(invalid(
+                    "SIAR_BASE_URL",
+                    "must start with http:// or https://",
+                    url,
+                ));
+            }
+            None => format!("http://{bind}"),
+        };
+
+        let storage = match get("SIAR_STORAGE") {
+            Some(url) if url.starts_with("s3://") => {
+                if url.len() <= "s3://".len() {
+                    return Err(invalid(
+                        "SIAR_STORAGE",
+                        "an s3:// URL needs a bucket name",
+                        url,
+                    ));
+                }
+                StorageConfig::S3(url.to_owned())
+            }
+            Some(url) if url.contains("://") => {
+                return Err(invalid(
+                    "SIAR_STORAGE",
+                    "must be a directory or an s3:// URL",
+                    url,
+                ));
+            }
+            Some(dir) => StorageConfig::Local(PathBuf::from(dir)),
+            None => StorageConfig::Local(PathBuf::from("data/files")),
+        };
+
+        let smtp_url = match get("SIAR_SMTP_URL") {
+            Some(url) if !(url.starts_with("smtp://") || url.starts_with("smtps://")) => {
+                return Err(invalid(
+                    "SIAR_SMTP_URL",
+                    "must start with smtp:// or smtps://",
+                    url,
+                ));
+            }
+            other => other.map(str::to_owned),
+        };
+
+        let log_format = match get("SIAR_LOG_FORMAT").unwrap_or("pretty") {
+            "pretty" => LogFormat::Pretty,
+            "json" => LogFormat::Json,
+            other => return Err(invalid("SIAR_LOG_FORMAT", "must be pretty or json", other)),
+        };
+
+        let site_root = get("SIAR_SITE_ROOT")
+            .or_else(|| get("LEPTOS_SITE_ROOT"))
+            .unwrap_or("target/site")
+            .into();
+
+        let client_ip_header = get("SIAR_CLIENT_IP_HEADER").map(str::to_ascii_lowercase);
+
+        Ok(Config {
+            database_url,
+            database_schema,
+            bind,
+            base_url,
+            storage,
+            smtp_url,
+            log_format,
+            site_root,
+            client_ip_header,
+        })
+    }
+
+    /// Whether cookies must carry `Secure`: only when people reach Siar over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn invalid(variable: &'static str, problem: &'static str, value: &str) -> ConfigError {
+    ConfigError {
+        variable,
+        problem,
+        value: redact_url(value),
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Hides the password in a URL such as `postgres://user:secret@host/db`.
+fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

@@ -1,0 +1,367 @@
+//! `AppError`: the one error type of the server, and the only place that picks HTTP statuses
+//! and writes problem bodies.
+//!
+//! Which error to use where:
+//! - services and handlers return `AppResult<T>`; variants say what went wrong, never which
+//!   status to send;
+//! - start-up and background work use `anyhow`, and meet `AppError` only through `Internal`;
+//! - a 5xx never shows its cause: database text can leak schema and personal data, so the
+//!   cause is logged here, once, and the client gets "internal error" and the request id.
+//!
+//! Responses are built in two steps because the language and the wanted format belong to the
+//! request, not to the error: `into_response` attaches a [`PendingProblem`] holding the problem
+//! in both languages, and `context::request_context` writes it as problem JSON or as an HTML
+//! error page in the requester's language.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use sea_orm::DbErr;
+use shared::{FieldErrors, Lang, Problem};
+
+/// The result of a service or handler.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// What went wrong while serving a request.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The resource does not exist (or is not visible to the requester).
+    #[error("not found")]
+    NotFound,
+    /// Input that breaks a field rule.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A body or query that could not be read at all.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// A body over the size limit.
+    #[error("request body too large")]
+    TooLarge,
+    /// The request needs a signed-in staff member.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The signed-in staff member's role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state-changing request without a valid CSRF token or from another site.
+    #[error("CSRF check failed")]
+    CsrfRejected,
+    /// Wrong e-mail address or password.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Too many failed sign-ins; try again after this many seconds.
+    #[error("too many attempts")]
+    RateLimited {
+        /// Seconds until the oldest counted failure leaves the window.
+        retry_after_secs: u64,
+    },
+    /// Anything else: a bug or an unavailable dependency.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<DbErr> for AppError {
+    fn from(error: DbErr) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::BytesRejection(bytes)
+                if bytes.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                AppError::TooLarge
+            }
+            other => AppError::Malformed(other.body_text()),
+        }
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(rejection: FormRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::Malformed(rejection.body_text())
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::Malformed(rejection.body_text())
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem document for this error in `lang`.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let (slug, title, detail) = self.texts(lang);
+        let mut problem = problem_for_status(self.status(), lang);
+        problem.kind = format!("/problems/{slug}");
+        problem.title = title.to_owned();
+        problem.detail = detail;
+        if let AppError::Invalid(errors) = self {
+            problem.errors = errors.messages(lang);
+        }
+        problem
+    }
+
+    fn texts(&self, lang: Lang) -> (&'static str, &'static str, Option<String>) {
+        let id = lang == Lang::Id;
+        match self {
+            AppError::NotFound => (
+                "not-found",
+                if id { "Tidak ditemukan" } else { "Not found" },
+                None,
+            ),
+            AppError::Invalid(_) => (
+                "validation",
+                if id {
+                    "Isian belum benar"
+                } else {
+                    "Some fields need attention"
+                },
+                Some(
+                    if id {
+                        "Periksa kolom yang ditandai."
+                    } else {
+                        "Check the fields listed in errors."
+                    }
+                    .into(),
+                ),
+            ),
+            AppError::Malformed(reason) => (
+                "malformed",
+                if id {
+                    "Permintaan tidak dapat dibaca"
+                } else {
+                    "The request could not be read"
+                },
+                Some(reason.clone()),
+            ),
+            AppError::TooLarge => (
+                "too-large",
+                if id {
+                    "Data terlalu besar"
+                } else {
+                    "The request is too large"
+                },
+                None,
+            ),
+            AppError::Unauthenticated => (
+                "unauthenticated",
+                if id {
+                    "Silakan masuk terlebih dahulu"
+                } else {
+                    "Please sign in first"
+                },
+                None,
+            ),
+            AppError::Forbidden => (
+                "forbidden",
+                if id {
+                    "Anda tidak memiliki akses"
+                } else {
+                    "You do not have access"
+                },
+                Some(
+                    if id {
+                        "Peran Anda tidak mengizinkan tindakan ini."
+                    } else {
+                        "Your role does not allow this."
+                    }
+                    .into(),
+                ),
+            ),
+            AppError::CsrfRejected => (
+                "csrf",
+                if id {
+                    "Formulir kedaluwarsa"
+                } else {
+                    "The form has expired"
+                },
+                Some(
+                    if id {
+                        "Muat ulang halaman lalu kirim lagi."
+                    } else {
+                        "Reload the page and send it again."
+                    }
+                    .into(),
+                ),
+            ),
+            AppError::InvalidCredentials => (
+                "invalid-credentials",
+                if id {
+                    "Email atau kata sandi salah"
+                } else {
+                    "Wrong e-mail address or password"
+                },
+                None,
+            ),
+            AppError::RateLimited { retry_after_secs } => (
+                "rate-limited",
+                if id {
+                    "Terlalu banyak percobaan"
+                } else {
+                    "Too many attempts"
+                },
+                Some(if id {
+                    format!("Coba lagi dalam {} menit.", retry_after_secs.div_ceil(60))
+                } else {
+                    format!("Try again in {} minutes.", retry_after_secs.div_ceil(60))
+                }),
+            ),
+            AppError::Internal(_) => (
+                "internal",
+                if id {
+                    "Terjadi kesalahan di server"
+                } else {
+                    "Internal error"
+                },
+                Some(
+                    if id {
+                        "Coba lagi sebentar lagi. Sebutkan kode permintaan jika melapor."
+                    } else {
+                        "Try again shortly. Quote the request id if you report it."
+                    }
+                    .into(),
+                ),
+            ),
+        }
+    }
+}
+
+/// A problem waiting to be written in the requester's language and format; see the module
+/// comment.
+#[derive(Debug, Clone)]
+pub struct PendingProblem(Arc<[Problem; 2]>);
+
+impl PendingProblem {
+    /// The problem in `lang`.
+    pub fn get(&self, lang: Lang) -> &Problem {
+        match lang {
+            Lang::Id => &self.0[0],
+            Lang::En => &self.0[1],
+        }
+    }
+}
+
+impl AppError {
+    /// Logs what the client will not see: the cause of an internal error. Called once, where
+    /// the error leaves the server.
+    fn log(&self) {
+        match self {
+            AppError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error: {cause:#}")
+            }
+            AppError::Malformed(reason) => tracing::debug!(%reason, "malformed request"),
+            _ => {}
+        }
+    }
+
+    /// Turns the error into the problem a server function sends, logging it like a response.
+    pub fn into_problem(self, lang: Lang) -> Problem {
+        self.log();
+        self.problem(lang)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let mut response = status.into_response();
+        if let AppError::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        response.extensions_mut().insert(PendingProblem(Arc::new([
+            self.problem(Lang::Id),
+            self.problem(Lang::En),
+        ])));
+        response
+    }
+}
+
+/// A generic problem for a bare status (a 404 route miss, a 405), in `lang`.
+pub fn problem_for_status(status: StatusCode, lang: Lang) -> Problem {
+    let title = match (status, lang) {
+        (StatusCode::NOT_FOUND, Lang::Id) => "Tidak ditemukan",
+        (StatusCode::METHOD_NOT_ALLOWED, Lang::Id) => "Metode tidak diizinkan",
+        (StatusCode::PAYLOAD_TOO_LARGE, Lang::Id) => "Data terlalu besar",
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Lang::Id) => "Jenis data tidak didukung",
+        (s, Lang::Id) if s.is_server_error() => "Terjadi kesalahan di server",
+        (_, Lang::Id) => "Permintaan tidak dapat diproses",
+        (s, Lang::En) => s.canonical_reason().unwrap_or("Error"),
+    };
+    Problem {
+        kind: "about:blank".into(),
+        title: title.into(),
+        status: status.as_u16(),
+        detail: None,
+        errors: Default::default(),
+        request_id: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::FieldError;
+
+    #[test]
+    fn invalid_input_lists_field_messages_in_each_language() {
+        let error = AppError::Invalid(FieldErrors::single("email", FieldError::InvalidEmail));
+        let id = error.problem(Lang::Id);
+        assert_eq!(id.status, 422);
+        assert_eq!(id.kind, "/problems/validation");
+        assert_eq!(id.errors["email"], ["Alamat email tidak valid."]);
+        assert_eq!(
+            error.problem(Lang::En).errors["email"],
+            ["This is not a valid e-mail address."]
+        );
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        let error = AppError::Internal(anyhow::anyhow!("relation users does not exist"));
+        for lang in Lang::ALL {
+            let text = serde_json::to_string(&error.problem(lang)).unwrap();
+            assert!(!text.contains("relation"), "{text}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_sets_retry_after() {
+        let response = AppError::RateLimited {
+            retry_after_secs: 120,
+        }
+        .into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()["retry-after"], "120");
+        let pending = response.extensions().get::<PendingProblem>().unwrap();
+        assert_eq!(
+            pending.get(Lang::En).detail.as_deref(),
+            Some("Try again in 2 minutes.")
+        );
+    }
+}

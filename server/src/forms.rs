@@ -1,0 +1,125 @@
+//! Plain HTML form posts and links for the core flows, so they work without JavaScript:
+//! sign in, sign out, switch language. Each answers with a redirect (303), as browsers expect
+//! after a POST; errors go back to the form as a short code it shows in the user's language.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use shared::Lang;
+use tower_sessions::Session;
+
+use crate::api::auth::{session_error, start_session};
+use crate::app::AppState;
+use crate::context::{LANG_COOKIE, RequestContext};
+use crate::error::{AppError, AppResult};
+use crate::services;
+
+/// The sign-in form's fields (its `csrf_token` is checked by the CSRF layer).
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /login`.
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
+    session: Session,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> AppResult<Redirect> {
+    let Form(form) = form?;
+    let next = safe_next(form.next.as_deref()).unwrap_or("/staff");
+    let outcome = services::auth::sign_in(
+        &state.db,
+        &form.email,
+        &form.password,
+        &context.client_addr,
+        chrono::Utc::now(),
+    )
+    .await;
+    let code = match outcome {
+        Ok(user) => {
+            start_session(&session, &user).await?;
+            return Ok(Redirect::to(next));
+        }
+        Err(AppError::InvalidCredentials) => "invalid",
+        Err(AppError::RateLimited { .. }) => "locked",
+        Err(other) => return Err(other),
+    };
+    Ok(Redirect::to(&format!(
+        "/login?error={code}&next={}",
+        encode_query(next)
+    )))
+}
+
+/// `POST /logout`.
+pub async fn logout(session: Session) -> AppResult<Redirect> {
+    session.flush().await.map_err(session_error)?;
+    Ok(Redirect::to("/"))
+}
+
+/// The query of `GET /lang/{code}`.
+#[derive(Debug, Deserialize)]
+pub struct LangQuery {
+    next: Option<String>,
+}
+
+/// `GET /lang/{code}?next=/path`: remembers the language in a cookie and goes back. A link,
+/// not a form: it changes no server state, only the browser's own preference.
+pub async fn switch_lang(Path(code): Path<String>, Query(query): Query<LangQuery>) -> Response {
+    let Some(lang) = Lang::from_tag(&code) else {
+        return AppError::NotFound.into_response();
+    };
+    let next = safe_next(query.next.as_deref()).unwrap_or("/");
+    let mut response = Redirect::to(next).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A redirect target only if it is a path on this site (no open redirect to another host).
+pub fn safe_next(next: Option<&str>) -> Option<&str> {
+    next.filter(|n| {
+        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains(['\r', '\n'])
+    })
+}
+
+fn encode_query(value: &str) -> String {
+    serde_urlencoded::to_string([("", value)])
+        .map(|s| s[1..].to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/staff/users")), Some("/staff/users"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "staff",
+            "/a\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn next_is_query_encoded() {
+        assert_eq!(encode_query("/staff?a=b&c"), "%2Fstaff%3Fa%3Db%26c");
+    }
+}

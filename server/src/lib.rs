@@ -1,0 +1,20 @@
+//! The Siar server: REST API, server-rendered pages, and background work.
+//!
+//! Calls point one way: `api`, `forms`, `ssr` → `services` → `db`. `app::App::build` is the
+//! one way to start the server, used by `main` and by the integration tests alike.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod csrf;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod forms;
+pub mod page_guard;
+pub mod services;
+pub mod ssr;
+pub mod telemetry;

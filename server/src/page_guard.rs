@@ -1,0 +1,61 @@
+//! Which staff pages need which role. Pages are rendered by Leptos, so the check happens
+//! here, before rendering: an anonymous visitor is sent to sign in, a staff member without
+//! the role gets 403. The data behind each page is checked again where it is served.
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use shared::dto::auth::Role;
+
+use crate::context::RequestContext;
+use crate::error::AppError;
+
+/// Page path prefixes and the role each needs; the first match wins, so longer prefixes
+/// come first.
+pub const STAFF_PAGES: &[(&str, Role)] = &[("/staff/users", Role::Admin), ("/staff", Role::Viewer)];
+
+/// The role a page needs, if it is a staff page.
+pub fn required_role(path: &str) -> Option<Role> {
+    STAFF_PAGES
+        .iter()
+        .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}/")))
+        .map(|(_, role)| *role)
+}
+
+/// The middleware.
+pub async fn guard_staff_pages(request: Request, next: Next) -> Response {
+    let Some(required) = required_role(request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let user = request
+        .extensions()
+        .get::<RequestContext>()
+        .and_then(|c| c.user.clone());
+    match user {
+        None => {
+            let path = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/staff");
+            let next_query = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
+            Redirect::to(&format!("/login?{next_query}")).into_response()
+        }
+        Some(user) if !user.role.includes(required) => AppError::Forbidden.into_response(),
+        Some(_) => next.run(request).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_match_whole_segments() {
+        assert_eq!(required_role("/staff"), Some(Role::Viewer));
+        assert_eq!(required_role("/staff/users"), Some(Role::Admin));
+        assert_eq!(required_role("/staff/users/new"), Some(Role::Admin));
+        assert_eq!(required_role("/staffroom"), None);
+        assert_eq!(required_role("/"), None);
+    }
+}

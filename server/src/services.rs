@@ -1,0 +1,6 @@
+//! Use cases. Each takes the database connection, its inputs and `now`, owns its
+//! transaction, and knows nothing of HTTP; REST handlers, page forms and server functions
+//! are thin doors to these.
+
+pub mod auth;
+pub mod users;

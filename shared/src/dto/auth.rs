@@ -1,0 +1,127 @@
+//! Staff accounts, roles and sign-in.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::Lang;
+
+/// A staff role. Each role includes the rights of the roles below it:
+/// `admin` > `coordinator` > `viewer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads everything staff can see, changes nothing.
+    Viewer,
+    /// Plans programs and sessions.
+    Coordinator,
+    /// Manages staff accounts and everything else.
+    Admin,
+}
+
+impl Role {
+    /// Every role, lowest first.
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Coordinator, Role::Admin];
+
+    fn rank(self) -> u8 {
+        match self {
+            Role::Viewer => 0,
+            Role::Coordinator => 1,
+            Role::Admin => 2,
+        }
+    }
+
+    /// Whether this role has at least the rights of `required`.
+    pub fn includes(self, required: Role) -> bool {
+        self.rank() >= required.rank()
+    }
+
+    /// The name stored in the database and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Coordinator => "coordinator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// The role's name for people.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Role::Viewer, Lang::Id) => "Pemantau",
+            (Role::Viewer, Lang::En) => "Viewer",
+            (Role::Coordinator, Lang::Id) => "Koordinator",
+            (Role::Coordinator, Lang::En) => "Coordinator",
+            (Role::Admin, Lang::Id) => "Admin",
+            (Role::Admin, Lang::En) => "Administrator",
+        }
+    }
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    /// The staff member's e-mail address.
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A staff account as others see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserResponse {
+    /// The account's id.
+    pub id: Uuid,
+    /// E-mail address, used to sign in.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Whether the account may sign in.
+    pub active: bool,
+}
+
+/// The answer to a successful sign-in: who signed in, and the token that state-changing
+/// requests of this session must carry in the `X-CSRF-Token` header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    /// The signed-in account.
+    pub user: UserResponse,
+    /// The CSRF token for this browser.
+    pub csrf_token: String,
+}
+
+/// `POST /api/v1/users`: a new staff account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUserRequest {
+    /// E-mail address, unique among staff.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Option<Role>,
+    /// Initial password, at least 12 characters.
+    pub password: String,
+}
+
+/// Who is looking at a page: the language, the signed-in staff member if any, and the CSRF
+/// token that every form on the page must send back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    /// The language pages are shown in.
+    pub lang: Lang,
+    /// The signed-in staff member.
+    pub user: Option<UserResponse>,
+    /// The token to put in the hidden `csrf_token` field of every form.
+    pub csrf_token: String,
+}

@@ -1,0 +1,260 @@
+//! Field rules used by both the browser form and the server, so that both reject the same
+//! input with the same words.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Lang;
+use crate::dto::auth::CreateUserRequest;
+
+/// The shortest password Siar accepts.
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// The longest password Siar accepts (argon2 hashes any length; this bounds the work).
+pub const PASSWORD_MAX_CHARS: usize = 256;
+/// The longest display name.
+pub const NAME_MAX_CHARS: usize = 120;
+/// The longest e-mail address (RFC 5321 path limit).
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FieldError {
+    /// The field is empty.
+    Required,
+    /// Fewer than `min` characters.
+    TooShort {
+        /// The minimum length in characters.
+        min: usize,
+    },
+    /// More than `max` characters.
+    TooLong {
+        /// The maximum length in characters.
+        max: usize,
+    },
+    /// Not an e-mail address.
+    InvalidEmail,
+    /// Already used by another record.
+    Taken,
+    /// Not one of the allowed values.
+    NotAllowed,
+}
+
+impl FieldError {
+    /// The message for people, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (FieldError::Required, Lang::Id) => "Wajib diisi.".into(),
+            (FieldError::Required, Lang::En) => "This field is required.".into(),
+            (FieldError::TooShort { min }, Lang::Id) => format!("Minimal {min} karakter."),
+            (FieldError::TooShort { min }, Lang::En) => format!("Use at least {min} characters."),
+            (FieldError::TooLong { max }, Lang::Id) => format!("Maksimal {max} karakter."),
+            (FieldError::TooLong { max }, Lang::En) => format!("Use at most {max} characters."),
+            (FieldError::InvalidEmail, Lang::Id) => "Alamat email tidak valid.".into(),
+            (FieldError::InvalidEmail, Lang::En) => "This is not a valid e-mail address.".into(),
+            (FieldError::Taken, Lang::Id) => "Sudah dipakai.".into(),
+            (FieldError::Taken, Lang::En) => "This is already taken.".into(),
+            (FieldError::NotAllowed, Lang::Id) => "Nilai ini tidak diizinkan.".into(),
+            (FieldError::NotAllowed, Lang::En) => "This value is not allowed.".into(),
+        }
+    }
+}
+
+/// Errors per field name; empty means the input is valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub BTreeMap<String, Vec<FieldError>>);
+
+impl FieldErrors {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One error on one field.
+    pub fn single(field: &str, error: FieldError) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, error);
+        errors
+    }
+
+    /// Records an error on `field`.
+    pub fn add(&mut self, field: &str, error: FieldError) {
+        self.0.entry(field.to_owned()).or_default().push(error);
+    }
+
+    /// Records the error of `check`, if any, on `field`.
+    pub fn check(&mut self, field: &str, check: Result<(), FieldError>) {
+        if let Err(error) = check {
+            self.add(field, error);
+        }
+    }
+
+    /// True when no field has an error.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when empty, otherwise the errors.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// The messages per field, in `lang`.
+    pub fn messages(&self, lang: Lang) -> BTreeMap<String, Vec<String>> {
+        self.0
+            .iter()
+            .map(|(field, errors)| {
+                (
+                    field.clone(),
+                    errors.iter().map(|e| e.message(lang)).collect(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A required text of at most `max` characters (after trimming).
+pub fn required_text(value: &str, max: usize) -> Result<(), FieldError> {
+    let len = value.trim().chars().count();
+    if len == 0 {
+        Err(FieldError::Required)
+    } else if len > max {
+        Err(FieldError::TooLong { max })
+    } else {
+        Ok(())
+    }
+}
+
+/// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// Deliverability is proven by sending mail, not by a longer pattern.
+pub fn email(value: &str) -> Result<(), FieldError> {
+    let value = value.trim();
+    required_text(value, EMAIL_MAX_CHARS)?;
+    let (local, domain) = value.split_once('@').ok_or(FieldError::InvalidEmail)?;
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@');
+    if local.is_empty() || !domain_ok || value.chars().any(char::is_whitespace) {
+        return Err(FieldError::InvalidEmail);
+    }
+    Ok(())
+}
+
+/// A new password: 12 to 256 characters. Length, not character classes, is what makes a
+/// password strong (NIST SP 800-63B).
+pub fn new_password(value: &str) -> Result<(), FieldError> {
+    let len = value.chars().count();
+    if len == 0 {
+        Err(FieldError::Required)
+    } else if len < PASSWORD_MIN_CHARS {
+        Err(FieldError::TooShort {
+            min: PASSWORD_MIN_CHARS,
+        })
+    } else if len > PASSWORD_MAX_CHARS {
+        Err(FieldError::TooLong {
+            max: PASSWORD_MAX_CHARS,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// The rules for a new staff account.
+pub fn validate_create_user(request: &CreateUserRequest) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    errors.check("email", email(&request.email));
+    errors.check("name", required_text(&request.name, NAME_MAX_CHARS));
+    errors.check("password", new_password(&request.password));
+    if request.role.is_none() {
+        errors.add("role", FieldError::Required);
+    }
+    errors.into_result()
+}
+
+/// Normalises an e-mail address for storage and lookup: trimmed and lower-cased.
+pub fn normalize_email(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::auth::Role;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("ibu.rina@perpus.makassarkota.go.id"), Ok(()));
+        assert_eq!(email(""), Err(FieldError::Required));
+        for bad in [
+            "rina",
+            "rina@",
+            "@x.id",
+            "rina@localhost",
+            "ri na@x.id",
+            "a@b@c.id",
+            "a@.id",
+        ] {
+            assert_eq!(email(bad), Err(FieldError::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters_counted_as_characters() {
+        assert_eq!(
+            new_password("abcdefghijk"),
+            Err(FieldError::TooShort { min: 12 })
+        );
+        assert_eq!(new_password("abcdefghijkl"), Ok(()));
+        // Twelve non-ASCII characters are twelve characters, not 24 bytes.
+        assert_eq!(
+            new_password("ééééééééééé"),
+            Err(FieldError::TooShort { min: 12 })
+        );
+        assert_eq!(new_password(""), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn create_user_reports_every_bad_field() {
+        let errors = validate_create_user(&CreateUserRequest {
+            email: "nope".into(),
+            name: " ".into(),
+            role: None,
+            password: "short".into(),
+        })
+        .unwrap_err();
+        let fields: Vec<_> = errors.0.keys().map(String::as_str).collect();
+        assert_eq!(fields, ["email", "name", "password", "role"]);
+        let valid = CreateUserRequest {
+            email: "a@b.id".into(),
+            name: "Rina".into(),
+            role: Some(Role::Viewer),
+            password: "twelve chars!".into(),
+        };
+        assert_eq!(validate_create_user(&valid), Ok(()));
+    }
+
+    #[test]
+    fn messages_come_in_both_languages() {
+        let errors = FieldErrors::single("password", FieldError::TooShort { min: 12 });
+        assert_eq!(
+            errors.messages(Lang::Id)["password"],
+            ["Minimal 12 karakter."]
+        );
+        assert_eq!(
+            errors.messages(Lang::En)["password"],
+            ["Use at least 12 characters."]
+        );
+    }
+
+    #[test]
+    fn roles_are_ordered() {
+        assert!(Role::Admin.includes(Role::Coordinator));
+        assert!(Role::Coordinator.includes(Role::Viewer));
+        assert!(!Role::Viewer.includes(Role::Coordinator));
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+    }
+}
