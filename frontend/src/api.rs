@@ -6,7 +6,7 @@ use leptos::server_fn::codec::{GetUrl, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
-use shared::dto::auth::{UserResponse, Viewer};
+use shared::dto::auth::UserResponse;
 
 /// A server function's error: the server's problem document, or a transport failure
 /// described as one.
@@ -38,12 +38,6 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// Who is looking: language, signed-in staff member, CSRF token.
-#[server(prefix = "/_fn", endpoint = "viewer", input = GetUrl)]
-pub async fn get_viewer() -> Result<Viewer, ApiError> {
-    ssr::viewer()
-}
 
 /// Every staff account (admins only).
 #[server(prefix = "/_fn", endpoint = "users", input = GetUrl)]

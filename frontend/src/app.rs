@@ -1,6 +1,5 @@
 //! The HTML shell, the router and the error boundary.
 
-use leptos::context::Provider;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -8,7 +7,6 @@ use leptos_router::{SsrMode, path};
 use shared::Lang;
 use shared::dto::auth::Viewer;
 
-use crate::api::get_viewer;
 use crate::components::layout::Layout;
 use crate::i18n::strings;
 use crate::pages::{
@@ -16,8 +14,16 @@ use crate::pages::{
     users::UsersPage,
 };
 
-/// The document around the app, rendered on the server only.
+/// The id of the script element that carries the viewer from the server to the client.
+const VIEWER_ELEMENT_ID: &str = "siar-viewer";
+
+/// The document around the app, rendered on the server only. It embeds the viewer as JSON,
+/// so the client starts with the same language, account and CSRF token the server used.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let viewer_json = serde_json::to_string(&current_viewer())
+        .unwrap_or_default()
+        // Inside <script>, "</" could end the element early; \u003c is the same JSON string.
+        .replace('<', "\\u003c");
     view! {
         <!DOCTYPE html>
         <html>
@@ -27,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href="/siar.css"/>
+                <script id=VIEWER_ELEMENT_ID type="application/json" inner_html=viewer_json></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -37,38 +44,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: loads the viewer once, then renders the layout and the page.
+/// Who is looking: on the server, what the request middleware found; in the browser, what
+/// the server embedded in the page. Signed out and Indonesian if neither is there.
+fn current_viewer() -> Viewer {
+    #[cfg(feature = "ssr")]
+    let found = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned());
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let found = document()
+        .get_element_by_id(VIEWER_ELEMENT_ID)
+        .and_then(|element| element.text_content())
+        .and_then(|json| serde_json::from_str(&json).ok());
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let found = None;
+    found.unwrap_or(Viewer {
+        lang: Lang::default(),
+        user: None,
+        csrf_token: String::new(),
+    })
+}
+
+/// The application: the layout around the routed page.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let viewer = OnceResource::new(get_viewer());
+    let viewer = current_viewer();
+    let t = strings(viewer.lang);
+    provide_context(viewer);
     view! {
         <Router>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    // Without a viewer the page still renders, in Indonesian, signed out.
-                    let viewer = viewer.await.unwrap_or(Viewer {
-                        lang: Lang::default(),
-                        user: None,
-                        csrf_token: String::new(),
-                    });
-                    let t = strings(viewer.lang);
-                    view! {
-                        <Provider value=viewer>
-                            <Layout>
-                                <ErrorBoundary fallback=move |_| view! { <h1>{t.error_title}</h1> }>
-                                    <Routes fallback=NotFound>
-                                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                                        <Route path=path!("/staff") view=DashboardPage ssr=SsrMode::Async/>
-                                        <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
-                                    </Routes>
-                                </ErrorBoundary>
-                            </Layout>
-                        </Provider>
-                    }
-                })}
-            </Suspense>
+            <Layout>
+                <ErrorBoundary fallback=move |_| view! { <h1>{t.error_title}</h1> }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff") view=DashboardPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
+                    </Routes>
+                </ErrorBoundary>
+            </Layout>
         </Router>
     }
 }

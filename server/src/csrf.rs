@@ -8,8 +8,8 @@
 //!   or, for a form post, in the `csrf_token` field. Another site can make a browser send
 //!   the cookie but cannot read it to echo it.
 //!
-//! A JSON request that carries no Siar cookie at all needs no token: a browser cannot send
-//! one cross-site without a CORS preflight (which Siar never grants), and without cookies it
+//! A JSON request without the session cookie needs no token: a browser cannot send one
+//! cross-site without a CORS preflight (which Siar never grants), and without a session it
 //! acts with no one's authority. That lets scripts call `POST /api/v1/auth/login`.
 
 use axum::body::{Body, to_bytes};
@@ -88,8 +88,8 @@ pub async fn check(
         || content_type.starts_with("multipart/form-data")
         || content_type.starts_with("text/plain")
         || content_type.is_empty();
-    let has_cookies = !token_is_new || cookie_value(headers, SESSION_COOKIE).is_some();
-    if !browser_sendable && !has_cookies {
+    let has_session = cookie_value(headers, SESSION_COOKIE).is_some();
+    if !browser_sendable && !has_session {
         return Ok(request);
     }
     if token_is_new {

@@ -1,0 +1,335 @@
+//! Signing in and out, the login rate limit, sessions and CSRF.
+
+mod common;
+
+use common::{PASSWORD, TestApp, problem};
+use reqwest::header::SET_COOKIE;
+use serde_json::{Value, json};
+use shared::dto::auth::Role;
+
+#[tokio::test]
+async fn sign_in_through_the_api_starts_a_session() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Coordinator).await;
+
+    let anonymous = app
+        .client
+        .get(app.at("/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap();
+    problem(anonymous, 401).await;
+
+    // The address is matched case-insensitively and trimmed.
+    let response = app
+        .login_api(&app.client, " Rina@SIAR.test ", PASSWORD)
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookies: Vec<_> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("siar_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    assert!(
+        !session.contains("Secure"),
+        "plain http base URL: no Secure flag: {session}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["email"], "rina@siar.test");
+    assert_eq!(body["user"]["role"], "coordinator");
+
+    let me: Value = app
+        .client
+        .get(app.at("/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "rina@siar.test");
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let csrf = app.signed_in_as(&app.client, Role::Viewer).await;
+    let response = app
+        .client
+        .post(app.at("/api/v1/auth/logout"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    problem(
+        app.client
+            .get(app.at("/api/v1/auth/me"))
+            .send()
+            .await
+            .unwrap(),
+        401,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_look_the_same() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Viewer).await;
+    let wrong = problem(
+        app.login_api(&app.client, "rina@siar.test", "not the password")
+            .await,
+        401,
+    )
+    .await;
+    let unknown = problem(
+        app.login_api(&app.new_browser(), "nobody@siar.test", PASSWORD)
+            .await,
+        401,
+    )
+    .await;
+    assert_eq!(wrong["type"], "/problems/invalid-credentials");
+    assert_eq!(wrong["title"], unknown["title"]);
+    // Indonesian by default.
+    assert_eq!(wrong["title"], "Email atau kata sandi salah");
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_even_for_the_right_password() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Viewer).await;
+    for _ in 0..5 {
+        let browser = app.new_browser();
+        problem(
+            app.login_api(&browser, "rina@siar.test", "wrong password!")
+                .await,
+            401,
+        )
+        .await;
+    }
+    let response = app
+        .login_api(&app.new_browser(), "rina@siar.test", PASSWORD)
+        .await;
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&retry_after), "{retry_after}");
+    let body = problem(response, 429).await;
+    assert_eq!(body["type"], "/problems/rate-limited");
+
+    // Another account from the same address is locked too: the address has 5 failures.
+    app.create_user("budi@siar.test", Role::Viewer).await;
+    problem(
+        app.login_api(&app.new_browser(), "budi@siar.test", PASSWORD)
+            .await,
+        429,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_success_clears_the_accounts_failures() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Viewer).await;
+    for _ in 0..4 {
+        problem(
+            app.login_api(&app.new_browser(), "rina@siar.test", "wrong password!")
+                .await,
+            401,
+        )
+        .await;
+    }
+    assert_eq!(
+        app.login_api(&app.new_browser(), "rina@siar.test", PASSWORD)
+            .await
+            .status(),
+        200
+    );
+    problem(
+        app.login_api(&app.new_browser(), "rina@siar.test", "wrong password!")
+            .await,
+        401,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_form_works_without_javascript() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Coordinator).await;
+    let token = app.csrf_token_from_page(&app.client).await;
+
+    let failed = app
+        .client
+        .post(app.at("/auth/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "rina@siar.test"),
+            ("password", "wrong password!"),
+            ("next", "/staff"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 303);
+    assert_eq!(
+        failed.headers()["location"],
+        "/login?error=invalid&next=%2Fstaff"
+    );
+
+    let signed_in = app
+        .client
+        .post(app.at("/auth/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "rina@siar.test"),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(
+        signed_in.headers()["location"],
+        "/staff",
+        "an off-site next is ignored"
+    );
+    let dashboard = app.client.get(app.at("/staff")).send().await.unwrap();
+    assert_eq!(dashboard.status(), 200);
+    assert!(dashboard.text().await.unwrap().contains("Staf coordinator"));
+
+    let out = app
+        .client
+        .post(app.at("/auth/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        app.client
+            .get(app.at("/staff"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn form_posts_without_the_csrf_token_are_refused() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Viewer).await;
+    let token = app.csrf_token_from_page(&app.client).await;
+    let fields = [("email", "rina@siar.test"), ("password", PASSWORD)];
+
+    let missing = app
+        .client
+        .post(app.at("/auth/login"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(missing, 403).await;
+    assert_eq!(body["type"], "/problems/csrf");
+
+    let wrong = app
+        .client
+        .post(app.at("/auth/login"))
+        .form(&[
+            ("csrf_token", "A".repeat(43).as_str()),
+            ("email", "rina@siar.test"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    problem(wrong, 403).await;
+
+    // A browser that never got the cookie cannot post a form at all.
+    let fresh = app
+        .new_browser()
+        .post(app.at("/auth/login"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    problem(fresh, 403).await;
+
+    // The right token, but sent from another site.
+    let cross_site = app
+        .client
+        .post(app.at("/auth/login"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "rina@siar.test"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    problem(cross_site, 403).await;
+}
+
+#[tokio::test]
+async fn html_form_errors_are_pages_not_json() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.at("/auth/login"))
+        .header("accept", "text/html")
+        .header("accept-language", "en")
+        .form(&[("email", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    common::assert_content_type(response.headers(), "text/html");
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("The form has expired"),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn api_requests_with_a_session_need_the_csrf_header() {
+    let app = TestApp::spawn().await;
+    let csrf = app.signed_in_as(&app.client, Role::Admin).await;
+    let new_user =
+        json!({"email": "budi@siar.test", "name": "Budi", "role": "viewer", "password": PASSWORD});
+
+    let without = app
+        .client
+        .post(app.at("/api/v1/users"))
+        .json(&new_user)
+        .send()
+        .await
+        .unwrap();
+    problem(without, 403).await;
+
+    let with = app
+        .client
+        .post(app.at("/api/v1/users"))
+        .header("x-csrf-token", &csrf)
+        .json(&new_user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with.status(), 201);
+}

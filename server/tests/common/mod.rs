@@ -1,0 +1,174 @@
+//! `TestApp::spawn()`: the real server, started exactly as `siar serve` starts it, on port 0
+//! with a fresh database: a temporary SQLite file, or, when `TEST_DATABASE_URL` is set, a
+//! new PostgreSQL schema of its own. Each test gets its own app, so tests never share data.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+use reqwest::{Client, Response, redirect};
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+use server::app::App;
+use server::config::Config;
+use shared::dto::auth::{CreateUserRequest, Role};
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "kata-sandi-uji-12";
+
+/// A running server and a cookie-keeping client that does not follow redirects.
+pub struct TestApp {
+    pub url: String,
+    pub client: Client,
+    pub db: DatabaseConnection,
+    pub backend: &'static str,
+    _dir: tempfile::TempDir,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestApp {
+    /// Starts a fresh app.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut vars = HashMap::from([
+            ("SIAR_BIND".to_owned(), "127.0.0.1:0".to_owned()),
+            (
+                "SIAR_STORAGE".to_owned(),
+                dir.path().join("files").display().to_string(),
+            ),
+            (
+                "SIAR_SITE_ROOT".to_owned(),
+                dir.path().join("site").display().to_string(),
+            ),
+        ]);
+        let backend = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                vars.insert("DATABASE_URL".into(), url);
+                let schema = format!("siar_test_{}", uuid::Uuid::new_v4().simple());
+                vars.insert("SIAR_DATABASE_SCHEMA".into(), schema);
+                "postgres"
+            }
+            _ => {
+                let file = dir.path().join("siar.db");
+                vars.insert(
+                    "DATABASE_URL".into(),
+                    format!("sqlite://{}?mode=rwc", file.display()),
+                );
+                "sqlite"
+            }
+        };
+        let config = Config::from_vars(&vars).expect("test config");
+        let app = App::build(config).await.expect("app starts");
+        let addr = app.local_addr().expect("bound address");
+        let db = app.state().db.clone();
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(app.serve(async move {
+            let _ = stopped.await;
+        }));
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("http client");
+        TestApp {
+            url: format!("http://{addr}"),
+            client,
+            db,
+            backend,
+            _dir: dir,
+            _shutdown: shutdown,
+        }
+    }
+
+    /// `url` + `path`.
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Creates a staff account with [`PASSWORD`] directly through the service.
+    pub async fn create_user(&self, email: &str, role: Role) {
+        let request = CreateUserRequest {
+            email: email.into(),
+            name: format!("Staf {}", role.as_str()),
+            role: Some(role),
+            password: PASSWORD.into(),
+        };
+        server::services::users::create_user(&self.db, request, chrono::Utc::now())
+            .await
+            .expect("user created");
+    }
+
+    /// A new client with its own cookie jar (another browser).
+    pub fn new_browser(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Signs in through the API; returns the CSRF token for later requests.
+    pub async fn login_api(&self, client: &Client, email: &str, password: &str) -> Response {
+        client
+            .post(self.at("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs `client` in as a new account of `role`; returns the CSRF token.
+    pub async fn signed_in_as(&self, client: &Client, role: Role) -> String {
+        let email = format!(
+            "{}-{}@siar.test",
+            role.as_str(),
+            uuid::Uuid::new_v4().simple()
+        );
+        self.create_user(&email, role).await;
+        let response = self.login_api(client, &email, PASSWORD).await;
+        assert_eq!(response.status(), 200, "sign-in as {role:?}");
+        let body: Value = response.json().await.expect("json");
+        body["csrf_token"].as_str().expect("csrf token").to_owned()
+    }
+
+    /// Visits the home page so the browser gets its CSRF cookie; returns the token as the
+    /// page's forms carry it.
+    pub async fn csrf_token_from_page(&self, client: &Client) -> String {
+        let html = client
+            .get(self.at("/login"))
+            .send()
+            .await
+            .expect("login page")
+            .text()
+            .await
+            .expect("html");
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = html.find(marker).expect("csrf field on the login page") + marker.len();
+        html[start..].split('"').next().expect("token").to_owned()
+    }
+}
+
+/// Asserts an RFC 9457 body and returns it.
+pub async fn problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status(), status, "status");
+    assert_content_type(response.headers(), "application/problem+json");
+    let body: Value = response.json().await.expect("problem json");
+    assert_eq!(body["status"], status, "{body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+pub fn assert_content_type(headers: &HeaderMap, expected: &str) {
+    let actual = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        actual.starts_with(expected),
+        "content type {actual:?}, expected {expected}"
+    );
+}

@@ -1,0 +1,126 @@
+//! Migrations, health, the OpenAPI document and the server-rendered pages.
+
+mod common;
+
+use common::TestApp;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::Value;
+
+#[tokio::test]
+async fn migrations_create_the_schema_and_are_idempotent() {
+    let app = TestApp::spawn().await;
+    // Start-up already migrated; running again must change nothing and not fail.
+    server::db::migrate(&app.db)
+        .await
+        .expect("second migration run");
+    for table in ["users", "auth_sessions", "login_attempts"] {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        let count: i64 = row.try_get("", "n").expect("count");
+        assert_eq!(count, 0, "{table} on {}", app.backend);
+    }
+}
+
+#[tokio::test]
+async fn healthz_checks_the_database() {
+    let app = TestApp::spawn().await;
+    let response = app.client.get(app.at("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_api() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app
+        .client
+        .get(app.at("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/users",
+        "/healthz",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    assert!(doc["components"]["securitySchemes"]["session"].is_object());
+}
+
+#[tokio::test]
+async fn pages_render_in_indonesian_by_default_and_english_on_request() {
+    let app = TestApp::spawn().await;
+    let home = app.client.get(app.at("/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let html = home.text().await.unwrap();
+    assert!(html.contains("lang=\"id\""), "html lang");
+    assert!(html.contains("Program kami"), "Indonesian home page");
+    assert!(html.contains("/pkg/siar.js"), "hydration script");
+
+    // The language link sets a cookie that later pages follow.
+    let switch = app
+        .client
+        .get(app.at("/lang/en?next=/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switch.status(), 303);
+    assert_eq!(switch.headers()["location"], "/login");
+    let login = app
+        .client
+        .get(app.at("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(login.contains("lang=\"en\"") && login.contains("Staff sign-in"));
+
+    // A browser that prefers English gets English without choosing.
+    let english = app
+        .new_browser()
+        .get(app.at("/"))
+        .header("accept-language", "en-US")
+        .send()
+        .await
+        .unwrap();
+    assert!(english.text().await.unwrap().contains("Our programmes"));
+}
+
+#[tokio::test]
+async fn staff_pages_send_visitors_to_sign_in_and_unknown_pages_are_404() {
+    let app = TestApp::spawn().await;
+    let staff = app.client.get(app.at("/staff/users")).send().await.unwrap();
+    assert_eq!(staff.status(), 303);
+    assert_eq!(staff.headers()["location"], "/login?next=%2Fstaff%2Fusers");
+
+    let missing = app
+        .client
+        .get(app.at("/no-such-page"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("Halaman tidak ditemukan")
+    );
+}

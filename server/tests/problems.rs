@@ -1,0 +1,163 @@
+//! Bad input gets a clear 4xx problem document in the requester's language, never a 500.
+
+mod common;
+
+use common::{PASSWORD, TestApp, problem};
+use serde_json::json;
+use shared::dto::auth::Role;
+
+#[tokio::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    let body = problem(response, 400).await;
+    assert_eq!(body["type"], "/problems/malformed");
+}
+
+#[tokio::test]
+async fn wrong_content_type_and_missing_fields_are_client_errors() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .header("content-type", "application/xml")
+        .header("x-csrf-token", "none")
+        .body("<login/>")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+
+    let response = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"email": "a@b.id"}))
+        .send()
+        .await
+        .unwrap();
+    problem(response, 400).await;
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_413_problem() {
+    let app = TestApp::spawn().await;
+    let huge = "x".repeat(server::api::MAX_JSON_BYTES + 1);
+    let response = app
+        .client
+        .post(app.at("/api/v1/auth/login"))
+        .json(&json!({"email": huge, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(response, 413).await;
+    assert_eq!(body["type"], "/problems/too-large");
+}
+
+#[tokio::test]
+async fn invalid_fields_are_listed_in_the_requesters_language() {
+    let app = TestApp::spawn().await;
+    let csrf = app.signed_in_as(&app.client, Role::Admin).await;
+    let bad = json!({"email": "not-an-address", "name": "", "role": "viewer", "password": "short"});
+
+    let indonesian = app
+        .client
+        .post(app.at("/api/v1/users"))
+        .header("x-csrf-token", &csrf)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(indonesian, 422).await;
+    assert_eq!(body["type"], "/problems/validation");
+    assert_eq!(body["errors"]["email"][0], "Alamat email tidak valid.");
+    assert_eq!(body["errors"]["password"][0], "Minimal 12 karakter.");
+    assert_eq!(body["errors"]["name"][0], "Wajib diisi.");
+
+    let english = app
+        .client
+        .post(app.at("/api/v1/users"))
+        .header("x-csrf-token", &csrf)
+        .header("accept-language", "en-GB,en;q=0.9")
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(english, 422).await;
+    assert_eq!(body["errors"]["password"][0], "Use at least 12 characters.");
+}
+
+#[tokio::test]
+async fn a_taken_email_is_reported_on_the_field_and_nothing_is_lost() {
+    let app = TestApp::spawn().await;
+    let csrf = app.signed_in_as(&app.client, Role::Admin).await;
+    let user = json!({"email": "rina@siar.test", "name": "Rina", "role": "coordinator", "password": PASSWORD});
+    let created = app
+        .client
+        .post(app.at("/api/v1/users"))
+        .header("x-csrf-token", &csrf)
+        .json(&user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    let again =
+        json!({"email": "RINA@siar.test", "name": "Other", "role": "viewer", "password": PASSWORD});
+    let duplicate = app
+        .client
+        .post(app.at("/api/v1/users"))
+        .header("x-csrf-token", &csrf)
+        .json(&again)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(duplicate, 422).await;
+    assert_eq!(body["errors"]["email"][0], "Sudah dipakai.");
+
+    let list: serde_json::Value = app
+        .client
+        .get(app.at("/api/v1/users"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rina: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["email"] == "rina@siar.test")
+        .collect();
+    assert_eq!(rina.len(), 1);
+    assert_eq!(rina[0]["name"], "Rina", "the first account is unchanged");
+}
+
+#[tokio::test]
+async fn unknown_api_routes_and_methods_are_problems() {
+    let app = TestApp::spawn().await;
+    problem(
+        app.client
+            .get(app.at("/api/v1/nothing-here"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
+    let method = app
+        .client
+        .delete(app.at("/api/v1/auth/me"))
+        .header("x-csrf-token", "x")
+        .send()
+        .await
+        .unwrap();
+    assert!(method.status().is_client_error());
+}

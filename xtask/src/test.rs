@@ -1,0 +1,151 @@
+//! `cargo xtask test`: every check CI runs, in order of speed, stopping at the first failure.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::sh::{self, Result};
+use crate::{client, toolchain};
+
+/// The PostgreSQL the tests use unless `TEST_DATABASE_URL` says otherwise.
+const DEFAULT_TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// Runs the checks. `--skip-e2e` and `--only-e2e` narrow them while iterating; CI runs all.
+pub fn test(args: &[String]) -> Result<()> {
+    let only_e2e = args.iter().any(|a| a == "--only-e2e");
+    let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
+    let tools = toolchain::ensure(!skip_e2e)?;
+    if !only_e2e {
+        sh::run(sh::cargo().args(["fmt", "--all", "--check"]))?;
+        sh::run(sh::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        sh::run(sh::cargo().args(["test", "--workspace"]))?;
+        let pg_url =
+            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_TEST_DATABASE_URL.into());
+        require_postgres(&pg_url)?;
+        drop_old_test_schemas(&pg_url);
+        sh::run(
+            sh::cargo()
+                .args(["test", "-p", "server"])
+                .env("TEST_DATABASE_URL", &pg_url),
+        )?;
+    }
+    client::build(&tools)?;
+    if !skip_e2e {
+        browser_tests()?;
+    }
+    eprintln!("\nall checks passed");
+    Ok(())
+}
+
+/// Fails, never skips, when PostgreSQL cannot be reached: a green run must mean both
+/// databases were tested.
+fn require_postgres(url: &str) -> Result<()> {
+    let host_port = url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .filter(|hp| !hp.is_empty())
+        .unwrap_or("127.0.0.1:5432");
+    let host_port = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let reachable = host_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(5)).is_ok());
+    if reachable {
+        Ok(())
+    } else {
+        Err(format!(
+            "PostgreSQL is not reachable at {host_port} (TEST_DATABASE_URL); the tests need it"
+        ))
+    }
+}
+
+/// Each test creates its own `siar_test_*` schema; remove those of earlier runs. Best effort:
+/// without `psql` they stay, which harms nothing but disk.
+fn drop_old_test_schemas(url: &str) {
+    let sql = "DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace \
+               WHERE nspname LIKE 'siar_test_%' LOOP EXECUTE format('DROP SCHEMA %I CASCADE', s); \
+               END LOOP; END $$;";
+    let _ = Command::new("psql")
+        .args([url, "-q", "-c", sql])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Starts the real server on a free port with a fresh SQLite database and demo data, then
+/// runs the Playwright + axe-core tests in `e2e/` against it.
+fn browser_tests() -> Result<()> {
+    let root = sh::root();
+    let e2e = root.join("e2e");
+    sh::run(
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&e2e),
+    )?;
+    sh::run(sh::cargo().args(["build", "-p", "server", "--bin", "siar"]))?;
+
+    let data = std::env::temp_dir().join(format!("siar-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    let mut server = Command::new(sh::target_dir().join("debug/siar"))
+        .args(["serve", "--demo"])
+        .current_dir(&root)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/siar.db?mode=rwc", data.display()),
+        )
+        .env("SIAR_STORAGE", data.join("files"))
+        .env("SIAR_BIND", "127.0.0.1:0")
+        .env("SIAR_SITE_ROOT", sh::site_root())
+        .env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let result = listening_address(&mut server).and_then(|addr| {
+        sh::run(
+            Command::new("node")
+                .args(["--test", "--test-concurrency=1", "tests/"])
+                .current_dir(&e2e)
+                .env("SIAR_URL", format!("http://{addr}"))
+                .env("CHROMIUM_PATH", toolchain::chromium()),
+        )
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    result
+}
+
+/// Reads the server's output until it says where it listens.
+fn listening_address(server: &mut Child) -> Result<String> {
+    let stdout = server.stdout.take().ok_or("no server output")?;
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            let addr = rest.split(';').next().unwrap_or_default().trim().to_owned();
+            // Keep draining the output so the server never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return Ok(addr);
+        }
+    }
+    Err("the server stopped before listening".into())
+}
