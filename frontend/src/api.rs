@@ -11,13 +11,19 @@ use shared::dto::auth::UserResponse;
 /// A server function's error: the server's problem document, or a transport failure
 /// described as one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError(Box::new(problem))
+    }
+}
 
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
-        ApiError(Problem {
+        ApiError::from(Problem {
             kind: "/problems/transport".into(),
             title: error.to_string(),
             status: 500,
@@ -43,7 +49,10 @@ impl std::error::Error for ApiError {}
 #[server(prefix = "/_fn", endpoint = "users", input = GetUrl)]
 pub async fn list_users() -> Result<Vec<UserResponse>, ApiError> {
     let viewer = ssr::viewer()?;
-    ssr::backend()?.list_users(&viewer).await.map_err(ApiError)
+    ssr::backend()?
+        .list_users(&viewer)
+        .await
+        .map_err(ApiError::from)
 }
 
 /// The server side of the server functions.
@@ -66,7 +75,7 @@ pub mod ssr {
     }
 
     fn missing(what: &str) -> ApiError {
-        ApiError(Problem {
+        ApiError::from(Problem {
             kind: "/problems/internal".into(),
             title: format!("{what} missing from the request context"),
             status: 500,

@@ -60,7 +60,7 @@ pub struct App {
 impl App {
     /// Connects to and migrates the database, then binds the configured address (port 0
     /// picks a free one). Fails before binding if the database cannot be used.
-    pub async fn build(config: Config) -> anyhow::Result<App> {
+    pub async fn build(mut config: Config) -> anyhow::Result<App> {
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let leptos = LeptosOptions::builder()
@@ -69,7 +69,12 @@ impl App {
             .site_pkg_dir("pkg")
             .site_addr(config.bind)
             .build();
-        let listener = TcpListener::bind(config.bind).await?;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on SIAR_BIND={}: {e}", config.bind))?;
+        if config.base_url_from_bind {
+            config.base_url = format!("http://{}", listener.local_addr()?);
+        }
         let state = AppState {
             db,
             config: Arc::new(config),

@@ -39,7 +39,10 @@ pub struct Config {
     /// `SIAR_BIND`: the address to listen on; port 0 picks a free port.
     pub bind: SocketAddr,
     /// `SIAR_BASE_URL`: the public URL people reach Siar at, without a trailing slash.
+    /// Defaults to `http://` and the bound address.
     pub base_url: String,
+    /// Whether `base_url` was derived from `SIAR_BIND` (and so follows the real port).
+    pub base_url_from_bind: bool,
     /// `SIAR_STORAGE`: a directory, or an `s3://` URL.
     pub storage: StorageConfig,
     /// `SIAR_SMTP_URL`: the mail server; without it mail goes to the local mailbox page.
@@ -94,8 +97,9 @@ impl Config {
         let database_url = get("DATABASE_URL")
             .unwrap_or(DEFAULT_DATABASE_URL)
             .to_owned();
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://"))
-            && !database_url.starts_with("postgresql://")
+        if !["sqlite:", "postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| database_url.starts_with(scheme))
         {
             return Err(invalid(
                 "DATABASE_URL",
@@ -123,6 +127,7 @@ impl Config {
             )
         })?;
 
+        let base_url_from_bind = get("SIAR_BASE_URL").is_none();
         let base_url = match get("SIAR_BASE_URL") {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
                 url.trim_end_matches('/').to_owned()
@@ -188,6 +193,7 @@ impl Config {
             database_schema,
             bind,
             base_url,
+            base_url_from_bind,
             storage,
             smtp_url,
             log_format,

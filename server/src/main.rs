@@ -30,8 +30,8 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
-    let base_url = config.base_url.clone();
     let app = App::build(config).await?;
+    let base_url = app.state().config.base_url.clone();
     if seed_demo {
         let seeded = demo::seed(&app.state().db).await?;
         println!(

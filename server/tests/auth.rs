@@ -1,5 +1,7 @@
 //! Signing in and out, the login rate limit, sessions and CSRF.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{PASSWORD, TestApp, problem};

@@ -1,5 +1,7 @@
 //! Migrations, health, the OpenAPI document and the server-rendered pages.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::TestApp;

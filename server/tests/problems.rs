@@ -1,5 +1,7 @@
 //! Bad input gets a clear 4xx problem document in the requester's language, never a 500.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{PASSWORD, TestApp, problem};

@@ -1,5 +1,7 @@
 //! The role matrix: every staff route, as an anonymous visitor and as each role.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -2,6 +2,7 @@
 //! with a fresh database: a temporary SQLite file, or, when `TEST_DATABASE_URL` is set, a
 //! new PostgreSQL schema of its own. Each test gets its own app, so tests never share data.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::collections::HashMap;

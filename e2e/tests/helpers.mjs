@@ -1,0 +1,57 @@
+// Shared set-up for the browser tests: a fresh Chromium profile per test, the server URL
+// from SIAR_URL (set by `cargo xtask test`), and an axe-core check.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+export const BASE = process.env.SIAR_URL ?? 'http://127.0.0.1:3000';
+
+// The demo accounts seeded by `siar serve --demo` (server/src/demo.rs).
+export const ADMIN = { email: 'admin@siar.example', password: 'siar-demo-admin', name: 'Admin Perpustakaan' };
+export const VIEWER = { email: 'pemantau@siar.example', password: 'siar-demo-pemantau', name: 'Pemantau Program' };
+
+/** Opens a browser with a fresh profile; `options.viewport` for phone-sized tests. */
+export async function openBrowser(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'siar-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    locale: options.locale ?? 'id-ID',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  const close = async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); };
+  return { context, page, consoleErrors, close };
+}
+
+/** Waits until the wasm client has hydrated the page. */
+export async function waitForHydration(page) {
+  await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+/** Runs axe-core on the page; fails on any serious or critical violation. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(summary, [], `accessibility violations on ${label}`);
+}
+
+/** Signs in through the sign-in page's form. */
+export async function signIn(page, account) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('#email', account.email);
+  await page.fill('#password', account.password);
+  await Promise.all([page.waitForURL(/\/staff$/), page.click('button[type="submit"]')]);
+}

@@ -1,0 +1,59 @@
+// The public home page: server-rendered, hydrated, usable on a phone and without JavaScript.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, openBrowser, waitForHydration, assertAccessible } from './helpers.mjs';
+
+test('home page renders, hydrates and its menu works only after hydration', async () => {
+  const { page, consoleErrors, close } = await openBrowser({ viewport: { width: 360, height: 740 } });
+  try {
+    const response = await page.goto(BASE);
+    assert.equal(response.status(), 200);
+    assert.equal(await page.getAttribute('html', 'lang'), 'id');
+    assert.match(await page.textContent('h1'), /Siar/);
+    await waitForHydration(page);
+
+    // On a 360 px screen the hydrated page folds the navigation behind the menu button.
+    const toggle = page.locator('button.menu-toggle');
+    assert.equal(await page.isVisible('#site-nav'), false);
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.isVisible('#site-nav'), true);
+
+    await assertAccessible(page, 'home (360 px, menu open)');
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('without the wasm client the page is complete and the navigation stays open', async () => {
+  const { page, context, close } = await openBrowser({ viewport: { width: 360, height: 740 } });
+  try {
+    await context.route('**/pkg/**', (route) => route.abort());
+    await page.goto(BASE);
+    await page.waitForLoadState('load');
+    assert.equal(await page.getAttribute('.app', 'data-hydrated'), 'false');
+    assert.equal(await page.isVisible('#site-nav'), true);
+    assert.equal(await page.isVisible('button.menu-toggle'), false);
+    assert.match(await page.textContent('main'), /Dongkelor/);
+  } finally {
+    await close();
+  }
+});
+
+test('the language switch turns the site into English and remembers it', async () => {
+  const { page, close } = await openBrowser();
+  try {
+    await page.goto(BASE);
+    await waitForHydration(page);
+    await Promise.all([page.waitForURL(`${BASE}/`), page.click('a[hreflang="en"]')]);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.match(await page.textContent('main'), /Our programmes/);
+    await page.goto(`${BASE}/login`);
+    assert.match(await page.textContent('h1'), /Staff sign-in/);
+    await assertAccessible(page, 'login (English)');
+  } finally {
+    await close();
+  }
+});
