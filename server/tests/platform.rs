@@ -126,3 +126,44 @@ async fn staff_pages_send_visitors_to_sign_in_and_unknown_pages_are_404() {
             .contains("Halaman tidak ditemukan")
     );
 }
+
+#[tokio::test]
+async fn concurrent_writes_all_succeed() {
+    let app = TestApp::spawn().await;
+    let csrf = app
+        .signed_in_as(&app.client, shared::dto::auth::Role::Admin)
+        .await;
+    let requests = (0..16).map(|i| {
+        let request = app
+            .client
+            .post(app.at("/api/v1/users"))
+            .header("x-csrf-token", &csrf)
+            .json(&serde_json::json!({
+                "email": format!("relawan{i}@siar.test"),
+                "name": format!("Relawan {i}"),
+                "role": "viewer",
+                "password": common::PASSWORD,
+            }));
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(requests).await;
+    assert!(
+        statuses.iter().all(|s| *s == 201),
+        "{statuses:?} on {}",
+        app.backend
+    );
+
+    if app.backend == "sqlite" {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                "PRAGMA journal_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let mode: String = row.try_get_by_index(0).unwrap();
+        assert_eq!(mode, "wal");
+    }
+}

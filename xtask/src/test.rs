@@ -96,7 +96,10 @@ fn browser_tests() -> Result<()> {
             .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&e2e),
     )?;
-    sh::run(sh::cargo().args(["build", "-p", "server", "--bin", "siar"]))?;
+    // The binary `cargo test` builds (the CLI tests run it): same features as the tests, so
+    // nothing is compiled twice. `cargo build --bin siar` would resolve features without the
+    // test dependencies and rebuild TLS and sqlx.
+    sh::run(sh::cargo().args(["test", "-p", "server", "--no-run"]))?;
 
     let data = std::env::temp_dir().join(format!("siar-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
