@@ -14,12 +14,7 @@ async fn sign_in_through_the_api_starts_a_session() {
     let app = TestApp::spawn().await;
     app.create_user("rina@siar.test", Role::Coordinator).await;
 
-    let anonymous = app
-        .client
-        .get(app.at("/api/v1/auth/me"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = app.get("/api/v1/auth/me").await;
     problem(anonymous, 401).await;
 
     // The address is matched case-insensitively and trimmed.
@@ -49,15 +44,7 @@ async fn sign_in_through_the_api_starts_a_session() {
     assert_eq!(body["user"]["email"], "rina@siar.test");
     assert_eq!(body["user"]["role"], "coordinator");
 
-    let me: Value = app
-        .client
-        .get(app.at("/api/v1/auth/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get("/api/v1/auth/me").await.json().await.unwrap();
     assert_eq!(me["email"], "rina@siar.test");
 }
 
@@ -73,15 +60,7 @@ async fn sign_out_ends_the_session() {
         .await
         .unwrap();
     assert_eq!(response.status(), 204);
-    problem(
-        app.client
-            .get(app.at("/api/v1/auth/me"))
-            .send()
-            .await
-            .unwrap(),
-        401,
-    )
-    .await;
+    problem(app.get("/api/v1/auth/me").await, 401).await;
 }
 
 #[tokio::test]
@@ -209,7 +188,7 @@ async fn sign_in_form_works_without_javascript() {
         "/staff",
         "an off-site next is ignored"
     );
-    let dashboard = app.client.get(app.at("/staff")).send().await.unwrap();
+    let dashboard = app.get("/staff").await;
     assert_eq!(dashboard.status(), 200);
     assert!(dashboard.text().await.unwrap().contains("Staf coordinator"));
 
@@ -221,15 +200,7 @@ async fn sign_in_form_works_without_javascript() {
         .await
         .unwrap();
     assert_eq!(out.status(), 303);
-    assert_eq!(
-        app.client
-            .get(app.at("/staff"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(app.get("/staff").await.status(), 303);
 }
 
 #[tokio::test]

@@ -31,7 +31,7 @@ async fn migrations_create_the_schema_and_are_idempotent() {
 #[tokio::test]
 async fn healthz_checks_the_database() {
     let app = TestApp::spawn().await;
-    let response = app.client.get(app.at("/healthz")).send().await.unwrap();
+    let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "ok");
 }
@@ -39,15 +39,7 @@ async fn healthz_checks_the_database() {
 #[tokio::test]
 async fn openapi_document_describes_the_api() {
     let app = TestApp::spawn().await;
-    let doc: Value = app
-        .client
-        .get(app.at("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/auth/login",
@@ -65,7 +57,7 @@ async fn openapi_document_describes_the_api() {
 #[tokio::test]
 async fn pages_render_in_indonesian_by_default_and_english_on_request() {
     let app = TestApp::spawn().await;
-    let home = app.client.get(app.at("/")).send().await.unwrap();
+    let home = app.get("/").await;
     assert_eq!(home.status(), 200);
     let html = home.text().await.unwrap();
     assert!(html.contains("lang=\"id\""), "html lang");
@@ -73,23 +65,10 @@ async fn pages_render_in_indonesian_by_default_and_english_on_request() {
     assert!(html.contains("/pkg/siar.js"), "hydration script");
 
     // The language link sets a cookie that later pages follow.
-    let switch = app
-        .client
-        .get(app.at("/lang/en?next=/login"))
-        .send()
-        .await
-        .unwrap();
+    let switch = app.get("/lang/en?next=/login").await;
     assert_eq!(switch.status(), 303);
     assert_eq!(switch.headers()["location"], "/login");
-    let login = app
-        .client
-        .get(app.at("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login = app.get("/login").await.text().await.unwrap();
     assert!(login.contains("lang=\"en\"") && login.contains("Staff sign-in"));
 
     // A browser that prefers English gets English without choosing.
@@ -106,7 +85,7 @@ async fn pages_render_in_indonesian_by_default_and_english_on_request() {
 #[tokio::test]
 async fn staff_pages_send_visitors_to_sign_in_and_unknown_pages_are_404() {
     let app = TestApp::spawn().await;
-    let staff = app.client.get(app.at("/staff/users")).send().await.unwrap();
+    let staff = app.get("/staff/users").await;
     assert_eq!(staff.status(), 303);
     assert_eq!(staff.headers()["location"], "/login?next=%2Fstaff%2Fusers");
 

@@ -123,15 +123,7 @@ async fn a_taken_email_is_reported_on_the_field_and_nothing_is_lost() {
     let body = problem(duplicate, 422).await;
     assert_eq!(body["errors"]["email"][0], "Sudah dipakai.");
 
-    let list: serde_json::Value = app
-        .client
-        .get(app.at("/api/v1/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = app.get("/api/v1/users").await.json().await.unwrap();
     let rina: Vec<_> = list
         .as_array()
         .unwrap()
@@ -145,15 +137,7 @@ async fn a_taken_email_is_reported_on_the_field_and_nothing_is_lost() {
 #[tokio::test]
 async fn unknown_api_routes_and_methods_are_problems() {
     let app = TestApp::spawn().await;
-    problem(
-        app.client
-            .get(app.at("/api/v1/nothing-here"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
+    problem(app.get("/api/v1/nothing-here").await, 404).await;
     let method = app
         .client
         .delete(app.at("/api/v1/auth/me"))

@@ -87,6 +87,15 @@ impl TestApp {
         format!("{}{path}", self.url)
     }
 
+    /// `GET path` with the app's own client.
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Creates a staff account with [`PASSWORD`] directly through the service.
     pub async fn create_user(&self, email: &str, role: Role) {
         let request = CreateUserRequest {
