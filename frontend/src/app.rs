@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
-use shared::Lang;
 use shared::dto::auth::Viewer;
 
 use crate::components::layout::Layout;
@@ -48,8 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// the server embedded in the page. Signed out and Indonesian if neither is there.
 fn current_viewer() -> Viewer {
     #[cfg(feature = "ssr")]
-    let found = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Viewer>().cloned());
+    let found = crate::api::ssr::viewer().ok();
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     let found = document()
         .get_element_by_id(VIEWER_ELEMENT_ID)
@@ -57,11 +55,7 @@ fn current_viewer() -> Viewer {
         .and_then(|json| serde_json::from_str(&json).ok());
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     let found = None;
-    found.unwrap_or(Viewer {
-        lang: Lang::default(),
-        user: None,
-        csrf_token: String::new(),
-    })
+    found.unwrap_or_default()
 }
 
 /// The application: the layout around the routed page.

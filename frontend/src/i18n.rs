@@ -151,11 +151,7 @@ pub fn strings(lang: Lang) -> &'static Strings {
 
 /// The viewer provided by the layout: language, signed-in staff, CSRF token.
 pub fn use_viewer() -> Viewer {
-    use_context::<Viewer>().unwrap_or(Viewer {
-        lang: Lang::default(),
-        user: None,
-        csrf_token: String::new(),
-    })
+    use_context::<Viewer>().unwrap_or_default()
 }
 
 /// The strings in the viewer's language.

@@ -24,14 +24,23 @@ pub const SESSION_COOKIE: &str = "siar_session";
 #[derive(Debug, Clone)]
 pub struct Staff(pub UserResponse);
 
+/// The role check behind every staff route, page and server function: `Unauthenticated`
+/// without a signed-in user, `Forbidden` unless the user's role includes `required`.
+pub fn require_role(
+    user: Option<&UserResponse>,
+    required: Role,
+) -> Result<&UserResponse, AppError> {
+    match user {
+        None => Err(AppError::Unauthenticated),
+        Some(user) if user.role.includes(required) => Ok(user),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
 impl Staff {
-    /// The role check of every staff route: `Forbidden` unless the role includes `required`.
+    /// [`require_role`] for a handler that already has its staff member.
     pub fn require(&self, required: Role) -> Result<&UserResponse, AppError> {
-        if self.0.role.includes(required) {
-            Ok(&self.0)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        require_role(Some(&self.0), required)
     }
 }
 

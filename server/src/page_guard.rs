@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use shared::dto::auth::Role;
 
+use crate::auth::require_role;
 use crate::context::RequestContext;
 use crate::error::AppError;
 
@@ -30,9 +31,12 @@ pub async fn guard_staff_pages(request: Request, next: Next) -> Response {
     let user = request
         .extensions()
         .get::<RequestContext>()
-        .and_then(|c| c.user.clone());
-    match user {
-        None => {
+        .and_then(|c| c.user.as_ref());
+    // Decide first, so the borrow of `request` ends before `next` takes it.
+    let decision = require_role(user, required).map(|_| ());
+    match decision {
+        Ok(()) => next.run(request).await,
+        Err(AppError::Unauthenticated) => {
             let path = request
                 .uri()
                 .path_and_query()
@@ -41,8 +45,7 @@ pub async fn guard_staff_pages(request: Request, next: Next) -> Response {
             let next_query = serde_urlencoded::to_string([("next", path)]).unwrap_or_default();
             Redirect::to(&format!("/login?{next_query}")).into_response()
         }
-        Some(user) if !user.role.includes(required) => AppError::Forbidden.into_response(),
-        Some(_) => next.run(request).await,
+        Err(error) => error.into_response(),
     }
 }
 

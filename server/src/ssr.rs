@@ -13,7 +13,7 @@ use shared::Problem;
 use shared::dto::auth::{Role, UserResponse, Viewer};
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::auth::require_role;
 use crate::services;
 
 /// The pages and server functions, with the backend in their context.
@@ -35,19 +35,11 @@ struct ServiceBackend {
     db: DatabaseConnection,
 }
 
-fn require(viewer: &Viewer, role: Role) -> Result<(), AppError> {
-    match &viewer.user {
-        None => Err(AppError::Unauthenticated),
-        Some(user) if !user.role.includes(role) => Err(AppError::Forbidden),
-        Some(_) => Ok(()),
-    }
-}
-
 #[async_trait]
 impl Backend for ServiceBackend {
     async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserResponse>, Problem> {
         let result = async {
-            require(viewer, Role::Admin)?;
+            require_role(viewer.user.as_ref(), Role::Admin)?;
             services::users::list_users(&self.db).await
         };
         result.await.map_err(|e| e.into_problem(viewer.lang))

@@ -115,8 +115,9 @@ pub struct CreateUserRequest {
 }
 
 /// Who is looking at a page: the language, the signed-in staff member if any, and the CSRF
-/// token that every form on the page must send back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// token that every form on the page must send back. The default is an anonymous visitor
+/// reading Indonesian.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Viewer {
     /// The language pages are shown in.
     pub lang: Lang,
