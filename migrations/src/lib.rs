@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_users;
 mod m20261125_000002_create_auth_sessions;
 mod m20261125_000003_create_login_attempts;
+mod m20261125_000004_create_programs_and_sessions;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_users::Migration),
             Box::new(m20261125_000002_create_auth_sessions::Migration),
             Box::new(m20261125_000003_create_login_attempts::Migration),
+            Box::new(m20261125_000004_create_programs_and_sessions::Migration),
         ]
     }
 }

@@ -4,10 +4,13 @@
 
 pub mod auth;
 pub mod health;
+pub mod partners;
+pub mod programs;
+pub mod schedule;
 pub mod users;
 
 use axum::extract::DefaultBodyLimit;
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::{Json, Router, routing::get};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -15,6 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::services::programs::Audience;
 
 /// The largest JSON body the API reads.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -24,6 +28,31 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct ApiJson<T>(pub T);
+
+/// A query string whose rejections become problem responses.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
+
+/// Staff see drafts and archived programs; everyone else sees published ones.
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let staff = parts
+            .extensions
+            .get::<crate::context::RequestContext>()
+            .is_some_and(|context| context.user.is_some());
+        Ok(if staff {
+            Audience::Staff
+        } else {
+            Audience::Public
+        })
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +69,10 @@ pub struct ApiJson<T>(pub T);
     tags(
         (name = "auth", description = "Staff sign-in and sign-out"),
         (name = "users", description = "Staff accounts"),
+        (name = "programs", description = "Programs (published ones are public)"),
+        (name = "series", description = "Recurring series, rule previews and days off"),
+        (name = "sessions", description = "Sessions: listing, one-offs, edits, cancelling, conflicts"),
+        (name = "partners", description = "Partner organisations"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -66,6 +99,29 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(programs::list_programs, programs::create_program))
+        .routes(routes!(programs::get_program, programs::update_program))
+        .routes(routes!(programs::set_program_partners))
+        .routes(routes!(schedule::list_program_series))
+        .routes(routes!(schedule::create_series))
+        .routes(routes!(schedule::preview_series))
+        .routes(routes!(schedule::get_series, schedule::update_series))
+        .routes(routes!(schedule::end_series))
+        .routes(routes!(schedule::list_sessions, schedule::create_session))
+        .routes(routes!(schedule::get_session, schedule::edit_session))
+        .routes(routes!(schedule::cancel_session))
+        .routes(routes!(schedule::restore_session))
+        .routes(routes!(schedule::set_session_partners))
+        .routes(routes!(schedule::session_conflicts))
+        .routes(routes!(schedule::list_conflicts))
+        .routes(routes!(schedule::list_blackouts, schedule::create_blackout))
+        .routes(routes!(schedule::delete_blackout))
+        .routes(routes!(partners::list_partners, partners::create_partner))
+        .routes(routes!(
+            partners::get_partner,
+            partners::update_partner,
+            partners::delete_partner
+        ))
         .routes(routes!(health::healthz))
         .split_for_parts();
     let openapi = Json(openapi);

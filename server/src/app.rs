@@ -159,8 +159,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Deletes expired sessions and sign-in failures that no longer count. Idempotent, so every
-/// instance may run it.
+/// Deletes expired sessions and sign-in failures that no longer count, and extends series
+/// whose sessions end inside the twelve-month horizon. Idempotent, so every instance may
+/// run it.
 async fn upkeep(db: DatabaseConnection) {
     let store = DbSessionStore::new(db.clone());
     let mut every = tokio::time::interval(UPKEEP_EVERY);
@@ -171,6 +172,9 @@ async fn upkeep(db: DatabaseConnection) {
         }
         if let Err(error) = services::auth::prune_attempts(&db, chrono::Utc::now()).await {
             tracing::warn!(%error, "pruning sign-in failures failed");
+        }
+        if let Err(error) = services::series::extend_horizons(&db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "extending series failed");
         }
     }
 }

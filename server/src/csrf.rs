@@ -11,6 +11,8 @@
 //! A JSON request without the session cookie needs no token: a browser cannot send one
 //! cross-site without a CORS preflight (which Siar never grants), and without a session it
 //! acts with no one's authority. That lets scripts call `POST /api/v1/auth/login`.
+//! The pages' own server functions (`/_fn/*`) send JSON too and cannot add a header, so the
+//! same preflight argument covers them with a session: only same-site pages can send them.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
@@ -89,7 +91,8 @@ pub async fn check(
         || content_type.starts_with("text/plain")
         || content_type.is_empty();
     let has_session = cookie_value(headers, SESSION_COOKIE).is_some();
-    if !browser_sendable && !has_session {
+    let server_function = request.uri().path().starts_with("/_fn/");
+    if !browser_sendable && (!has_session || server_function) {
         return Ok(request);
     }
     if token_is_new {

@@ -62,6 +62,13 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl AppError {
+    /// One field's error.
+    pub fn field(name: &str, error: shared::FieldError) -> Self {
+        AppError::Invalid(FieldErrors::single(name, error))
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(error: DbErr) -> Self {
         AppError::Internal(error.into())

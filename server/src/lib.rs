@@ -12,6 +12,7 @@ pub mod context;
 pub mod csrf;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod forms;
 pub mod page_guard;

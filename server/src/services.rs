@@ -3,4 +3,9 @@
 //! are thin doors to these.
 
 pub mod auth;
+pub mod blackouts;
+pub mod partners;
+pub mod programs;
+pub mod series;
+pub mod sessions;
 pub mod users;

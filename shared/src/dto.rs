@@ -1,3 +1,6 @@
 //! Request and response types on the wire, one module per resource.
 
 pub mod auth;
+pub mod partners;
+pub mod programs;
+pub mod schedule;

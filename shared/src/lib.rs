@@ -6,7 +6,9 @@
 pub mod dto;
 pub mod lang;
 pub mod problem;
+pub mod recurrence;
 pub mod validation;
+pub mod words;
 
 pub use lang::Lang;
 pub use problem::Problem;

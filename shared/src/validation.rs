@@ -39,6 +39,29 @@ pub enum FieldError {
     Taken,
     /// Not one of the allowed values.
     NotAllowed,
+    /// Not lower-case letters, digits and single hyphens.
+    InvalidSlug,
+    /// Not an IANA time zone name such as `Asia/Makassar`.
+    UnknownTimeZone,
+    /// A number outside `min..=max`.
+    OutOfRange {
+        /// The smallest allowed value.
+        min: i64,
+        /// The largest allowed value.
+        max: i64,
+    },
+    /// Not an `http://` or `https://` address.
+    InvalidUrl,
+    /// The recurrence rule produces no date at all.
+    NoOccurrences,
+    /// An end that lies before the start.
+    EndBeforeStart,
+    /// A local time skipped by a clock change in the zone.
+    NonexistentLocalTime,
+    /// Not a date or time in the expected form.
+    InvalidDateTime,
+    /// Points at a record that does not exist.
+    UnknownReference,
 }
 
 impl FieldError {
@@ -57,6 +80,48 @@ impl FieldError {
             (FieldError::Taken, Lang::En) => "This is already taken.".into(),
             (FieldError::NotAllowed, Lang::Id) => "Nilai ini tidak diizinkan.".into(),
             (FieldError::NotAllowed, Lang::En) => "This value is not allowed.".into(),
+            (FieldError::InvalidSlug, Lang::Id) => {
+                "Gunakan huruf kecil, angka dan tanda hubung, misalnya dongkelor.".into()
+            }
+            (FieldError::InvalidSlug, Lang::En) => {
+                "Use lower-case letters, digits and hyphens, such as dongkelor.".into()
+            }
+            (FieldError::UnknownTimeZone, Lang::Id) => {
+                "Zona waktu tidak dikenal; gunakan nama IANA seperti Asia/Makassar.".into()
+            }
+            (FieldError::UnknownTimeZone, Lang::En) => {
+                "Unknown time zone; use an IANA name such as Asia/Makassar.".into()
+            }
+            (FieldError::OutOfRange { min, max }, Lang::Id) => {
+                format!("Masukkan angka dari {min} sampai {max}.")
+            }
+            (FieldError::OutOfRange { min, max }, Lang::En) => {
+                format!("Enter a number from {min} to {max}.")
+            }
+            (FieldError::InvalidUrl, Lang::Id) => {
+                "Alamat harus diawali http:// atau https://.".into()
+            }
+            (FieldError::InvalidUrl, Lang::En) => {
+                "The address must start with http:// or https://.".into()
+            }
+            (FieldError::NoOccurrences, Lang::Id) => {
+                "Aturan ini tidak menghasilkan satu tanggal pun.".into()
+            }
+            (FieldError::NoOccurrences, Lang::En) => "This rule produces no dates at all.".into(),
+            (FieldError::EndBeforeStart, Lang::Id) => {
+                "Tanggal akhir lebih awal dari tanggal mulai.".into()
+            }
+            (FieldError::EndBeforeStart, Lang::En) => "The end is before the start.".into(),
+            (FieldError::NonexistentLocalTime, Lang::Id) => {
+                "Jam ini tidak ada di zona tersebut karena pergantian jam musim panas.".into()
+            }
+            (FieldError::NonexistentLocalTime, Lang::En) => {
+                "This time does not exist in the zone: the clocks change then.".into()
+            }
+            (FieldError::InvalidDateTime, Lang::Id) => "Tanggal atau jam tidak valid.".into(),
+            (FieldError::InvalidDateTime, Lang::En) => "This is not a valid date or time.".into(),
+            (FieldError::UnknownReference, Lang::Id) => "Data yang dipilih tidak ada.".into(),
+            (FieldError::UnknownReference, Lang::En) => "The chosen record does not exist.".into(),
         }
     }
 }
@@ -173,6 +238,74 @@ pub fn validate_create_user(request: &CreateUserRequest) -> Result<(), FieldErro
     errors.into_result()
 }
 
+/// An optional text of at most `max` characters.
+pub fn optional_text(value: Option<&str>, max: usize) -> Result<(), FieldError> {
+    match value.map(str::trim) {
+        Some(v) if v.chars().count() > max => Err(FieldError::TooLong { max }),
+        _ => Ok(()),
+    }
+}
+
+/// An optional web address: absent, or `http(s)://` followed by a host.
+pub fn optional_url(value: Option<&str>) -> Result<(), FieldError> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
+    optional_text(Some(value), 500)?;
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or(FieldError::InvalidUrl)?;
+    if rest.is_empty() || rest.starts_with('/') || value.chars().any(char::is_whitespace) {
+        return Err(FieldError::InvalidUrl);
+    }
+    Ok(())
+}
+
+/// A whole number within `min..=max`.
+pub fn in_range(value: i64, min: i64, max: i64) -> Result<(), FieldError> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(FieldError::OutOfRange { min, max })
+    }
+}
+
+/// A URL slug: 2 to 80 characters of `a-z`, `0-9` and single inner hyphens.
+pub fn slug(value: &str) -> Result<(), FieldError> {
+    required_text(value, 80)?;
+    let ok = value.len() >= 2
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+        && !value.contains("--");
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::InvalidSlug)
+    }
+}
+
+/// A slug suggested from a name: "Dapur Pustaka" → "dapur-pustaka".
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').chars().take(80).collect()
+}
+
+/// Empty and blank optional texts become `None`; others are trimmed.
+pub fn clean_optional(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
 /// Normalises an e-mail address for storage and lookup: trimmed and lower-cased.
 pub fn normalize_email(value: &str) -> String {
     value.trim().to_lowercase()
@@ -245,6 +378,33 @@ mod tests {
         assert_eq!(
             errors.messages(Lang::En)["password"],
             ["Use at least 12 characters."]
+        );
+    }
+
+    #[test]
+    fn slugs_and_urls() {
+        assert_eq!(slug("dongkelor"), Ok(()));
+        assert_eq!(slug("talkshow-duta-baca-2027"), Ok(()));
+        for bad in ["Dongkelor", "a", "-x", "x-", "a--b", "dapur pustaka", "é-x"] {
+            assert_eq!(slug(bad), Err(FieldError::InvalidSlug), "{bad}");
+        }
+        assert_eq!(
+            slugify("  Dapur Pustaka! Edisi 2 "),
+            "dapur-pustaka-edisi-2"
+        );
+        assert_eq!(optional_url(Some("https://youtube.com/@perpus")), Ok(()));
+        assert_eq!(optional_url(Some(" ")), Ok(()));
+        assert_eq!(optional_url(None), Ok(()));
+        for bad in ["youtube.com", "ftp://x.id", "https://", "https://a b"] {
+            assert_eq!(
+                optional_url(Some(bad)),
+                Err(FieldError::InvalidUrl),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            in_range(0, 5, 10),
+            Err(FieldError::OutOfRange { min: 5, max: 10 })
         );
     }
 

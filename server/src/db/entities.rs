@@ -2,5 +2,12 @@
 //! They mirror `migrations/`; behaviour goes in `services/`, never here.
 
 pub mod auth_sessions;
+pub mod blackout_dates;
 pub mod login_attempts;
+pub mod partners;
+pub mod program_partners;
+pub mod programs;
+pub mod series;
+pub mod session_partners;
+pub mod sessions;
 pub mod users;

@@ -182,3 +182,59 @@ pub fn assert_content_type(headers: &HeaderMap, expected: &str) {
         "content type {actual:?}, expected {expected}"
     );
 }
+
+/// A signed-in staff client that sends its CSRF token with every request.
+pub struct StaffClient {
+    pub client: Client,
+    pub csrf: String,
+    pub base: String,
+}
+
+impl StaffClient {
+    /// Signs in a new account of `role`.
+    pub async fn new(app: &TestApp, role: Role) -> StaffClient {
+        let client = app.new_browser();
+        let csrf = app.signed_in_as(&client, role).await;
+        StaffClient {
+            client,
+            csrf,
+            base: app.url.clone(),
+        }
+    }
+
+    /// Sends `body` as JSON with `method` to `path`.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// GETs `path` and expects 200 with JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.send(reqwest::Method::GET, path, None).await;
+        let status = response.status();
+        let body: Value = response.json().await.expect("json");
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// Sends JSON and expects `status`; returns the body.
+    pub async fn expect(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+        status: u16,
+    ) -> Value {
+        let response = self.send(method.clone(), path, Some(body)).await;
+        let got = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        assert_eq!(got, status, "{method} {path}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+}

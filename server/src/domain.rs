@@ -1,0 +1,8 @@
+//! Scheduling rules, free of HTTP and of the database: time zones, recurrence expansion,
+//! how a changed series carries over to its session rows, and overlap detection. Functions
+//! take `now` as an argument; only services read the clock.
+
+pub mod conflicts;
+pub mod reconcile;
+pub mod recurrence;
+pub mod zone;

@@ -1,0 +1,587 @@
+//! Sessions: listing by date range, the public and staff views, one-off sessions, edits with
+//! the "this / following / all" choice, cancelling and restoring, partners and conflicts.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use shared::FieldError;
+use shared::dto::partners::{PartnerAssignment, PartnerLink};
+use shared::dto::schedule::{
+    CancelRequest, Conflict, EditOutcome, SessionEdit, SessionInput, SessionPage, SessionResponse,
+};
+use shared::recurrence::RecurrenceRule;
+use shared::validation::clean_optional;
+use shared::words::{EditScope, PartnerRole, ProgramKind, ProgramStatus, SessionStatus};
+use uuid::Uuid;
+
+use crate::db::entities::{program_partners, programs, series, session_partners, sessions};
+use crate::domain::conflicts::{Booking, Clash, clashes_between};
+use crate::domain::recurrence::{Definition, rule_from_rrule};
+use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local, zone_label};
+use crate::error::{AppError, AppResult};
+use crate::services::programs::{Audience, find_model, partner_links, partner_names};
+use crate::services::series::{self as series_service, SeriesTemplate, session_uid};
+
+/// The largest page a listing returns.
+pub const MAX_PER_PAGE: u64 = 500;
+
+/// Which sessions a listing returns.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    /// Starting at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Starting before.
+    pub to: Option<DateTime<Utc>>,
+    /// One program, by id.
+    pub program_id: Option<Uuid>,
+    /// One program, by slug.
+    pub program_slug: Option<String>,
+    /// One kind of program.
+    pub kind: Option<ProgramKind>,
+    /// Sessions with this partner (on the session or its program).
+    pub partner_id: Option<Uuid>,
+    /// One status.
+    pub status: Option<SessionStatus>,
+}
+
+/// Sessions matching `filter`, by start, one page at a time.
+pub async fn list_sessions(
+    db: &DatabaseConnection,
+    filter: &SessionFilter,
+    audience: Audience,
+    page: u64,
+    per_page: u64,
+) -> AppResult<SessionPage> {
+    let page = page.max(1);
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let mut query = sessions::Entity::find();
+    if let Some(from) = filter.from {
+        query = query.filter(sessions::Column::StartsAt.gte(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(sessions::Column::StartsAt.lt(to));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(sessions::Column::Status.eq(status.as_str()));
+    }
+    if let Some(program_id) = filter.program_id {
+        query = query.filter(sessions::Column::ProgramId.eq(program_id));
+    }
+    let needs_program_filter =
+        audience == Audience::Public || filter.program_slug.is_some() || filter.kind.is_some();
+    if needs_program_filter {
+        let mut programs_query = Query::select()
+            .column(programs::Column::Id)
+            .from(programs::Entity)
+            .to_owned();
+        if audience == Audience::Public {
+            programs_query
+                .and_where(programs::Column::Status.eq(ProgramStatus::Published.as_str()));
+        }
+        if let Some(slug) = &filter.program_slug {
+            programs_query.and_where(programs::Column::Slug.eq(slug.clone()));
+        }
+        if let Some(kind) = filter.kind {
+            programs_query.and_where(programs::Column::Kind.eq(kind.as_str()));
+        }
+        query = query.filter(sessions::Column::ProgramId.in_subquery(programs_query));
+    }
+    if let Some(partner) = filter.partner_id {
+        let on_session = Query::select()
+            .column(session_partners::Column::SessionId)
+            .from(session_partners::Entity)
+            .and_where(session_partners::Column::PartnerId.eq(partner))
+            .to_owned();
+        let on_program = Query::select()
+            .column(program_partners::Column::ProgramId)
+            .from(program_partners::Entity)
+            .and_where(program_partners::Column::PartnerId.eq(partner))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(sessions::Column::Id.in_subquery(on_session))
+                .add(sessions::Column::ProgramId.in_subquery(on_program)),
+        );
+    }
+    let total = query.clone().count(db).await?;
+    let models = query
+        .order_by_asc(sessions::Column::StartsAt)
+        .order_by_asc(sessions::Column::Id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok(SessionPage {
+        items: views(db, models).await?,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// The wire views of session rows, with their program and partners, in order.
+pub async fn views<C: ConnectionTrait>(
+    db: &C,
+    models: Vec<sessions::Model>,
+) -> AppResult<Vec<SessionResponse>> {
+    let mut program_ids: Vec<Uuid> = models.iter().map(|m| m.program_id).collect();
+    program_ids.sort_unstable();
+    program_ids.dedup();
+    let programs: HashMap<Uuid, programs::Model> = programs::Entity::find()
+        .filter(programs::Column::Id.is_in(program_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let links = session_links(db, models.iter().map(|m| m.id).collect()).await?;
+    let mut views = Vec::with_capacity(models.len());
+    for model in models {
+        let program = programs.get(&model.program_id).ok_or(AppError::NotFound)?;
+        let partners = links.get(&model.id).cloned().unwrap_or_default();
+        views.push(view(model, program, partners)?);
+    }
+    Ok(views)
+}
+
+async fn session_links<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<Uuid>,
+) -> AppResult<HashMap<Uuid, Vec<PartnerLink>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = session_partners::Entity::find()
+        .filter(session_partners::Column::SessionId.is_in(ids))
+        .all(db)
+        .await?;
+    let names = partner_names(db, rows.iter().map(|r| r.partner_id)).await?;
+    let mut links: HashMap<Uuid, Vec<PartnerLink>> = HashMap::new();
+    for row in rows {
+        if let (Some(name), Some(role)) =
+            (names.get(&row.partner_id), PartnerRole::parse(&row.role))
+        {
+            links.entry(row.session_id).or_default().push(PartnerLink {
+                partner_id: row.partner_id,
+                partner_name: name.clone(),
+                role,
+            });
+        }
+    }
+    Ok(links)
+}
+
+fn view(
+    model: sessions::Model,
+    program: &programs::Model,
+    partners: Vec<PartnerLink>,
+) -> AppResult<SessionResponse> {
+    let tz = parse_tz(&model.tz)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("stored zone unknown")))?;
+    Ok(SessionResponse {
+        id: model.id,
+        uid: model.uid,
+        program_id: program.id,
+        program_slug: program.slug.clone(),
+        program_name: program.name.clone(),
+        program_kind: ProgramKind::parse(&program.kind).unwrap_or(ProgramKind::Other),
+        series_id: model.series_id,
+        original_start: model.original_start,
+        starts_at: model.starts_at,
+        ends_at: model.ends_at,
+        start_local: utc_to_local(tz, model.starts_at),
+        end_local: utc_to_local(tz, model.ends_at),
+        zone_label: zone_label(tz, model.starts_at),
+        tz: model.tz,
+        title: model.title.unwrap_or_else(|| program.name.clone()),
+        host: model.host,
+        status: SessionStatus::parse(&model.status).unwrap_or(SessionStatus::Scheduled),
+        cancel_reason: model.cancel_reason,
+        detached: model.detached,
+        sequence: u32::try_from(model.sequence).unwrap_or(0),
+        partners,
+    })
+}
+
+async fn find<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    audience: Audience,
+) -> AppResult<sessions::Model> {
+    let model = sessions::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    find_model(db, model.program_id, audience).await?;
+    Ok(model)
+}
+
+/// One session, if the audience may see its program.
+pub async fn get_session(
+    db: &DatabaseConnection,
+    id: Uuid,
+    audience: Audience,
+) -> AppResult<SessionResponse> {
+    let model = find(db, id, audience).await?;
+    Ok(views(db, vec![model]).await?.remove(0))
+}
+
+/// Creates a one-off session.
+#[tracing::instrument(skip_all)]
+pub async fn create_session(
+    db: &DatabaseConnection,
+    input: SessionInput,
+    now: DateTime<Utc>,
+) -> AppResult<EditOutcome> {
+    input.validate().map_err(AppError::Invalid)?;
+    let program = find_model(db, input.program_id, Audience::Staff)
+        .await
+        .map_err(|_| AppError::field("program_id", FieldError::UnknownReference))?;
+    let tz = parse_tz(&program.tz).map_err(|e| AppError::field("tz", e))?;
+    let starts_at =
+        local_to_utc(tz, input.start_local).map_err(|e| AppError::field("start_local", e))?;
+    let id = Uuid::now_v7();
+    let model = sessions::ActiveModel {
+        id: Set(id),
+        uid: Set(session_uid(id)),
+        program_id: Set(program.id),
+        series_id: Set(None),
+        original_start: Set(None),
+        starts_at: Set(starts_at),
+        ends_at: Set(starts_at + Duration::minutes(i64::from(input.duration_minutes))),
+        tz: Set(program.tz.clone()),
+        title: Set(clean_optional(input.title)),
+        host: Set(clean_optional(input.host)),
+        status: Set(SessionStatus::Scheduled.as_str().to_owned()),
+        cancel_reason: Set(None),
+        blackout_id: Set(None),
+        detached: Set(false),
+        sequence: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    outcome(db, model.id, 1).await
+}
+
+async fn outcome(db: &DatabaseConnection, id: Uuid, changed: u32) -> AppResult<EditOutcome> {
+    Ok(EditOutcome {
+        session: get_session(db, id, Audience::Staff).await?,
+        changed,
+        conflicts: conflicts_for(db, id).await?,
+    })
+}
+
+/// Edits a session; with `following` or `all`, its series too.
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn edit_session(
+    db: &DatabaseConnection,
+    id: Uuid,
+    edit: SessionEdit,
+    now: DateTime<Utc>,
+) -> AppResult<EditOutcome> {
+    edit.validate().map_err(AppError::Invalid)?;
+    let txn = db.begin().await?;
+    let session = find(&txn, id, Audience::Staff).await?;
+    let tz = parse_tz(&session.tz).map_err(|e| AppError::field("tz", e))?;
+    let starts_at =
+        local_to_utc(tz, edit.start_local).map_err(|e| AppError::field("start_local", e))?;
+    let title = clean_optional(edit.title.clone());
+    let host = clean_optional(edit.host.clone());
+    let series = match session.series_id {
+        Some(series_id) if edit.scope != EditScope::This => {
+            series::Entity::find_by_id(series_id).one(&txn).await?
+        }
+        _ => None,
+    };
+    let (edited_id, changed) = match series {
+        None => {
+            let mut shape = series_service::shape_of(&session);
+            shape.starts_at = starts_at;
+            shape.ends_at = starts_at + Duration::minutes(i64::from(edit.duration_minutes));
+            shape.title = title;
+            shape.host = host;
+            let changed = shape != series_service::shape_of(&session);
+            let sequence = session.sequence + i32::from(changed);
+            let detached = session.series_id.is_some() && (changed || session.detached);
+            let mut model: sessions::ActiveModel = session.into();
+            model.starts_at = Set(shape.starts_at);
+            model.ends_at = Set(shape.ends_at);
+            model.title = Set(shape.title);
+            model.host = Set(shape.host);
+            model.sequence = Set(sequence);
+            model.detached = Set(detached);
+            model.updated_at = Set(now);
+            model.update(&txn).await?;
+            (id, u32::from(changed))
+        }
+        Some(series) => {
+            let original = session.original_start.unwrap_or(session.starts_at);
+            let template = carried_template(&series, original, &edit, title, host)?;
+            if edit.scope == EditScope::Following {
+                let (_, changed) = series_service::split(
+                    &txn,
+                    series,
+                    original,
+                    template,
+                    edit.reset_individual_edits,
+                    now,
+                )
+                .await?;
+                (id, changed)
+            } else {
+                let (_, changed) = series_service::replace(
+                    &txn,
+                    series,
+                    template,
+                    now.min(original),
+                    edit.reset_individual_edits,
+                    now,
+                )
+                .await?;
+                (id, changed)
+            }
+        }
+    };
+    txn.commit().await?;
+    tracing::info!(session.id = %edited_id, "session {edited_id} edited ({})", edit.scope.as_str());
+    outcome(db, edited_id, changed).await
+}
+
+/// The series definition an edit of one occurrence carries over: the new time of day, the
+/// weekday shift, length, title and host. For `following` the series restarts at the edited
+/// session; for `all` it keeps its first date.
+fn carried_template(
+    series: &series::Model,
+    original: DateTime<Utc>,
+    edit: &SessionEdit,
+    title: Option<String>,
+    host: Option<String>,
+) -> AppResult<SeriesTemplate> {
+    let current = series_service::definition(series)?;
+    let tz = current.tz;
+    let original_local = utc_to_local(tz, original);
+    let day_shift = (edit.start_local.date() - original_local.date()).num_days();
+    let rule = rule_from_rrule(&series.rrule, tz)
+        .unwrap_or_else(|| RecurrenceRule::weekly(&[]))
+        .shifted_by_days(day_shift);
+    let start_local = match edit.scope {
+        EditScope::Following => edit.start_local,
+        _ => (current.start_local.date() + Duration::days(day_shift))
+            .and_time(edit.start_local.time()),
+    };
+    let start = local_to_utc(tz, start_local).map_err(|e| AppError::field("start_local", e))?;
+    let definition =
+        Definition::new(tz, start_local, &rule).map_err(|e| AppError::field("start_local", e))?;
+    Ok(SeriesTemplate {
+        definition,
+        start,
+        duration_minutes: edit.duration_minutes,
+        title,
+        host,
+    })
+}
+
+/// Cancels a session; it stays listed, marked cancelled with the reason.
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn cancel_session(
+    db: &DatabaseConnection,
+    id: Uuid,
+    request: CancelRequest,
+    now: DateTime<Utc>,
+) -> AppResult<EditOutcome> {
+    request.validate().map_err(AppError::Invalid)?;
+    let session = find(db, id, Audience::Staff).await?;
+    let sequence = session.sequence + 1;
+    let mut model: sessions::ActiveModel = session.into();
+    model.status = Set(SessionStatus::Cancelled.as_str().to_owned());
+    model.cancel_reason = Set(Some(request.reason.trim().to_owned()));
+    model.blackout_id = Set(None);
+    model.sequence = Set(sequence);
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    tracing::info!(session.id = %id, "session {id} cancelled");
+    outcome(db, id, 1).await
+}
+
+/// Restores a cancelled session. One restored on a day off is then kept apart from its
+/// series, so the day off does not cancel it again.
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn restore_session(
+    db: &DatabaseConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<EditOutcome> {
+    let session = find(db, id, Audience::Staff).await?;
+    if session.status == SessionStatus::Scheduled.as_str() {
+        return outcome(db, id, 0).await;
+    }
+    let sequence = session.sequence + 1;
+    let detached = session.detached || session.blackout_id.is_some();
+    let mut model: sessions::ActiveModel = session.into();
+    model.status = Set(SessionStatus::Scheduled.as_str().to_owned());
+    model.cancel_reason = Set(None);
+    model.blackout_id = Set(None);
+    model.detached = Set(detached);
+    model.sequence = Set(sequence);
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    outcome(db, id, 1).await
+}
+
+/// Replaces the partners on a session.
+#[tracing::instrument(skip_all, fields(session.id = %id))]
+pub async fn set_session_partners(
+    db: &DatabaseConnection,
+    id: Uuid,
+    assignments: Vec<PartnerAssignment>,
+    now: DateTime<Utc>,
+) -> AppResult<EditOutcome> {
+    let session = find(db, id, Audience::Staff).await?;
+    let known = partner_names(db, assignments.iter().map(|a| a.partner_id)).await?;
+    if let Some(i) = assignments
+        .iter()
+        .position(|a| !known.contains_key(&a.partner_id))
+    {
+        return Err(AppError::field(
+            &format!("partners.{i}.partner_id"),
+            FieldError::UnknownReference,
+        ));
+    }
+    let txn = db.begin().await?;
+    session_partners::Entity::delete_many()
+        .filter(session_partners::Column::SessionId.eq(id))
+        .exec(&txn)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for a in assignments {
+        if seen.insert((a.partner_id, a.role)) {
+            session_partners::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                session_id: Set(id),
+                partner_id: Set(a.partner_id),
+                role: Set(a.role.as_str().to_owned()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    let sequence = session.sequence + 1;
+    let mut model: sessions::ActiveModel = session.into();
+    model.sequence = Set(sequence);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    txn.commit().await?;
+    outcome(db, id, 1).await
+}
+
+/// Scheduled sessions overlapping `[from, to)` as bookings, with their partners.
+async fn bookings<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<(Booking, sessions::Model)>> {
+    // The longest session is a day, so anything overlapping starts within a day before.
+    let models = sessions::Entity::find()
+        .filter(sessions::Column::StartsAt.gte(from - Duration::days(1)))
+        .filter(sessions::Column::StartsAt.lt(to))
+        .filter(sessions::Column::EndsAt.gt(from))
+        .filter(sessions::Column::Status.eq(SessionStatus::Scheduled.as_str()))
+        .order_by_asc(sessions::Column::StartsAt)
+        .all(db)
+        .await?;
+    let mut program_ids: Vec<Uuid> = models.iter().map(|m| m.program_id).collect();
+    program_ids.sort_unstable();
+    program_ids.dedup();
+    let on_programs = partner_links(db, &program_ids).await?;
+    let on_sessions = session_links(db, models.iter().map(|m| m.id).collect()).await?;
+    Ok(models
+        .into_iter()
+        .map(|m| {
+            let partners = on_programs
+                .get(&m.program_id)
+                .into_iter()
+                .chain(on_sessions.get(&m.id))
+                .flatten()
+                .map(|l| (l.partner_id, l.partner_name.clone()))
+                .collect();
+            let booking = Booking {
+                session_id: m.id,
+                program_id: m.program_id,
+                starts_at: m.starts_at,
+                ends_at: m.ends_at,
+                host: m.host.clone(),
+                partners,
+            };
+            (booking, m)
+        })
+        .collect())
+}
+
+/// Conflicts of one session with the others.
+pub async fn conflicts_for(db: &DatabaseConnection, id: Uuid) -> AppResult<Vec<Conflict>> {
+    let session = find(db, id, Audience::Staff).await?;
+    let all = bookings(db, session.starts_at, session.ends_at).await?;
+    let Some((target, _)) = all.iter().find(|(b, _)| b.session_id == id) else {
+        return Ok(Vec::new());
+    };
+    let clashes: Vec<Clash> = all
+        .iter()
+        .flat_map(|(other, _)| clashes_between(target, other))
+        .collect();
+    describe(db, clashes).await
+}
+
+/// Every conflict among sessions starting in `[from, to)`.
+pub async fn conflicts_between(
+    db: &DatabaseConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<Conflict>> {
+    let mut all: Vec<Booking> = bookings(db, from, to)
+        .await?
+        .into_iter()
+        .map(|(b, _)| b)
+        .collect();
+    let clashes = crate::domain::conflicts::find_clashes(&mut all);
+    describe(db, clashes).await
+}
+
+async fn describe(db: &DatabaseConnection, clashes: Vec<Clash>) -> AppResult<Vec<Conflict>> {
+    let mut ids: Vec<Uuid> = clashes.iter().flat_map(|c| [c.a, c.b]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let models = sessions::Entity::find()
+        .filter(sessions::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let by_id: HashMap<Uuid, SessionResponse> = views(db, models)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    Ok(clashes
+        .into_iter()
+        .filter_map(|c| {
+            let a = by_id.get(&c.a)?;
+            let b = by_id.get(&c.b)?;
+            Some(Conflict {
+                kind: c.kind,
+                detail: c.detail,
+                session_id: a.id,
+                session_title: a.title.clone(),
+                session_start_local: a.start_local,
+                other_session_id: b.id,
+                other_title: b.title.clone(),
+                other_start_local: b.start_local,
+            })
+        })
+        .collect())
+}

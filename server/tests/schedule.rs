@@ -1,0 +1,623 @@
+//! Programs, series and sessions through the REST API, on the real database: expansion,
+//! every edit mode, splits, cancel/restore, blackout dates, sequence numbers, conflicts and
+//! the public view.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use common::{StaffClient, TestApp, problem};
+use reqwest::Method;
+use serde_json::{Value, json};
+use shared::dto::auth::Role;
+
+/// The first Saturday at least five weeks from today: far enough that "from now on" edits
+/// cover every session the tests look at, whenever they run.
+fn first_saturday() -> NaiveDate {
+    let mut day = Utc::now().date_naive() + Duration::days(35);
+    while day.weekday() != Weekday::Sat {
+        day += Duration::days(1);
+    }
+    day
+}
+
+fn local(day: NaiveDate, time: &str) -> String {
+    format!("{day}T{time}:00")
+}
+
+async fn program(staff: &StaffClient, slug: &str, tz: &str, status: &str) -> Value {
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({
+                "name": format!("Program {slug}"), "slug": slug, "kind": "storytelling_broadcast",
+                "tz": tz, "default_duration_minutes": 60, "status": status,
+                "platform": "YouTube", "stream_url": "https://youtube.com/@perpus",
+            }),
+            201,
+        )
+        .await
+}
+
+async fn weekly_series(
+    staff: &StaffClient,
+    program_id: &Value,
+    start: NaiveDate,
+    count: u32,
+) -> Value {
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/series",
+            json!({
+                "program_id": program_id, "start_local": local(start, "09:00"),
+                "duration_minutes": 60, "host": "Kak Rina",
+                "rule": {"frequency": "weekly", "weekdays": ["SA"], "end": {"kind": "count", "count": count}},
+            }),
+            201,
+        )
+        .await
+}
+
+async fn sessions_of(staff: &StaffClient, program_id: &Value) -> Vec<Value> {
+    let page = staff
+        .get_json(&format!(
+            "/api/v1/sessions?program_id={}&per_page=500",
+            program_id.as_str().unwrap()
+        ))
+        .await;
+    page["items"].as_array().unwrap().clone()
+}
+
+fn starts(sessions: &[Value]) -> Vec<String> {
+    sessions
+        .iter()
+        .map(|s| s["start_local"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_weekly_series_becomes_sessions_at_local_time() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let series = weekly_series(&staff, &p["id"], sat, 5).await;
+    assert_eq!(series["rrule"], "FREQ=WEEKLY;BYDAY=SA;COUNT=5");
+    assert_eq!(series["zone_label"], "WITA");
+
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions.len(), 5);
+    assert_eq!(
+        sessions[1]["start_local"],
+        local(sat + Duration::days(7), "09:00")
+    );
+    // 09:00 WITA is 01:00 UTC.
+    assert!(
+        sessions[0]["starts_at"]
+            .as_str()
+            .unwrap()
+            .ends_with("T01:00:00Z")
+    );
+    assert_eq!(sessions[0]["title"], "Program dongkelor");
+    assert_eq!(sessions[0]["host"], "Kak Rina");
+    assert_eq!(sessions[0]["sequence"], 0);
+    assert!(sessions[0]["uid"].as_str().unwrap().ends_with("@siar"));
+
+    // Filtered by range and paginated.
+    let from = format!("{}T00:00:00Z", sat + Duration::days(7));
+    let to = format!("{}T00:00:00Z", sat + Duration::days(21));
+    let page = staff
+        .get_json(&format!(
+            "/api/v1/sessions?from={from}&to={to}&per_page=1&page=2"
+        ))
+        .await;
+    assert_eq!(page["total"], 2);
+    assert_eq!(
+        page["items"][0]["start_local"],
+        local(sat + Duration::days(14), "09:00")
+    );
+}
+
+#[tokio::test]
+async fn daylight_saving_zones_keep_the_wall_clock() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "amsterdam", "Europe/Amsterdam", "draft").await;
+    // Weekly on Sundays at 09:00 across the last Sunday of March 2031 (clocks go forward).
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/series",
+            json!({
+                "program_id": p["id"], "start_local": "2031-03-23T09:00:00", "duration_minutes": 60,
+                "rule": {"frequency": "weekly", "weekdays": ["SU"], "end": {"kind": "count", "count": 2}},
+            }),
+            201,
+        )
+        .await;
+    let page = staff
+        .get_json(&format!(
+            "/api/v1/sessions?program_id={}&from=2031-01-01T00:00:00Z",
+            p["id"].as_str().unwrap()
+        ))
+        .await;
+    let items = page["items"].as_array().unwrap();
+    // The horizon is twelve months, so far-future series only materialise once in range;
+    // the rule itself is checked by the preview, which has no horizon.
+    let preview = staff
+        .expect(
+            Method::POST,
+            "/api/v1/series/preview",
+            json!({
+                "tz": "Europe/Amsterdam", "start_local": "2031-03-23T09:00:00", "duration_minutes": 60,
+                "rule": {"frequency": "weekly", "weekdays": ["SU"], "end": {"kind": "count", "count": 2}},
+            }),
+            200,
+        )
+        .await;
+    let utc: Vec<_> = preview["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["starts_at"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(utc, ["2031-03-23T08:00:00Z", "2031-03-30T07:00:00Z"]);
+    assert_eq!(preview["summary_en"], "Every Sunday at 09:00 CET, 2 times");
+    assert!(items.len() <= 2);
+}
+
+#[tokio::test]
+async fn bad_input_is_reported_on_its_field_and_saves_nothing() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+
+    let taken = staff
+        .send(
+            Method::POST,
+            "/api/v1/programs",
+            Some(json!({"name": "Lagi", "slug": "dongkelor", "kind": "other", "default_duration_minutes": 60, "status": "draft"})),
+        )
+        .await;
+    let body = problem(taken, 422).await;
+    assert!(body["errors"]["slug"].is_array(), "{body}");
+
+    let zone = staff
+        .client
+        .post(app.at("/api/v1/programs"))
+        .header("x-csrf-token", &staff.csrf)
+        .header("accept-language", "en")
+        .json(&json!({"name": "X", "slug": "x-zone", "kind": "other", "tz": "Asia/Atlantis", "default_duration_minutes": 60, "status": "draft"}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(zone, 422).await;
+    assert_eq!(
+        body["errors"]["tz"][0],
+        "Unknown time zone; use an IANA name such as Asia/Makassar."
+    );
+
+    let sat = first_saturday();
+    // Saturdays only, but every Monday asked for, ending before any Monday comes.
+    let no_dates = staff
+        .send(
+            Method::POST,
+            "/api/v1/series",
+            Some(json!({
+                "program_id": p["id"], "start_local": local(sat, "09:00"), "duration_minutes": 60,
+                "rule": {"frequency": "weekly", "weekdays": ["MO"], "end": {"kind": "until", "date": sat + Duration::days(1)}},
+            })),
+        )
+        .await;
+    let body = problem(no_dates, 422).await;
+    assert_eq!(
+        body["errors"]["rule"][0],
+        "Aturan ini tidak menghasilkan satu tanggal pun."
+    );
+
+    let end_before_start = staff
+        .send(
+            Method::POST,
+            "/api/v1/series",
+            Some(json!({
+                "program_id": p["id"], "start_local": local(sat, "09:00"), "duration_minutes": 60,
+                "rule": {"frequency": "weekly", "end": {"kind": "until", "date": sat - Duration::days(7)}},
+            })),
+        )
+        .await;
+    let body = problem(end_before_start, 422).await;
+    assert!(body["errors"]["rule.end"].is_array(), "{body}");
+
+    assert!(sessions_of(&staff, &p["id"]).await.is_empty());
+    let again = staff
+        .get_json(&format!("/api/v1/programs/{}", p["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(again["slug"], "dongkelor");
+}
+
+#[tokio::test]
+async fn editing_one_session_detaches_it_and_bumps_its_sequence() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let series = weekly_series(&staff, &p["id"], sat, 4).await;
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    let second = sessions[1]["id"].as_str().unwrap();
+
+    let moved = staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{second}"),
+            json!({"scope": "this", "start_local": local(sat + Duration::days(8), "10:00"), "duration_minutes": 90, "host": "Kak Dewi"}),
+            200,
+        )
+        .await;
+    assert_eq!(
+        moved["session"]["start_local"],
+        local(sat + Duration::days(8), "10:00")
+    );
+    assert_eq!(moved["session"]["sequence"], 1);
+    assert_eq!(moved["session"]["detached"], true);
+
+    // The whole series moves to 10:30; the session edited on its own keeps its edits.
+    let series_id = series["id"].as_str().unwrap();
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/series/{series_id}"),
+            json!({"start_local": local(sat, "10:30"), "duration_minutes": 60, "host": "Kak Rina", "rule": {"frequency": "weekly", "weekdays": ["SA"], "end": {"kind": "count", "count": 4}}}),
+            200,
+        )
+        .await;
+    let after = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(
+        starts(&after),
+        [
+            local(sat, "10:30"),
+            local(sat + Duration::days(8), "10:00"),
+            local(sat + Duration::days(14), "10:30"),
+            local(sat + Duration::days(21), "10:30"),
+        ]
+    );
+    // Rows keep their ids (and so UIDs) when the series moves; moved ones are re-sequenced.
+    assert_eq!(after[0]["id"], sessions[0]["id"]);
+    assert_eq!(after[0]["sequence"], 1);
+    assert_eq!(after[1]["sequence"], 1);
+
+    // Unless staff ask to reset individual edits.
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/series/{series_id}"),
+            json!({"start_local": local(sat, "10:30"), "duration_minutes": 60, "rule": {"frequency": "weekly", "weekdays": ["SA"], "end": {"kind": "count", "count": 4}}, "reset_individual_edits": true}),
+            200,
+        )
+        .await;
+    let reset = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(
+        reset[1]["start_local"],
+        local(sat + Duration::days(7), "10:30")
+    );
+    assert_eq!(reset[1]["detached"], false);
+    assert_eq!(reset[1]["sequence"], 2);
+}
+
+#[tokio::test]
+async fn this_and_following_splits_the_series() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let series = weekly_series(&staff, &p["id"], sat, 6).await;
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    let third = sessions[2]["id"].as_str().unwrap();
+
+    // From the third session on: Sundays at 16:00, hosted by someone else.
+    let outcome = staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{third}"),
+            json!({"scope": "following", "start_local": local(sat + Duration::days(15), "16:00"), "duration_minutes": 60, "host": "Kak Andi"}),
+            200,
+        )
+        .await;
+    assert_eq!(outcome["changed"], 4);
+    let after = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(after.len(), 6, "COUNT=6 still holds across both halves");
+    assert_eq!(
+        starts(&after),
+        [
+            local(sat, "09:00"),
+            local(sat + Duration::days(7), "09:00"),
+            local(sat + Duration::days(15), "16:00"),
+            local(sat + Duration::days(22), "16:00"),
+            local(sat + Duration::days(29), "16:00"),
+            local(sat + Duration::days(36), "16:00"),
+        ]
+    );
+    assert_eq!(
+        after[2]["id"], sessions[2]["id"],
+        "rows keep their identity"
+    );
+    assert_eq!(after[2]["host"], "Kak Andi");
+    assert_eq!(after[0]["host"], "Kak Rina");
+    let new_series = after[2]["series_id"].as_str().unwrap();
+    assert_ne!(new_series, series["id"].as_str().unwrap());
+    let new = staff
+        .get_json(&format!("/api/v1/series/{new_series}"))
+        .await;
+    assert_eq!(new["split_from"], series["id"]);
+    assert_eq!(new["rule"]["weekdays"], json!(["SU"]));
+    assert_eq!(new["rule"]["end"], json!({"kind": "count", "count": 4}));
+    let old = staff
+        .get_json(&format!(
+            "/api/v1/series/{}",
+            series["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(old["rule"]["end"]["kind"], "until");
+
+    // Ending the new series after its first Sunday removes the rest.
+    staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/series/{new_series}/end"),
+            json!({"last_day": sat + Duration::days(22)}),
+            200,
+        )
+        .await;
+    assert_eq!(sessions_of(&staff, &p["id"]).await.len(), 4);
+}
+
+#[tokio::test]
+async fn all_future_sessions_take_a_new_time() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    weekly_series(&staff, &p["id"], sat, 3).await;
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    let second = sessions[1]["id"].as_str().unwrap();
+    staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{second}"),
+            json!({"scope": "all", "start_local": local(sat + Duration::days(7), "08:00"), "duration_minutes": 45}),
+            200,
+        )
+        .await;
+    let after = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(
+        starts(&after),
+        [
+            local(sat, "08:00"),
+            local(sat + Duration::days(7), "08:00"),
+            local(sat + Duration::days(14), "08:00"),
+        ]
+    );
+    assert_eq!(
+        after[2]["end_local"],
+        local(sat + Duration::days(14), "08:45")
+    );
+    assert!(after.iter().all(|s| s["sequence"] == 1));
+}
+
+#[tokio::test]
+async fn cancelled_sessions_stay_listed_and_can_be_restored() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    weekly_series(&staff, &p["id"], sat, 3).await;
+    let first = sessions_of(&staff, &p["id"]).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let missing_reason = staff
+        .send(
+            Method::POST,
+            &format!("/api/v1/sessions/{first}/cancel"),
+            Some(json!({"reason": " "})),
+        )
+        .await;
+    assert!(problem(missing_reason, 422).await["errors"]["reason"].is_array());
+
+    let cancelled = staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/sessions/{first}/cancel"),
+            json!({"reason": "Pendongeng sakit"}),
+            200,
+        )
+        .await;
+    assert_eq!(cancelled["session"]["status"], "cancelled");
+    assert_eq!(cancelled["session"]["sequence"], 1);
+
+    // The public still sees it, marked cancelled with the reason.
+    let public = app.get(&format!("/api/v1/sessions/{first}")).await;
+    let public: Value = public.json().await.unwrap();
+    assert_eq!(public["status"], "cancelled");
+    assert_eq!(public["cancel_reason"], "Pendongeng sakit");
+
+    let restored = staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/sessions/{first}/restore"),
+            json!({}),
+            200,
+        )
+        .await;
+    assert_eq!(restored["session"]["status"], "scheduled");
+    assert_eq!(restored["session"]["sequence"], 2);
+}
+
+#[tokio::test]
+async fn blackout_dates_skip_sessions_and_give_them_back() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let holiday = sat + Duration::days(7);
+    // A day off for everyone, set before the series exists...
+    let blackout = staff
+        .expect(
+            Method::POST,
+            "/api/v1/blackouts",
+            json!({"day": holiday, "reason": "Hari libur"}),
+            201,
+        )
+        .await;
+    weekly_series(&staff, &p["id"], sat, 3).await;
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions[1]["status"], "cancelled");
+    assert_eq!(sessions[1]["cancel_reason"], "Hari libur");
+    assert_eq!(sessions[0]["status"], "scheduled");
+
+    // ...and one for this program only, set after.
+    let second = staff
+        .expect(
+            Method::POST,
+            "/api/v1/blackouts",
+            json!({"program_id": p["id"], "day": sat + Duration::days(14), "reason": "Renovasi studio"}),
+            201,
+        )
+        .await;
+    assert_eq!(second["skipped_sessions"], 1);
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions[2]["status"], "cancelled");
+    assert_eq!(sessions[2]["sequence"], 1);
+
+    let id = blackout["id"].as_str().unwrap();
+    let response = staff
+        .send(Method::DELETE, &format!("/api/v1/blackouts/{id}"), None)
+        .await;
+    assert_eq!(response.status(), 204);
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions[1]["status"], "scheduled");
+    assert_eq!(sessions[1]["sequence"], 1);
+}
+
+#[tokio::test]
+async fn overlapping_bookings_are_reported_as_conflicts() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let a = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let b = program(&staff, "dapur-pustaka", "Asia/Makassar", "published").await;
+    let fajar = staff
+        .expect(
+            Method::POST,
+            "/api/v1/partners",
+            json!({"name": "Harian FAJAR Makassar", "kind": "media"}),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/programs/{}/partners", a["id"].as_str().unwrap()),
+            json!([{"partner_id": fajar["id"], "role": "media_partner"}]),
+            200,
+        )
+        .await;
+    let sat = first_saturday();
+    weekly_series(&staff, &a["id"], sat, 1).await;
+    // Same host, same time, another program; and a second session of the first program.
+    let other = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": b["id"], "start_local": local(sat, "09:30"), "duration_minutes": 60, "host": "kak rina"}),
+            201,
+        )
+        .await;
+    assert_eq!(other["conflicts"][0]["kind"], "same_host");
+    let twin = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": a["id"], "start_local": local(sat, "09:15"), "duration_minutes": 30}),
+            201,
+        )
+        .await;
+    let kinds: Vec<_> = twin["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].clone())
+        .collect();
+    assert!(kinds.contains(&json!("same_program")), "{kinds:?}");
+    assert!(kinds.contains(&json!("same_partner")), "{kinds:?}");
+
+    let from = format!("{sat}T00:00:00Z");
+    let all = staff
+        .get_json(&format!("/api/v1/conflicts?from={from}"))
+        .await;
+    assert!(all.as_array().unwrap().len() >= 3, "{all}");
+
+    // Cancelled sessions conflict with nothing.
+    let twin_id = twin["session"]["id"].as_str().unwrap();
+    staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/sessions/{twin_id}/cancel"),
+            json!({"reason": "Bentrok"}),
+            200,
+        )
+        .await;
+    let conflicts = staff
+        .get_json(&format!("/api/v1/sessions/{twin_id}/conflicts"))
+        .await;
+    assert_eq!(conflicts, json!([]));
+}
+
+#[tokio::test]
+async fn the_public_sees_published_programs_only() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let published = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let draft = program(&staff, "rahasia", "Asia/Makassar", "draft").await;
+    let sat = first_saturday();
+    weekly_series(&staff, &published["id"], sat, 2).await;
+    weekly_series(&staff, &draft["id"], sat, 2).await;
+
+    let page: Value = app.get("/api/v1/sessions").await.json().await.unwrap();
+    assert_eq!(page["total"], 2);
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["program_slug"] == "dongkelor")
+    );
+    let programs: Value = app.get("/api/v1/programs").await.json().await.unwrap();
+    assert_eq!(programs.as_array().unwrap().len(), 1);
+    let hidden = app
+        .get(&format!(
+            "/api/v1/programs/{}",
+            draft["id"].as_str().unwrap()
+        ))
+        .await;
+    problem(hidden, 404).await;
+    // Staff see both.
+    assert_eq!(staff.get_json("/api/v1/sessions").await["total"], 4);
+    // Filters: by slug and by kind.
+    let by_slug: Value = app
+        .get("/api/v1/sessions?program=dongkelor&kind=storytelling_broadcast")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_slug["total"], 2);
+    let by_kind: Value = app
+        .get("/api/v1/sessions?kind=talk_show")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_kind["total"], 0);
+}
