@@ -1,10 +1,19 @@
 //! Demo data for `siar serve --demo`: seeded only into an empty database, so restarting the
 //! demo never duplicates or overwrites anything.
 
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday as ChronoWeekday};
 use sea_orm::DatabaseConnection;
 use shared::dto::auth::{CreateUserRequest, Role};
+use shared::dto::partners::{PartnerAssignment, PartnerInput};
+use shared::dto::programs::{DEFAULT_TZ, ProgramInput};
+use shared::dto::schedule::{CancelRequest, SeriesInput, SessionEdit, SessionPage};
+use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
+use shared::words::{EditScope, PartnerKind, PartnerRole, ProgramKind, ProgramStatus};
+use uuid::Uuid;
 
+use crate::error::AppError;
 use crate::services;
+use crate::services::sessions::SessionFilter;
 
 /// A demo staff login, printed at start-up.
 #[derive(Debug, Clone)]
@@ -57,5 +66,249 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("seeding demo account {}: {e}", login.email))?;
     }
+    seed_schedule(db, Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding demo schedule: {e:?}"))?;
     Ok(true)
+}
+
+/// The four partners of the field study: name, kind, contact, what they bring.
+const PARTNERS: [(&str, PartnerKind, &str, &str); 4] = [
+    (
+        "Dinas Perpustakaan Provinsi Sulawesi Selatan",
+        PartnerKind::Library,
+        "Bagian Layanan Anak",
+        "Sirkulasi, perpustakaan keliling, referensi, layanan audio-visual, dongeng anak",
+    ),
+    (
+        "Perpustakaan UIN Alauddin Makassar",
+        PartnerKind::Library,
+        "Kepala Perpustakaan",
+        "Pengadaan koleksi bersama dan pengembangan layanan",
+    ),
+    (
+        "Kampus ITB KALLA",
+        PartnerKind::Education,
+        "Bagian Kemahasiswaan",
+        "Kegiatan mahasiswa dan mitra bisnis",
+    ),
+    (
+        "Harian FAJAR Makassar",
+        PartnerKind::Media,
+        "Redaksi",
+        "Mitra media: memberitakan program",
+    ),
+];
+
+fn next_weekday(after: NaiveDate, day: ChronoWeekday) -> NaiveDate {
+    let mut date = after + Duration::days(1);
+    while date.weekday() != day {
+        date += Duration::days(1);
+    }
+    date
+}
+
+fn program(
+    name: &str,
+    slug: &str,
+    kind: ProgramKind,
+    duration: u32,
+    description: &str,
+) -> ProgramInput {
+    ProgramInput {
+        name: name.into(),
+        slug: slug.into(),
+        kind,
+        description: description.into(),
+        cover_image_url: None,
+        tz: DEFAULT_TZ.into(),
+        default_duration_minutes: duration,
+        stream_url: Some("https://www.youtube.com/@dispusipmakassar".into()),
+        platform: Some("YouTube".into()),
+        place: None,
+        status: ProgramStatus::Published,
+    }
+}
+
+/// Dongkelor (weekly, one session cancelled and one moved), Dapur Pustaka (every other
+/// Wednesday), Talkshow Duta Baca (first Friday of the month) and the four partners.
+async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    let coordinator = services::users::list_users(db)
+        .await?
+        .into_iter()
+        .find(|u| u.role == Role::Coordinator)
+        .map(|u| u.id);
+    let mut partner_ids = Vec::new();
+    for (name, kind, contact, contributes) in PARTNERS {
+        let partner = services::partners::create_partner(
+            db,
+            PartnerInput {
+                name: name.into(),
+                kind,
+                contact_name: Some(contact.into()),
+                contact_email: None,
+                contact_phone: None,
+                responsible_user_id: coordinator,
+                contributes: contributes.into(),
+            },
+            now,
+        )
+        .await?;
+        partner_ids.push(partner.id);
+    }
+    let today = now.date_naive();
+    let at = |date: NaiveDate, hour: u32| date.and_hms_opt(hour, 0, 0).unwrap_or_default();
+
+    let dongkelor = services::programs::create_program(
+        db,
+        program(
+            "Dongkelor",
+            "dongkelor",
+            ProgramKind::StorytellingBroadcast,
+            60,
+            "Dongeng keliling: siaran dongeng untuk anak setiap Sabtu pagi.",
+        ),
+        now,
+    )
+    .await?;
+    let assign = |partner: usize, role| PartnerAssignment {
+        partner_id: partner_ids[partner],
+        role,
+    };
+    services::programs::set_program_partners(
+        db,
+        dongkelor.id,
+        vec![
+            assign(0, PartnerRole::CoHost),
+            assign(3, PartnerRole::MediaPartner),
+        ],
+        now,
+    )
+    .await?;
+    let first_saturday = next_weekday(today, ChronoWeekday::Sat);
+    let series = services::series::create_series(
+        db,
+        SeriesInput {
+            program_id: dongkelor.id,
+            start_local: at(first_saturday, 9),
+            duration_minutes: 60,
+            rule: RecurrenceRule::weekly(&[Weekday::Sa]),
+            title: None,
+            host: Some("Kak Rina".into()),
+        },
+        now,
+    )
+    .await?;
+    let upcoming = first_sessions(db, dongkelor.id, series.starts_at).await?;
+    if let [_, second, third, ..] = upcoming.items.as_slice() {
+        services::sessions::cancel_session(
+            db,
+            second.id,
+            CancelRequest {
+                reason: "Pendongeng berhalangan; tayang ulang episode sebelumnya di kanal YouTube."
+                    .into(),
+            },
+            now,
+        )
+        .await?;
+        services::sessions::edit_session(
+            db,
+            third.id,
+            SessionEdit {
+                scope: EditScope::This,
+                start_local: at(third.start_local.date() + Duration::days(1), 10),
+                duration_minutes: 60,
+                title: Some("Dongkelor edisi Hari Dongeng".into()),
+                host: Some("Kak Rina".into()),
+                reset_individual_edits: false,
+            },
+            now,
+        )
+        .await?;
+    }
+
+    let dapur = services::programs::create_program(
+        db,
+        program(
+            "Dapur Pustaka",
+            "dapur-pustaka",
+            ProgramKind::CookingShow,
+            60,
+            "Memasak sambil membaca bersama ibu-ibu relawan baca.",
+        ),
+        now,
+    )
+    .await?;
+    let mut every_other_wednesday = RecurrenceRule::weekly(&[Weekday::We]);
+    every_other_wednesday.interval = 2;
+    services::series::create_series(
+        db,
+        SeriesInput {
+            program_id: dapur.id,
+            start_local: at(next_weekday(today, ChronoWeekday::Wed), 15),
+            duration_minutes: 60,
+            rule: every_other_wednesday,
+            title: None,
+            host: Some("Ibu-ibu relawan baca".into()),
+        },
+        now,
+    )
+    .await?;
+
+    let talkshow = services::programs::create_program(
+        db,
+        program(
+            "Talkshow Duta Baca",
+            "talkshow-duta-baca",
+            ProgramKind::TalkShow,
+            90,
+            "Gelar wicara bersama Duta Baca Kota Makassar dan tamu dari mitra.",
+        ),
+        now,
+    )
+    .await?;
+    services::programs::set_program_partners(
+        db,
+        talkshow.id,
+        vec![assign(1, PartnerRole::Guest), assign(2, PartnerRole::Venue)],
+        now,
+    )
+    .await?;
+    let first_friday = RecurrenceRule {
+        frequency: Frequency::Monthly,
+        interval: 1,
+        weekdays: Vec::new(),
+        monthly_weekday: Some(MonthlyWeekday {
+            nth: 1,
+            weekday: Weekday::Fr,
+        }),
+        end: RuleEnd::Never,
+    };
+    services::series::create_series(
+        db,
+        SeriesInput {
+            program_id: talkshow.id,
+            start_local: at(next_weekday(today, ChronoWeekday::Fri), 14),
+            duration_minutes: 90,
+            rule: first_friday,
+            title: None,
+            host: Some("Duta Baca Kota Makassar".into()),
+        },
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn first_sessions(
+    db: &DatabaseConnection,
+    program_id: Uuid,
+    from: DateTime<Utc>,
+) -> Result<SessionPage, AppError> {
+    let filter = SessionFilter {
+        from: Some(from),
+        program_id: Some(program_id),
+        ..SessionFilter::default()
+    };
+    services::sessions::list_sessions(db, &filter, services::programs::Audience::Staff, 1, 3).await
 }

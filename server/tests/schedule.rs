@@ -621,3 +621,61 @@ async fn the_public_sees_published_programs_only() {
         .unwrap();
     assert_eq!(by_kind["total"], 0);
 }
+
+#[tokio::test]
+async fn the_demo_schedule_has_the_three_programs_and_four_partners() {
+    let app = TestApp::spawn().await;
+    assert!(server::demo::seed(&app.db).await.unwrap());
+    let programs: Value = app.get("/api/v1/programs").await.json().await.unwrap();
+    let slugs: Vec<_> = programs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["dapur-pustaka", "dongkelor", "talkshow-duta-baca"]);
+
+    let page: Value = app
+        .get("/api/v1/sessions?program=dongkelor&per_page=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(
+        items[0]["start_local"].as_str().unwrap()[11..16].to_owned(),
+        "09:00"
+    );
+    assert_eq!(items[0]["zone_label"], "WITA");
+    assert_eq!(items[1]["status"], "cancelled");
+    assert_eq!(items[2]["detached"], true, "one session moved");
+    assert!(
+        items[2]["start_local"]
+            .as_str()
+            .unwrap()
+            .ends_with("10:00:00")
+    );
+    assert!(
+        page["total"].as_u64().unwrap() >= 52,
+        "twelve months of Saturdays"
+    );
+
+    let staff = StaffClient::new(&app, Role::Viewer).await;
+    let partners = staff.get_json("/api/v1/partners").await;
+    assert_eq!(partners.as_array().unwrap().len(), 4);
+    let dapur = programs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["slug"] == "dapur-pustaka")
+        .unwrap();
+    let series = staff
+        .get_json(&format!(
+            "/api/v1/programs/{}/series",
+            dapur["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(series[0]["rrule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE");
+    // Seeding again changes nothing.
+    assert!(!server::demo::seed(&app.db).await.unwrap());
+}
