@@ -12,6 +12,7 @@ export const BASE = process.env.SIAR_URL ?? 'http://127.0.0.1:3000';
 
 // The demo accounts seeded by `siar serve --demo` (server/src/demo.rs).
 export const ADMIN = { email: 'admin@siar.example', password: 'siar-demo-admin', name: 'Admin Perpustakaan' };
+export const COORDINATOR = { email: 'koordinator@siar.example', password: 'siar-demo-koordinator', name: 'Koordinator Program' };
 export const VIEWER = { email: 'pemantau@siar.example', password: 'siar-demo-pemantau', name: 'Pemantau Program' };
 
 /** Opens a browser with a fresh profile; `options.viewport` for phone-sized tests. */

@@ -1,12 +1,21 @@
 //! Every server function: the pages' one door to the server. Bodies run only on the server,
 //! where they call the `Backend` the server provides; the browser gets an HTTP call.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use leptos::server_fn::codec::{GetUrl, JsonEncoding};
+use leptos::server_fn::codec::{GetUrl, Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
 use shared::dto::auth::UserResponse;
+use shared::dto::partners::{PartnerInput, PartnerResponse};
+use shared::dto::programs::{ProgramInput, ProgramResponse};
+use shared::dto::schedule::{
+    BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
+    SeriesResponse, SessionEdit, SessionPage,
+};
+use shared::words::ProgramKind;
+use uuid::Uuid;
 
 /// A server function's error: the server's problem document, or a transport failure
 /// described as one.
@@ -55,6 +64,133 @@ pub async fn list_users() -> Result<Vec<UserResponse>, ApiError> {
         .map_err(ApiError::from)
 }
 
+/// Which sessions a page lists.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionQuery {
+    /// Starting at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Starting before.
+    pub to: Option<DateTime<Utc>>,
+    /// Program slug.
+    pub program: Option<String>,
+    /// Program kind.
+    pub kind: Option<ProgramKind>,
+    /// Partner id.
+    pub partner: Option<Uuid>,
+    /// Page from 1.
+    pub page: Option<u64>,
+    /// Page size.
+    pub per_page: Option<u64>,
+}
+
+/// Programs the viewer may see.
+#[server(prefix = "/_fn", endpoint = "programs", input = GetUrl)]
+pub async fn list_programs() -> Result<Vec<ProgramResponse>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.list_programs(&viewer).await?)
+}
+
+/// One program by slug.
+#[server(prefix = "/_fn", endpoint = "program", input = GetUrl)]
+pub async fn get_program(slug: String) -> Result<ProgramResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.get_program(&viewer, slug).await?)
+}
+
+/// Sessions, filtered and paginated.
+#[server(prefix = "/_fn", endpoint = "sessions", input = Json)]
+pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.list_sessions(&viewer, query).await?)
+}
+
+/// One session with any conflicts (conflicts for staff only).
+#[server(prefix = "/_fn", endpoint = "session", input = GetUrl)]
+pub async fn get_session(id: Uuid) -> Result<EditOutcome, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.get_session(&viewer, id).await?)
+}
+
+/// The series of a program (staff).
+#[server(prefix = "/_fn", endpoint = "series", input = GetUrl)]
+pub async fn list_series(program_id: Uuid) -> Result<Vec<SeriesResponse>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.list_series(&viewer, program_id).await?)
+}
+
+/// The next ten dates of a rule.
+#[server(prefix = "/_fn", endpoint = "preview", input = Json)]
+pub async fn preview_series(request: PreviewRequest) -> Result<PreviewResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.preview_series(&viewer, request).await?)
+}
+
+/// Creates (no id) or changes a program (coordinators).
+#[server(prefix = "/_fn", endpoint = "save_program", input = Json)]
+pub async fn save_program(
+    id: Option<Uuid>,
+    input: ProgramInput,
+) -> Result<ProgramResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.save_program(&viewer, id, input).await?)
+}
+
+/// Creates a series (coordinators).
+#[server(prefix = "/_fn", endpoint = "create_series", input = Json)]
+pub async fn create_series(input: SeriesInput) -> Result<SeriesResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.create_series(&viewer, input).await?)
+}
+
+/// Edits a session (coordinators).
+#[server(prefix = "/_fn", endpoint = "edit_session", input = Json)]
+pub async fn edit_session(id: Uuid, edit: SessionEdit) -> Result<EditOutcome, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.edit_session(&viewer, id, edit).await?)
+}
+
+/// Cancels (with a reason) or restores (without) a session (coordinators).
+#[server(prefix = "/_fn", endpoint = "set_cancelled", input = Json)]
+pub async fn set_cancelled(id: Uuid, reason: Option<String>) -> Result<EditOutcome, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.set_cancelled(&viewer, id, reason).await?)
+}
+
+/// Every partner (staff).
+#[server(prefix = "/_fn", endpoint = "partners", input = GetUrl)]
+pub async fn list_partners() -> Result<Vec<PartnerResponse>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.list_partners(&viewer).await?)
+}
+
+/// Creates a partner (coordinators).
+#[server(prefix = "/_fn", endpoint = "create_partner", input = Json)]
+pub async fn create_partner(input: PartnerInput) -> Result<PartnerResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.create_partner(&viewer, input).await?)
+}
+
+/// Every day off (staff).
+#[server(prefix = "/_fn", endpoint = "blackouts", input = GetUrl)]
+pub async fn list_blackouts() -> Result<Vec<BlackoutResponse>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.list_blackouts(&viewer).await?)
+}
+
+/// Adds a day off (coordinators).
+#[server(prefix = "/_fn", endpoint = "create_blackout", input = Json)]
+pub async fn create_blackout(input: BlackoutInput) -> Result<BlackoutResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.create_blackout(&viewer, input).await?)
+}
+
+/// Removes a day off (coordinators).
+#[server(prefix = "/_fn", endpoint = "delete_blackout", input = Json)]
+pub async fn delete_blackout(id: Uuid) -> Result<(), ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.delete_blackout(&viewer, id).await?)
+}
+
 /// The server side of the server functions.
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -63,8 +199,15 @@ pub mod ssr {
     use leptos::prelude::*;
     use shared::Problem;
     use shared::dto::auth::{UserResponse, Viewer};
+    use shared::dto::partners::{PartnerInput, PartnerResponse};
+    use shared::dto::programs::{ProgramInput, ProgramResponse};
+    use shared::dto::schedule::{
+        BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
+        SeriesResponse, SessionEdit, SessionPage,
+    };
+    use uuid::Uuid;
 
-    use super::ApiError;
+    use super::{ApiError, SessionQuery};
 
     /// What the pages need from the server, in `shared` types. The server implements it
     /// over its services and provides it as `Arc<dyn Backend>` in the Leptos context.
@@ -72,6 +215,79 @@ pub mod ssr {
     pub trait Backend: Send + Sync {
         /// Every staff account; admins only.
         async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserResponse>, Problem>;
+        /// Programs the viewer may see.
+        async fn list_programs(&self, viewer: &Viewer) -> Result<Vec<ProgramResponse>, Problem>;
+        /// One program by slug.
+        async fn get_program(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+        ) -> Result<ProgramResponse, Problem>;
+        /// Sessions, filtered and paginated.
+        async fn list_sessions(
+            &self,
+            viewer: &Viewer,
+            query: SessionQuery,
+        ) -> Result<SessionPage, Problem>;
+        /// One session; conflicts only for staff.
+        async fn get_session(&self, viewer: &Viewer, id: Uuid) -> Result<EditOutcome, Problem>;
+        /// A program's series; staff only.
+        async fn list_series(
+            &self,
+            viewer: &Viewer,
+            program_id: Uuid,
+        ) -> Result<Vec<SeriesResponse>, Problem>;
+        /// A rule's next dates.
+        async fn preview_series(
+            &self,
+            viewer: &Viewer,
+            request: PreviewRequest,
+        ) -> Result<PreviewResponse, Problem>;
+        /// Creates or changes a program; coordinators.
+        async fn save_program(
+            &self,
+            viewer: &Viewer,
+            id: Option<Uuid>,
+            input: ProgramInput,
+        ) -> Result<ProgramResponse, Problem>;
+        /// Creates a series; coordinators.
+        async fn create_series(
+            &self,
+            viewer: &Viewer,
+            input: SeriesInput,
+        ) -> Result<SeriesResponse, Problem>;
+        /// Edits a session; coordinators.
+        async fn edit_session(
+            &self,
+            viewer: &Viewer,
+            id: Uuid,
+            edit: SessionEdit,
+        ) -> Result<EditOutcome, Problem>;
+        /// Cancels (reason) or restores (none) a session; coordinators.
+        async fn set_cancelled(
+            &self,
+            viewer: &Viewer,
+            id: Uuid,
+            reason: Option<String>,
+        ) -> Result<EditOutcome, Problem>;
+        /// Every partner; staff.
+        async fn list_partners(&self, viewer: &Viewer) -> Result<Vec<PartnerResponse>, Problem>;
+        /// Creates a partner; coordinators.
+        async fn create_partner(
+            &self,
+            viewer: &Viewer,
+            input: PartnerInput,
+        ) -> Result<PartnerResponse, Problem>;
+        /// Every day off; staff.
+        async fn list_blackouts(&self, viewer: &Viewer) -> Result<Vec<BlackoutResponse>, Problem>;
+        /// Adds a day off; coordinators.
+        async fn create_blackout(
+            &self,
+            viewer: &Viewer,
+            input: BlackoutInput,
+        ) -> Result<BlackoutResponse, Problem>;
+        /// Removes a day off; coordinators.
+        async fn delete_blackout(&self, viewer: &Viewer, id: Uuid) -> Result<(), Problem>;
     }
 
     fn missing(what: &str) -> ApiError {

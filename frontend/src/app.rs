@@ -9,7 +9,17 @@ use shared::dto::auth::Viewer;
 use crate::components::layout::Layout;
 use crate::i18n::strings;
 use crate::pages::{
-    dashboard::DashboardPage, home::HomePage, login::LoginPage, not_found::NotFound,
+    dashboard::DashboardPage,
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    program::ProgramPage,
+    schedule::SchedulePage,
+    session::SessionPage,
+    staff_calendar::CalendarPage,
+    staff_partners::{BlackoutsPage, PartnersPage},
+    staff_programs::{ProgramEditorPage, ProgramsPage},
+    staff_session::SessionEditorPage,
     users::UsersPage,
 };
 
@@ -74,6 +84,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/schedule") view=SchedulePage ssr=SsrMode::Async/>
+                        <Route path=path!("/programs/:slug") view=ProgramPage ssr=SsrMode::Async/>
+                        <Route path=path!("/sessions/:id") view=SessionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/programs") view=ProgramsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/programs/:slug") view=ProgramEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/sessions/:id") view=SessionEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/calendar") view=CalendarPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/partners") view=PartnersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/blackouts") view=BlackoutsPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </Layout>

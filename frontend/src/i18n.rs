@@ -158,3 +158,11 @@ pub fn use_viewer() -> Viewer {
 pub fn use_strings() -> &'static Strings {
     strings(use_viewer().lang)
 }
+
+/// A string given in both languages at the place it is used, for page-specific text.
+pub fn tr(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}

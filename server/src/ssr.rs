@@ -5,16 +5,28 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::Router;
+use chrono::Utc;
+use frontend::api::SessionQuery;
 use frontend::api::ssr::Backend;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::Problem;
 use shared::dto::auth::{Role, UserResponse, Viewer};
+use shared::dto::partners::{PartnerInput, PartnerResponse};
+use shared::dto::programs::{ProgramInput, ProgramResponse};
+use shared::dto::schedule::{
+    BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, PreviewRequest, PreviewResponse,
+    SeriesInput, SeriesResponse, SessionEdit, SessionPage,
+};
+use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::require_role;
+use crate::error::AppResult;
 use crate::services;
+use crate::services::programs::Audience;
+use crate::services::sessions::SessionFilter;
 
 /// The pages and server functions, with the backend in their context.
 pub fn routes(state: &AppState) -> Router<AppState> {
@@ -35,13 +47,220 @@ struct ServiceBackend {
     db: DatabaseConnection,
 }
 
+/// Runs a use case for `viewer`, with its errors as problems in the viewer's language.
+async fn answer<T>(
+    viewer: &Viewer,
+    work: impl Future<Output = AppResult<T>>,
+) -> Result<T, Problem> {
+    work.await.map_err(|e| e.into_problem(viewer.lang))
+}
+
+fn audience(viewer: &Viewer) -> Audience {
+    if viewer.user.is_some() {
+        Audience::Staff
+    } else {
+        Audience::Public
+    }
+}
+
 #[async_trait]
 impl Backend for ServiceBackend {
     async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserResponse>, Problem> {
-        let result = async {
+        answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Admin)?;
             services::users::list_users(&self.db).await
+        })
+        .await
+    }
+
+    async fn list_programs(&self, viewer: &Viewer) -> Result<Vec<ProgramResponse>, Problem> {
+        answer(
+            viewer,
+            services::programs::list_programs(&self.db, audience(viewer), Utc::now()),
+        )
+        .await
+    }
+
+    async fn get_program(&self, viewer: &Viewer, slug: String) -> Result<ProgramResponse, Problem> {
+        answer(
+            viewer,
+            services::programs::get_program_by_slug(&self.db, &slug, audience(viewer), Utc::now()),
+        )
+        .await
+    }
+
+    async fn list_sessions(
+        &self,
+        viewer: &Viewer,
+        query: SessionQuery,
+    ) -> Result<SessionPage, Problem> {
+        let filter = SessionFilter {
+            from: query.from,
+            to: query.to,
+            program_slug: query.program,
+            kind: query.kind,
+            partner_id: query.partner,
+            ..SessionFilter::default()
         };
-        result.await.map_err(|e| e.into_problem(viewer.lang))
+        answer(
+            viewer,
+            services::sessions::list_sessions(
+                &self.db,
+                &filter,
+                audience(viewer),
+                query.page.unwrap_or(1),
+                query.per_page.unwrap_or(100),
+            ),
+        )
+        .await
+    }
+
+    async fn get_session(&self, viewer: &Viewer, id: Uuid) -> Result<EditOutcome, Problem> {
+        answer(viewer, async {
+            let session = services::sessions::get_session(&self.db, id, audience(viewer)).await?;
+            let conflicts = match viewer.user {
+                Some(_) => services::sessions::conflicts_for(&self.db, id).await?,
+                None => Vec::new(),
+            };
+            Ok(EditOutcome {
+                session,
+                changed: 0,
+                conflicts,
+            })
+        })
+        .await
+    }
+
+    async fn list_series(
+        &self,
+        viewer: &Viewer,
+        program_id: Uuid,
+    ) -> Result<Vec<SeriesResponse>, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::series::list_series(&self.db, program_id).await
+        })
+        .await
+    }
+
+    async fn preview_series(
+        &self,
+        viewer: &Viewer,
+        request: PreviewRequest,
+    ) -> Result<PreviewResponse, Problem> {
+        answer(viewer, async {
+            services::series::preview(&request, Utc::now())
+        })
+        .await
+    }
+
+    async fn save_program(
+        &self,
+        viewer: &Viewer,
+        id: Option<Uuid>,
+        input: ProgramInput,
+    ) -> Result<ProgramResponse, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            match id {
+                Some(id) => {
+                    services::programs::update_program(&self.db, id, input, Utc::now()).await
+                }
+                None => services::programs::create_program(&self.db, input, Utc::now()).await,
+            }
+        })
+        .await
+    }
+
+    async fn create_series(
+        &self,
+        viewer: &Viewer,
+        input: SeriesInput,
+    ) -> Result<SeriesResponse, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::series::create_series(&self.db, input, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn edit_session(
+        &self,
+        viewer: &Viewer,
+        id: Uuid,
+        edit: SessionEdit,
+    ) -> Result<EditOutcome, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::sessions::edit_session(&self.db, id, edit, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn set_cancelled(
+        &self,
+        viewer: &Viewer,
+        id: Uuid,
+        reason: Option<String>,
+    ) -> Result<EditOutcome, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            match reason {
+                Some(reason) => {
+                    let request = CancelRequest { reason };
+                    services::sessions::cancel_session(&self.db, id, request, Utc::now()).await
+                }
+                None => services::sessions::restore_session(&self.db, id, Utc::now()).await,
+            }
+        })
+        .await
+    }
+
+    async fn list_partners(&self, viewer: &Viewer) -> Result<Vec<PartnerResponse>, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::partners::list_partners(&self.db).await
+        })
+        .await
+    }
+
+    async fn create_partner(
+        &self,
+        viewer: &Viewer,
+        input: PartnerInput,
+    ) -> Result<PartnerResponse, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::partners::create_partner(&self.db, input, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn list_blackouts(&self, viewer: &Viewer) -> Result<Vec<BlackoutResponse>, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::blackouts::list_blackouts(&self.db).await
+        })
+        .await
+    }
+
+    async fn create_blackout(
+        &self,
+        viewer: &Viewer,
+        input: BlackoutInput,
+    ) -> Result<BlackoutResponse, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::blackouts::create_blackout(&self.db, input, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn delete_blackout(&self, viewer: &Viewer, id: Uuid) -> Result<(), Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::blackouts::delete_blackout(&self.db, id, Utc::now()).await
+        })
+        .await
     }
 }

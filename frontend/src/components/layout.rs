@@ -11,7 +11,7 @@ use leptos_router::hooks::use_location;
 use shared::Lang;
 use shared::dto::auth::Role;
 
-use crate::i18n::{strings, use_viewer};
+use crate::i18n::{strings, tr, use_viewer};
 
 /// The page frame around `children`.
 #[component]
@@ -43,6 +43,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     let account = match user {
         Some(user) => view! {
             <li><A href="/staff">{t.nav_dashboard}</A></li>
+            <li><A href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</A></li>
+            <li><A href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</A></li>
+            <li><A href="/staff/partners">{tr(viewer.lang, "Mitra", "Partners")}</A></li>
+            <li><A href="/staff/blackouts">{tr(viewer.lang, "Hari libur", "Days off")}</A></li>
             {is_admin.then(|| view! { <li><A href="/staff/users">{t.nav_users}</A></li> })}
             <li>
                 <form method="post" action="/auth/logout" class="inline-form">
@@ -76,6 +80,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <nav id="site-nav" aria-label=t.nav_label class:open=move || menu_open.get()>
                         <ul>
                             <li><A href="/">{t.nav_home}</A></li>
+                            <li><A href="/schedule">{tr(viewer.lang, "Jadwal", "Schedule")}</A></li>
                             {account}
                         </ul>
                         <div class="lang-switch" role="group" aria-label=t.language_label>{lang_links}</div>

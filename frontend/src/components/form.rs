@@ -1,0 +1,115 @@
+//! Form pieces: a labelled input that shows the server's message for its field, and the
+//! error summary at the top of a form. Messages arrive in the viewer's language.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+/// Messages per field name, as the server's problem document lists them.
+pub type FieldMessages = BTreeMap<String, Vec<String>>;
+
+/// The field messages of a failed call (none for a success).
+pub fn messages_of<T>(result: Option<&Result<T, ApiError>>) -> FieldMessages {
+    match result {
+        Some(Err(error)) => error.0.errors.clone(),
+        _ => FieldMessages::new(),
+    }
+}
+
+/// The messages for `name` and the fields under it (`rule` also shows `rule.end`).
+pub fn messages_for(all: &FieldMessages, name: &str) -> Vec<String> {
+    all.iter()
+        .filter(|(field, _)| *field == name || field.starts_with(&format!("{name}.")))
+        .flat_map(|(_, messages)| messages.clone())
+        .collect()
+}
+
+/// A labelled input bound to `value`, with its field's messages under it.
+#[component]
+pub fn Field(
+    /// Unique id on the page.
+    id: &'static str,
+    /// The field name the server reports errors under.
+    name: &'static str,
+    /// The label.
+    label: &'static str,
+    /// The bound value.
+    value: RwSignal<String>,
+    /// The form's field messages.
+    #[prop(into)]
+    errors: Signal<FieldMessages>,
+    /// The input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// A hint under the label.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Required.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let messages = move || messages_for(&errors.get(), name);
+    let invalid = move || (!messages().is_empty()).then_some("true");
+    let described = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if !messages().is_empty() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input id=id name=name type=kind required=required
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=invalid aria-describedby=described/>
+            <FieldError id=error_id messages=Signal::derive(messages)/>
+        </div>
+    }
+}
+
+/// The messages under one field.
+#[component]
+pub fn FieldError(id: String, #[prop(into)] messages: Signal<Vec<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || !messages.get().is_empty()>
+            <p class="field-error" id=id.clone()>{move || messages.get().join(" ")}</p>
+        </Show>
+    }
+}
+
+/// The outcome of a form's last submission: the problem's title, or a success note.
+#[component]
+pub fn FormStatus<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, ApiError>>>,
+    /// Shown after success.
+    saved: &'static str,
+) -> impl IntoView {
+    move || match result.get() {
+        Some(Err(error)) => view! {
+            <p class="alert" role="alert">{error.0.title.clone()}" "{error.0.detail.clone()}</p>
+        }
+        .into_any(),
+        Some(Ok(_)) => view! { <p class="notice" role="status">{saved}</p> }.into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// `None` for a blank text, else the trimmed text.
+pub fn optional(value: String) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}

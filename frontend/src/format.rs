@@ -1,0 +1,81 @@
+//! How dates and times read on the pages: always in the session's own zone, with the zone
+//! named ("Sabtu, 5 Desember 2026 · 09.00–10.00 WITA"), never in the browser's zone.
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use shared::Lang;
+use shared::dto::schedule::SessionResponse;
+use shared::recurrence::{clock, long_date};
+
+/// "09.00–10.00 WITA".
+pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, zone: &str) -> String {
+    format!(
+        "{}–{} {zone}",
+        clock(lang, start.time()),
+        clock(lang, end.time())
+    )
+}
+
+/// "Sabtu, 5 Desember 2026 · 09.00–10.00 WITA".
+pub fn session_when(lang: Lang, session: &SessionResponse) -> String {
+    format!(
+        "{} · {}",
+        long_date(lang, session.start_local.date()),
+        time_range(
+            lang,
+            session.start_local,
+            session.end_local,
+            &session.zone_label
+        )
+    )
+}
+
+/// The Monday of the week holding `day`.
+pub fn week_start(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// The first day of `day`'s month.
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The first day of the next month.
+pub fn next_month(day: NaiveDate) -> NaiveDate {
+    let first = month_start(day);
+    (first + Duration::days(32)).with_day(1).unwrap_or(first)
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_day(value: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}
+
+/// The instant of local midnight in Makassar (UTC+8), the library's own calendar, which
+/// bounds schedule weeks and months.
+pub fn library_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    (day.and_time(NaiveTime::MIN) - Duration::hours(8)).and_utc()
+}
+
+/// "Desember 2026" / "December 2026".
+pub fn month_name(lang: Lang, day: NaiveDate) -> String {
+    let full = long_date(lang, month_start(day));
+    // long_date gives "Weekday, 1 Month Year": keep "Month Year".
+    full.split(' ').skip(2).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_and_months() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert_eq!(week_start(day).to_string(), "2026-11-30");
+        assert_eq!(next_month(day).to_string(), "2027-01-01");
+        assert_eq!(month_name(Lang::Id, day), "Desember 2026");
+        assert_eq!(
+            library_midnight(day).to_rfc3339(),
+            "2026-12-04T16:00:00+00:00"
+        );
+    }
+}

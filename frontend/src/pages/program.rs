@@ -1,0 +1,65 @@
+//! `/programs/{slug}`: a program's public page with its upcoming sessions.
+
+use chrono::{Duration, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::{SessionQuery, get_program, list_sessions};
+use crate::components::session_list::{LinkTo, SessionList};
+use crate::i18n::{strings, tr, use_viewer};
+
+/// A program page.
+#[component]
+pub fn ProgramPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let program = Resource::new(slug, get_program);
+    let sessions = Resource::new(slug, |slug| {
+        list_sessions(SessionQuery {
+            from: Some(Utc::now() - Duration::hours(3)),
+            program: Some(slug),
+            per_page: Some(12),
+            ..SessionQuery::default()
+        })
+    });
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let program = program.await?;
+                let upcoming = sessions.await?;
+                Ok::<_, crate::api::ApiError>(view! {
+                    <Title text=program.name.clone()/>
+                    <article class="program">
+                        <h1>{program.name.clone()}</h1>
+                        <p class="badge">{program.kind.label(lang)}</p>
+                        <p>{program.description.clone()}</p>
+                        <dl class="facts">
+                            {program.platform.clone().map(|p| view! {
+                                <dt>{tr(lang, "Tayang di", "Broadcast on")}</dt><dd>{p}</dd>
+                            })}
+                            {program.stream_url.clone().map(|u| view! {
+                                <dt>{tr(lang, "Tautan siaran", "Stream link")}</dt>
+                                <dd><a href=u.clone() rel="external noopener">{u.clone()}</a></dd>
+                            })}
+                            {program.place.clone().map(|p| view! {
+                                <dt>{tr(lang, "Tempat", "Place")}</dt><dd>{p}</dd>
+                            })}
+                            <dt>{tr(lang, "Zona waktu", "Time zone")}</dt>
+                            <dd>{format!("{} ({})", program.zone_label, program.tz)}</dd>
+                            {(!program.partners.is_empty()).then(|| view! {
+                                <dt>{tr(lang, "Mitra", "Partners")}</dt>
+                                <dd>{program.partners.iter().map(|p| format!("{} ({})", p.partner_name, p.role.label(lang))).collect::<Vec<_>>().join(", ")}</dd>
+                            })}
+                        </dl>
+                        <h2>{tr(lang, "Sesi mendatang", "Upcoming sessions")}</h2>
+                        <SessionList sessions=upcoming.items lang link_to=LinkTo::Public/>
+                        <p><a href=format!("/schedule?program={}", program.slug)>{tr(lang, "Lihat di jadwal", "See it in the schedule")}</a></p>
+                    </article>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,58 @@
+//! `/sessions/{id}`: one session's stable public page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::words::SessionStatus;
+use uuid::Uuid;
+
+use crate::api::get_session;
+use crate::format::session_when;
+use crate::i18n::{strings, tr, use_viewer};
+
+/// A session page.
+#[component]
+pub fn SessionPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    let session = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_session(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let Some(outcome) = session.await? else {
+                    return Ok::<_, crate::api::ApiError>(view! { <h1>{t.not_found_title}</h1> }.into_any());
+                };
+                let s = outcome.session;
+                let cancelled = s.status == SessionStatus::Cancelled;
+                Ok(view! {
+                    <Title text=s.title.clone()/>
+                    <article class="session-page" class:cancelled=cancelled>
+                        <p><a href=format!("/programs/{}", s.program_slug)>{s.program_name.clone()}</a></p>
+                        <h1>{s.title.clone()}</h1>
+                        {cancelled.then(|| view! {
+                            <p class="alert" role="status">
+                                <strong>{SessionStatus::Cancelled.label(lang)}</strong>
+                                {s.cancel_reason.clone().map(|r| format!(": {r}"))}
+                            </p>
+                        })}
+                        <p class="when">{session_when(lang, &s)}</p>
+                        <dl class="facts">
+                            {s.host.clone().map(|h| view! { <dt>{tr(lang, "Pembawa acara", "Host")}</dt><dd>{h}</dd> })}
+                            {(!s.partners.is_empty()).then(|| view! {
+                                <dt>{tr(lang, "Mitra", "Partners")}</dt>
+                                <dd>{s.partners.iter().map(|p| format!("{} ({})", p.partner_name, p.role.label(lang))).collect::<Vec<_>>().join(", ")}</dd>
+                            })}
+                        </dl>
+                    </article>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,253 @@
+//! `/staff/programs`: every program, and the form to create one; `/staff/programs/{slug}`
+//! edits a program, builds its recurring series and lists its sessions.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use shared::Lang;
+use shared::dto::programs::{DEFAULT_TZ, ProgramInput, ProgramResponse};
+use shared::validation::slugify;
+use shared::words::{ProgramKind, ProgramStatus};
+
+use crate::api::{
+    SessionQuery, get_program, list_programs, list_series, list_sessions, save_program,
+};
+use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::components::session_list::{LinkTo, SessionList};
+use crate::i18n::{strings, tr, use_viewer};
+use crate::pages::series_builder::SeriesBuilder;
+
+/// The program list with the create form.
+#[component]
+pub fn ProgramsPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let programs = Resource::new(|| (), |_| list_programs());
+    let title = tr(lang, "Program", "Programs");
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                programs.await.map(|programs| view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{tr(lang, "Nama", "Name")}</th>
+                                <th scope="col">{tr(lang, "Jenis", "Type")}</th>
+                                <th scope="col">{tr(lang, "Status", "Status")}</th>
+                                <th scope="col">{tr(lang, "Zona", "Zone")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {programs.into_iter().map(|p| view! {
+                                    <tr>
+                                        <td><a href=format!("/staff/programs/{}", p.slug)>{p.name}</a></td>
+                                        <td>{p.kind.label(lang)}</td>
+                                        <td>{p.status.label(lang)}</td>
+                                        <td>{p.zone_label}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                })
+            })}
+        </Suspense>
+        <h2>{tr(lang, "Program baru", "New program")}</h2>
+        <ProgramForm lang existing=None/>
+    }
+}
+
+/// Creates a program (no `existing`) or changes one.
+#[component]
+pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoView {
+    let id = existing.as_ref().map(|p| p.id);
+    let text = |f: fn(&ProgramResponse) -> String| {
+        RwSignal::new(existing.as_ref().map(f).unwrap_or_default())
+    };
+    let name = text(|p| p.name.clone());
+    let slug = text(|p| p.slug.clone());
+    let description = text(|p| p.description.clone());
+    let tz = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|p| p.tz.clone())
+            .unwrap_or_else(|| DEFAULT_TZ.into()),
+    );
+    let duration = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|p| p.default_duration_minutes.to_string())
+            .unwrap_or_else(|| "60".into()),
+    );
+    let platform = text(|p| p.platform.clone().unwrap_or_default());
+    let stream_url = text(|p| p.stream_url.clone().unwrap_or_default());
+    let place = text(|p| p.place.clone().unwrap_or_default());
+    let kind = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|p| p.kind)
+            .unwrap_or(ProgramKind::StorytellingBroadcast),
+    );
+    let status = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|p| p.status)
+            .unwrap_or(ProgramStatus::Draft),
+    );
+    let slug_edited = RwSignal::new(id.is_some());
+    // Suggest the slug from the name until staff type their own.
+    Effect::new(move |_| {
+        let suggested = slugify(&name.get());
+        if !slug_edited.get_untracked() {
+            slug.set(suggested);
+        }
+    });
+    let save = Action::new(move |input: &ProgramInput| {
+        let input = input.clone();
+        async move { save_program(id, input).await }
+    });
+    let errors = Signal::derive(move || messages_of(save.value().get().as_ref()));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(program)) = save.value().get()
+            && id.is_none()
+        {
+            navigate(
+                &format!("/staff/programs/{}", program.slug),
+                Default::default(),
+            );
+        }
+    });
+    let cover = existing.as_ref().and_then(|p| p.cover_image_url.clone());
+    let existing_cover = move || cover.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(ProgramInput {
+            name: name.get(),
+            slug: slug.get(),
+            kind: kind.get(),
+            description: description.get(),
+            cover_image_url: existing_cover(),
+            tz: tz.get(),
+            default_duration_minutes: duration.get().trim().parse().unwrap_or(0),
+            stream_url: optional(stream_url.get()),
+            platform: optional(platform.get()),
+            place: optional(place.get()),
+            status: status.get(),
+        });
+    };
+    let form_id = if id.is_some() {
+        "program-edit"
+    } else {
+        "program-new"
+    };
+    view! {
+        <form class="stack card" on:submit=submit id=form_id novalidate>
+            <FormStatus result=save.value().into() saved=tr(lang, "Tersimpan.", "Saved.")/>
+            <Field id="program-name" name="name" label=tr(lang, "Nama program", "Program name") value=name errors required=true/>
+            <div class="field">
+                <label for="program-slug">{tr(lang, "Alamat (slug)", "Address (slug)")}</label>
+                <p class="hint" id="program-slug-hint">{tr(lang, "Dipakai di /programs/…", "Used in /programs/…")}</p>
+                <input id="program-slug" name="slug" prop:value=move || slug.get() aria-describedby="program-slug-hint program-slug-error"
+                    aria-invalid=move || errors.get().contains_key("slug").then_some("true")
+                    on:input=move |ev| { slug_edited.set(true); slug.set(event_target_value(&ev)); }/>
+                <crate::components::form::FieldError id="program-slug-error".into()
+                    messages=Signal::derive(move || errors.get().get("slug").cloned().unwrap_or_default())/>
+            </div>
+            <div class="field">
+                <label for="program-kind">{tr(lang, "Jenis", "Type")}</label>
+                <select id="program-kind" on:change=move |ev| if let Some(k) = ProgramKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                    {ProgramKind::ALL.iter().map(|k| view! {
+                        <option value=k.as_str() selected=move || kind.get() == *k>{k.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="program-description">{tr(lang, "Deskripsi", "Description")}</label>
+                <textarea id="program-description" prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+            </div>
+            <Field id="program-tz" name="tz" label=tr(lang, "Zona waktu (IANA)", "Time zone (IANA)") value=tz errors
+                hint=tr(lang, "Misalnya Asia/Makassar (WITA).", "Such as Asia/Makassar (WITA).")/>
+            <Field id="program-duration" name="default_duration_minutes" kind="number"
+                label=tr(lang, "Durasi sesi (menit)", "Session length (minutes)") value=duration errors/>
+            <Field id="program-platform" name="platform" label=tr(lang, "Platform", "Platform") value=platform errors/>
+            <Field id="program-stream" name="stream_url" kind="url" label=tr(lang, "Tautan siaran", "Stream link") value=stream_url errors/>
+            <Field id="program-place" name="place" label=tr(lang, "Tempat", "Place") value=place errors/>
+            <div class="field">
+                <label for="program-status">{tr(lang, "Status", "Status")}</label>
+                <select id="program-status" on:change=move |ev| if let Some(s) = ProgramStatus::parse(&event_target_value(&ev)) { status.set(s) }>
+                    {ProgramStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=move || status.get() == *s>{s.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                {if id.is_some() { tr(lang, "Simpan program", "Save program") } else { tr(lang, "Buat program", "Create program") }}
+            </button>
+        </form>
+    }
+}
+
+/// One program: its details, series, series builder and sessions.
+#[component]
+pub fn ProgramEditorPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let version = RwSignal::new(0u32);
+    let program = Resource::new(slug, get_program);
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let program = program.await?;
+                let program_id = program.id;
+                let series = Resource::new(move || version.get(), move |_| list_series(program_id));
+                let sessions = Resource::new(move || version.get(), {
+                    let slug = program.slug.clone();
+                    move |_| list_sessions(SessionQuery {
+                        from: Some(chrono::Utc::now() - chrono::Duration::days(1)),
+                        program: Some(slug.clone()),
+                        per_page: Some(20),
+                        ..SessionQuery::default()
+                    })
+                });
+                Ok::<_, crate::api::ApiError>(view! {
+                    <Title text=program.name.clone()/>
+                    <h1>{program.name.clone()}</h1>
+                    <p><a href=format!("/programs/{}", program.slug)>{tr(lang, "Halaman publik", "Public page")}</a></p>
+                    <details class="card">
+                        <summary>{tr(lang, "Ubah data program", "Edit program details")}</summary>
+                        <ProgramForm lang existing=Some(program.clone())/>
+                    </details>
+                    <h2>{tr(lang, "Seri berulang", "Recurring series")}</h2>
+                    <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                        {move || Suspend::new(async move {
+                            series.await.map(|list| view! {
+                                <ul class="series-list">
+                                    {list.into_iter().map(|s| view! {
+                                        <li>{s.rule.summary(lang, s.start_local, &s.zone_label)}
+                                            {s.host.map(|h| format!(" · {h}"))}</li>
+                                    }).collect_view()}
+                                </ul>
+                            })
+                        })}
+                    </Suspense>
+                    <SeriesBuilder lang program=program.clone() on_saved=move || version.update(|v| *v += 1)/>
+                    <h2 id="sessions-heading">{tr(lang, "Sesi mendatang", "Upcoming sessions")}</h2>
+                    <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                        {move || Suspend::new(async move {
+                            sessions.await.map(|page| view! {
+                                <div aria-labelledby="sessions-heading" id="upcoming-sessions">
+                                    <SessionList sessions=page.items lang link_to=LinkTo::Editor/>
+                                </div>
+                            })
+                        })}
+                    </Suspense>
+                })
+            })}
+        </Suspense>
+    }
+}

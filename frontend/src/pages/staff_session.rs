@@ -1,0 +1,178 @@
+//! `/staff/sessions/{id}`: the session editor. Staff choose "this session / this and
+//! following / all future" as in a calendar app, cancel with a reason or restore, and see
+//! the conflicts the session has.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::Lang;
+use shared::dto::schedule::{EditOutcome, SessionEdit, format_local, parse_local};
+use shared::words::{EditScope, SessionStatus};
+use uuid::Uuid;
+
+use crate::api::{edit_session, get_session, set_cancelled};
+use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::format::session_when;
+use crate::i18n::{strings, tr, use_viewer};
+
+/// The session editor page.
+#[component]
+pub fn SessionEditorPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    let version = RwSignal::new(0u32);
+    let session = Resource::new(
+        move || (id(), version.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_session(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let Some(outcome) = session.await? else {
+                    return Ok::<_, crate::api::ApiError>(view! { <h1>{t.not_found_title}</h1> }.into_any());
+                };
+                Ok(view! { <Editor lang outcome on_saved=move || version.update(|v| *v += 1)/> }.into_any())
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Editor(
+    lang: Lang,
+    outcome: EditOutcome,
+    on_saved: impl Fn() + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let s = outcome.session.clone();
+    let id = s.id;
+    let in_series = s.series_id.is_some();
+    let cancelled = s.status == SessionStatus::Cancelled;
+    let start = RwSignal::new(format_local(s.start_local));
+    let duration = RwSignal::new((s.ends_at - s.starts_at).num_minutes().to_string());
+    let title = RwSignal::new(s.title.clone());
+    let host = RwSignal::new(s.host.clone().unwrap_or_default());
+    let scope = RwSignal::new(EditScope::This);
+    let reset = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+
+    let edit = Action::new(move |edit: &SessionEdit| {
+        let edit = edit.clone();
+        async move { edit_session(id, edit).await }
+    });
+    let cancel = Action::new(move |reason: &Option<String>| {
+        let reason = reason.clone();
+        async move { set_cancelled(id, reason).await }
+    });
+    Effect::new(move |_| {
+        if matches!(edit.value().get(), Some(Ok(_))) || matches!(cancel.value().get(), Some(Ok(_)))
+        {
+            on_saved();
+        }
+    });
+    let edit_errors = Signal::derive(move || messages_of(edit.value().get().as_ref()));
+    let cancel_errors = Signal::derive(move || messages_of(cancel.value().get().as_ref()));
+    let program_name = s.program_name.clone();
+    let submit_edit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let title = optional(title.get()).filter(|t| *t != program_name);
+        edit.dispatch(SessionEdit {
+            scope: scope.get(),
+            start_local: parse_local(&start.get()).unwrap_or(chrono::NaiveDateTime::MIN),
+            duration_minutes: duration.get().trim().parse().unwrap_or(0),
+            title,
+            host: optional(host.get()),
+            reset_individual_edits: reset.get(),
+        });
+    };
+    let submit_cancel = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        cancel.dispatch(Some(reason.get()));
+    };
+
+    view! {
+        <Title text=s.title.clone()/>
+        <p><a href=format!("/staff/programs/{}", s.program_slug)>{s.program_name.clone()}</a></p>
+        <h1>{s.title.clone()}</h1>
+        <p class="when" id="session-when">{session_when(lang, &s)}</p>
+        <p>
+            <span class="badge" id="session-status">{s.status.label(lang)}</span>
+            {s.cancel_reason.clone().filter(|_| cancelled).map(|r| format!(" {r}"))}
+            " · "{tr(lang, "Urutan perubahan", "Sequence")}" "{s.sequence}
+            {s.detached.then(|| tr(lang, " · diubah tersendiri", " · edited on its own"))}
+        </p>
+        <p><a href=format!("/sessions/{}", s.id)>{tr(lang, "Halaman publik", "Public page")}</a></p>
+        {(!outcome.conflicts.is_empty()).then(|| view! {
+            <section class="alert" role="status" aria-labelledby="conflicts-heading">
+                <h2 id="conflicts-heading">{tr(lang, "Bentrok jadwal", "Scheduling conflicts")}</h2>
+                <ul>
+                    {outcome.conflicts.iter().map(|c| view! {
+                        <li>
+                            {c.kind.label(lang)}
+                            {c.detail.clone().map(|d| format!(" ({d})"))}
+                            ": "
+                            <a href=format!("/staff/sessions/{}", c.other_session_id)>{c.other_title.clone()}</a>
+                            {format!(" · {}", format_local(c.other_start_local).replace('T', " "))}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+
+        <form class="card stack" on:submit=submit_edit novalidate aria-labelledby="edit-heading">
+            <h2 id="edit-heading">{tr(lang, "Ubah sesi", "Edit session")}</h2>
+            <FormStatus result=edit.value().into() saved=tr(lang, "Perubahan tersimpan.", "Changes saved.")/>
+            <Field id="session-start" name="start_local" kind="datetime-local" label=tr(lang, "Mulai", "Starts") value=start errors=edit_errors
+                hint=if lang == Lang::Id { "Waktu setempat program." } else { "The program's local time." }/>
+            <Field id="session-duration" name="duration_minutes" kind="number" label=tr(lang, "Durasi (menit)", "Length (minutes)") value=duration errors=edit_errors/>
+            <Field id="session-title" name="title" label=tr(lang, "Judul", "Title") value=title errors=edit_errors/>
+            <Field id="session-host" name="host" label=tr(lang, "Pembawa acara", "Host") value=host errors=edit_errors/>
+            {in_series.then(|| view! {
+                <fieldset>
+                    <legend>{tr(lang, "Terapkan ke", "Apply to")}</legend>
+                    {EditScope::ALL.iter().map(|option| {
+                        let option = *option;
+                        view! {
+                            <label class="checkbox">
+                                <input type="radio" name="scope" value=option.as_str()
+                                    prop:checked=move || scope.get() == option
+                                    on:change=move |_| scope.set(option)/>
+                                {option.label(lang)}
+                            </label>
+                        }
+                    }).collect_view()}
+                    <label class="checkbox">
+                        <input type="checkbox" name="reset" prop:checked=move || reset.get()
+                            on:change=move |ev| reset.set(event_target_checked(&ev))/>
+                        {tr(lang, "Timpa juga sesi yang sudah diubah tersendiri", "Also overwrite sessions edited on their own")}
+                    </label>
+                </fieldset>
+            })}
+            <button type="submit" class="button primary" disabled=move || edit.pending().get()>{tr(lang, "Simpan perubahan", "Save changes")}</button>
+        </form>
+
+        {if cancelled {
+            view! {
+                <form class="card stack" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); cancel.dispatch(None); }>
+                    <FormStatus result=cancel.value().into() saved=tr(lang, "Sesi dipulihkan.", "Session restored.")/>
+                    <button type="submit" class="button">{tr(lang, "Pulihkan sesi", "Restore session")}</button>
+                </form>
+            }.into_any()
+        } else {
+            view! {
+                <form class="card stack" on:submit=submit_cancel novalidate aria-labelledby="cancel-heading">
+                    <h2 id="cancel-heading">{tr(lang, "Batalkan sesi ini", "Cancel this session")}</h2>
+                    <FormStatus result=cancel.value().into() saved=tr(lang, "Sesi dibatalkan.", "Session cancelled.")/>
+                    <Field id="cancel-reason" name="reason" label=tr(lang, "Alasan (ditampilkan ke publik)", "Reason (shown to the public)") value=reason errors=cancel_errors/>
+                    <button type="submit" class="button danger" disabled=move || cancel.pending().get()>{tr(lang, "Batalkan sesi", "Cancel session")}</button>
+                </form>
+            }.into_any()
+        }}
+    }
+}
