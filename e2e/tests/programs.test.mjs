@@ -96,14 +96,15 @@ test('a coordinator plans a weekly program, cancels one session and moves anothe
     await page.goto(`${BASE}/sessions/${moveHref.split('/').pop()}`);
     assert.match(await page.textContent('.when'), /Minggu, .* · 10\.00–11\.00 WITA/);
     await assertAccessible(page, 'public session page');
-    assert.deepEqual(consoleErrors, []);
+    // The bad rule above was answered 422 on purpose; nothing else may fail.
+    assert.deepEqual(consoleErrors.filter((e) => !/status of 422/.test(e)), []);
   } finally {
     await close();
   }
 });
 
 test('the staff calendar shows month, week and agenda views', async () => {
-  const { page, close } = await openBrowser();
+  const { page, consoleErrors, close } = await openBrowser();
   try {
     await signIn(page, COORDINATOR);
     for (const view of ['month', 'week', 'agenda']) {
@@ -118,7 +119,9 @@ test('the staff calendar shows month, week and agenda views', async () => {
     assert.match(await page.textContent('table'), /Harian FAJAR Makassar/);
     await assertAccessible(page, 'partners');
     await page.goto(`${BASE}/staff/blackouts`);
+    await waitForHydration(page);
     await assertAccessible(page, 'days off');
+    assert.deepEqual(consoleErrors, []);
   } finally {
     await close();
   }

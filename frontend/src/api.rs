@@ -8,11 +8,11 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
 use shared::dto::auth::UserResponse;
-use shared::dto::partners::{PartnerInput, PartnerResponse};
+use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
-    SeriesResponse, SessionEdit, SessionPage,
+    SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use shared::words::ProgramKind;
 use uuid::Uuid;
@@ -23,7 +23,16 @@ use uuid::Uuid;
 pub struct ApiError(pub Box<Problem>);
 
 impl From<Problem> for ApiError {
+    /// On the server this also gives the response the problem's status (a server function's
+    /// 422, a page's 404), so clients and crawlers see what happened.
     fn from(problem: Problem) -> Self {
+        #[cfg(feature = "ssr")]
+        if let (Some(options), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(problem.status),
+        ) {
+            options.set_status(status);
+        }
         ApiError(Box::new(problem))
     }
 }
@@ -111,11 +120,11 @@ pub async fn get_session(id: Uuid) -> Result<EditOutcome, ApiError> {
     Ok(ssr::backend()?.get_session(&viewer, id).await?)
 }
 
-/// The series of a program (staff).
+/// The series of a program, by slug (staff).
 #[server(prefix = "/_fn", endpoint = "series", input = GetUrl)]
-pub async fn list_series(program_id: Uuid) -> Result<Vec<SeriesResponse>, ApiError> {
+pub async fn list_series(program_slug: String) -> Result<Vec<SeriesResponse>, ApiError> {
     let viewer = ssr::viewer()?;
-    Ok(ssr::backend()?.list_series(&viewer, program_id).await?)
+    Ok(ssr::backend()?.list_series(&viewer, program_slug).await?)
 }
 
 /// The next ten dates of a rule.
@@ -154,6 +163,34 @@ pub async fn edit_session(id: Uuid, edit: SessionEdit) -> Result<EditOutcome, Ap
 pub async fn set_cancelled(id: Uuid, reason: Option<String>) -> Result<EditOutcome, ApiError> {
     let viewer = ssr::viewer()?;
     Ok(ssr::backend()?.set_cancelled(&viewer, id, reason).await?)
+}
+
+/// What partner roles are set on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PartnerTarget {
+    /// A whole program.
+    Program(Uuid),
+    /// One session.
+    Session(Uuid),
+}
+
+/// Replaces the partner roles on a program or session (coordinators).
+#[server(prefix = "/_fn", endpoint = "set_partners", input = Json)]
+pub async fn set_partners(
+    target: PartnerTarget,
+    assignments: Vec<PartnerAssignment>,
+) -> Result<(), ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?
+        .set_partners(&viewer, target, assignments)
+        .await?)
+}
+
+/// Creates a one-off session (coordinators).
+#[server(prefix = "/_fn", endpoint = "create_session", input = Json)]
+pub async fn create_session(input: SessionInput) -> Result<EditOutcome, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.create_session(&viewer, input).await?)
 }
 
 /// Every partner (staff).
@@ -199,15 +236,15 @@ pub mod ssr {
     use leptos::prelude::*;
     use shared::Problem;
     use shared::dto::auth::{UserResponse, Viewer};
-    use shared::dto::partners::{PartnerInput, PartnerResponse};
+    use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
     use shared::dto::schedule::{
         BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
-        SeriesResponse, SessionEdit, SessionPage,
+        SeriesResponse, SessionEdit, SessionInput, SessionPage,
     };
     use uuid::Uuid;
 
-    use super::{ApiError, SessionQuery};
+    use super::{ApiError, PartnerTarget, SessionQuery};
 
     /// What the pages need from the server, in `shared` types. The server implements it
     /// over its services and provides it as `Arc<dyn Backend>` in the Leptos context.
@@ -235,7 +272,7 @@ pub mod ssr {
         async fn list_series(
             &self,
             viewer: &Viewer,
-            program_id: Uuid,
+            program_slug: String,
         ) -> Result<Vec<SeriesResponse>, Problem>;
         /// A rule's next dates.
         async fn preview_series(
@@ -269,6 +306,19 @@ pub mod ssr {
             viewer: &Viewer,
             id: Uuid,
             reason: Option<String>,
+        ) -> Result<EditOutcome, Problem>;
+        /// Replaces partner roles; coordinators.
+        async fn set_partners(
+            &self,
+            viewer: &Viewer,
+            target: PartnerTarget,
+            assignments: Vec<PartnerAssignment>,
+        ) -> Result<(), Problem>;
+        /// Creates a one-off session; coordinators.
+        async fn create_session(
+            &self,
+            viewer: &Viewer,
+            input: SessionInput,
         ) -> Result<EditOutcome, Problem>;
         /// Every partner; staff.
         async fn list_partners(&self, viewer: &Viewer) -> Result<Vec<PartnerResponse>, Problem>;

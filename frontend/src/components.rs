@@ -2,4 +2,5 @@
 
 pub mod form;
 pub mod layout;
+pub mod partner_roles;
 pub mod session_list;

@@ -6,18 +6,18 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use axum::Router;
 use chrono::Utc;
-use frontend::api::SessionQuery;
 use frontend::api::ssr::Backend;
+use frontend::api::{PartnerTarget, SessionQuery};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::Problem;
 use shared::dto::auth::{Role, UserResponse, Viewer};
-use shared::dto::partners::{PartnerInput, PartnerResponse};
+use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, PreviewRequest, PreviewResponse,
-    SeriesInput, SeriesResponse, SessionEdit, SessionPage,
+    SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use uuid::Uuid;
 
@@ -134,11 +134,18 @@ impl Backend for ServiceBackend {
     async fn list_series(
         &self,
         viewer: &Viewer,
-        program_id: Uuid,
+        program_slug: String,
     ) -> Result<Vec<SeriesResponse>, Problem> {
         answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Viewer)?;
-            services::series::list_series(&self.db, program_id).await
+            let program = services::programs::get_program_by_slug(
+                &self.db,
+                &program_slug,
+                Audience::Staff,
+                Utc::now(),
+            )
+            .await?;
+            services::series::list_series(&self.db, program.id).await
         })
         .await
     }
@@ -212,6 +219,43 @@ impl Backend for ServiceBackend {
                 }
                 None => services::sessions::restore_session(&self.db, id, Utc::now()).await,
             }
+        })
+        .await
+    }
+
+    async fn set_partners(
+        &self,
+        viewer: &Viewer,
+        target: PartnerTarget,
+        assignments: Vec<PartnerAssignment>,
+    ) -> Result<(), Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            let now = Utc::now();
+            match target {
+                PartnerTarget::Program(id) => {
+                    services::programs::set_program_partners(&self.db, id, assignments, now)
+                        .await
+                        .map(drop)
+                }
+                PartnerTarget::Session(id) => {
+                    services::sessions::set_session_partners(&self.db, id, assignments, now)
+                        .await
+                        .map(drop)
+                }
+            }
+        })
+        .await
+    }
+
+    async fn create_session(
+        &self,
+        viewer: &Viewer,
+        input: SessionInput,
+    ) -> Result<EditOutcome, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::sessions::create_session(&self.db, input, Utc::now()).await
         })
         .await
     }

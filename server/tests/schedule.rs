@@ -679,3 +679,50 @@ async fn the_demo_schedule_has_the_three_programs_and_four_partners() {
     // Seeding again changes nothing.
     assert!(!server::demo::seed(&app.db).await.unwrap());
 }
+
+#[tokio::test]
+async fn public_pages_render_on_the_server_with_their_status() {
+    let app = TestApp::spawn().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let page = app.get("/programs/dongkelor").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("<h1>Dongkelor</h1>"),
+        "server-rendered program page"
+    );
+    assert!(
+        html.contains("09.00–10.00 WITA"),
+        "times in the program's zone, named"
+    );
+
+    let missing = app.get("/programs/tidak-ada").await;
+    assert_eq!(missing.status(), 404);
+
+    let page: Value = app
+        .get("/api/v1/sessions?program=dongkelor&per_page=2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cancelled = page["items"][1]["id"].as_str().unwrap();
+    let html = app
+        .get(&format!("/sessions/{cancelled}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Dibatalkan"), "a cancelled session says so");
+
+    // Server functions answer field errors with 422 and the problem document.
+    let response = app
+        .client
+        .post(app.at("/_fn/preview"))
+        .json(&json!({"request": {"tz": "Asia/Atlantis", "start_local": "2030-01-05T09:00:00", "duration_minutes": 60, "rule": {"frequency": "weekly"}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["errors"]["tz"].is_array(), "{body}");
+}

@@ -4,9 +4,11 @@
 //!   starts `siar serve --demo` (SQLite under ./data, demo logins printed).
 //! - `cargo xtask test`: installs what is missing and runs every check CI runs: formatting,
 //!   clippy, the tests on SQLite and on PostgreSQL, the wasm build, and the browser tests.
+//! - `cargo xtask bench`: the benchmarks, in release mode (results go in BENCHMARKS.md).
 //!
 //! Plain std only, so the tool itself compiles in seconds.
 
+mod bench;
 mod client;
 mod run;
 mod sh;
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run::run(),
         Some("test") => test::test(&args[1..]),
+        Some("bench") => bench::bench(),
         Some("build-client") => toolchain::ensure(false).and_then(|tools| client::build(&tools)),
         _ => {
             eprintln!(
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
                  run            install what is missing, build, and start Siar with demo data\n  \
                  test           install what is missing and run every check CI runs\n  \
                  \x20              (--skip-e2e / --only-e2e to narrow it while iterating)\n  \
+                 bench          run the benchmarks (release build) and print their ratios\n  \
                  build-client   build the wasm client into target/site"
             );
             return ExitCode::from(2);

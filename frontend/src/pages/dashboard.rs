@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::i18n::{strings, use_viewer};
+use crate::i18n::{strings, tr, use_viewer};
 
 /// The staff dashboard.
 #[component]
@@ -20,6 +20,10 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text=t.dashboard_title/>
         <h1>{t.dashboard_title}</h1>
         {greeting}
-        <section class="card"><p class="muted">{t.dashboard_empty}</p></section>
+        <section class="card">
+            <p>{t.dashboard_empty}</p>
+            <p><a href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</a>" · "
+               <a href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</a></p>
+        </section>
     }
 }

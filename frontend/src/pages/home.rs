@@ -26,7 +26,7 @@ pub fn HomePage() -> impl IntoView {
             <ul class="program-list">
                 {programs.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
-            <p class="muted">{t.home_schedule_soon}</p>
+            <p><a href="/schedule">{t.home_schedule_soon}</a></p>
         </section>
     }
 }

@@ -6,13 +6,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use shared::Lang;
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput, ProgramResponse};
+use shared::dto::schedule::{SessionInput, parse_local};
 use shared::validation::slugify;
 use shared::words::{ProgramKind, ProgramStatus};
 
 use crate::api::{
-    SessionQuery, get_program, list_programs, list_series, list_sessions, save_program,
+    PartnerTarget, SessionQuery, create_session, get_program, list_partners, list_programs,
+    list_series, list_sessions, save_program,
 };
 use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::components::partner_roles::PartnerRoles;
 use crate::components::session_list::{LinkTo, SessionList};
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::series_builder::SeriesBuilder;
@@ -190,7 +193,7 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
     }
 }
 
-/// One program: its details, series, series builder and sessions.
+/// One program: its details, partners, series, series builder and sessions.
 #[component]
 pub fn ProgramEditorPage() -> impl IntoView {
     let lang = use_viewer().lang;
@@ -198,22 +201,30 @@ pub fn ProgramEditorPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let version = RwSignal::new(0u32);
+    // Every resource is created here, before rendering, so the server waits for all of them.
     let program = Resource::new(slug, get_program);
+    let partners = Resource::new(|| (), |_| list_partners());
+    let series = Resource::new(
+        move || (slug(), version.get()),
+        |(slug, _)| list_series(slug),
+    );
+    let sessions = Resource::new(
+        move || (slug(), version.get()),
+        |(slug, _)| {
+            list_sessions(SessionQuery {
+                from: Some(chrono::Utc::now() - chrono::Duration::days(1)),
+                program: Some(slug),
+                per_page: Some(20),
+                ..SessionQuery::default()
+            })
+        },
+    );
+    let saved = move || version.update(|v| *v += 1);
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let program = program.await?;
-                let program_id = program.id;
-                let series = Resource::new(move || version.get(), move |_| list_series(program_id));
-                let sessions = Resource::new(move || version.get(), {
-                    let slug = program.slug.clone();
-                    move |_| list_sessions(SessionQuery {
-                        from: Some(chrono::Utc::now() - chrono::Duration::days(1)),
-                        program: Some(slug.clone()),
-                        per_page: Some(20),
-                        ..SessionQuery::default()
-                    })
-                });
+                let partners = partners.await?;
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
                     <h1>{program.name.clone()}</h1>
@@ -222,6 +233,7 @@ pub fn ProgramEditorPage() -> impl IntoView {
                         <summary>{tr(lang, "Ubah data program", "Edit program details")}</summary>
                         <ProgramForm lang existing=Some(program.clone())/>
                     </details>
+                    <PartnerRoles lang target=PartnerTarget::Program(program.id) current=program.partners.clone() partners/>
                     <h2>{tr(lang, "Seri berulang", "Recurring series")}</h2>
                     <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                         {move || Suspend::new(async move {
@@ -235,7 +247,8 @@ pub fn ProgramEditorPage() -> impl IntoView {
                             })
                         })}
                     </Suspense>
-                    <SeriesBuilder lang program=program.clone() on_saved=move || version.update(|v| *v += 1)/>
+                    <SeriesBuilder lang program=program.clone() on_saved=saved/>
+                    <OneOffForm lang program=program.clone() on_saved=saved/>
                     <h2 id="sessions-heading">{tr(lang, "Sesi mendatang", "Upcoming sessions")}</h2>
                     <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                         {move || Suspend::new(async move {
@@ -249,5 +262,52 @@ pub fn ProgramEditorPage() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Adds a single session outside any series.
+#[component]
+fn OneOffForm(
+    lang: Lang,
+    program: ProgramResponse,
+    on_saved: impl Fn() + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let program_id = program.id;
+    let start = RwSignal::new(String::new());
+    let duration = RwSignal::new(program.default_duration_minutes.to_string());
+    let title = RwSignal::new(String::new());
+    let host = RwSignal::new(String::new());
+    let save = Action::new(move |input: &SessionInput| {
+        let input = input.clone();
+        async move { create_session(input).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            on_saved();
+        }
+    });
+    let errors = Signal::derive(move || messages_of(save.value().get().as_ref()));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SessionInput {
+            program_id,
+            start_local: parse_local(&start.get()).unwrap_or(chrono::NaiveDateTime::MIN),
+            duration_minutes: duration.get().trim().parse().unwrap_or(0),
+            title: optional(title.get()),
+            host: optional(host.get()),
+        });
+    };
+    view! {
+        <details class="card">
+            <summary>{tr(lang, "Sesi tunggal (di luar seri)", "Single session (outside a series)")}</summary>
+            <form class="stack" on:submit=submit novalidate>
+                <FormStatus result=save.value().into() saved=tr(lang, "Sesi ditambahkan.", "Session added.")/>
+                <Field id="oneoff-start" name="start_local" kind="datetime-local" label=tr(lang, "Mulai", "Starts") value=start errors/>
+                <Field id="oneoff-duration" name="duration_minutes" kind="number" label=tr(lang, "Durasi (menit)", "Length (minutes)") value=duration errors/>
+                <Field id="oneoff-title" name="title" label=tr(lang, "Judul", "Title") value=title errors/>
+                <Field id="oneoff-host" name="host" label=tr(lang, "Pembawa acara", "Host") value=host errors/>
+                <button type="submit" class="button">{tr(lang, "Tambah sesi", "Add session")}</button>
+            </form>
+        </details>
     }
 }

@@ -10,8 +10,9 @@ use shared::dto::schedule::{EditOutcome, SessionEdit, format_local, parse_local}
 use shared::words::{EditScope, SessionStatus};
 use uuid::Uuid;
 
-use crate::api::{edit_session, get_session, set_cancelled};
+use crate::api::{PartnerTarget, edit_session, get_session, list_partners, set_cancelled};
 use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::components::partner_roles::PartnerRoles;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -23,6 +24,7 @@ pub fn SessionEditorPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let version = RwSignal::new(0u32);
+    let partners = Resource::new(|| (), |_| list_partners());
     let session = Resource::new(
         move || (id(), version.get()),
         |(id, _)| async move {
@@ -38,7 +40,8 @@ pub fn SessionEditorPage() -> impl IntoView {
                 let Some(outcome) = session.await? else {
                     return Ok::<_, crate::api::ApiError>(view! { <h1>{t.not_found_title}</h1> }.into_any());
                 };
-                Ok(view! { <Editor lang outcome on_saved=move || version.update(|v| *v += 1)/> }.into_any())
+                let partners = partners.await?;
+                Ok(view! { <Editor lang outcome partners on_saved=move || version.update(|v| *v += 1)/> }.into_any())
             })}
         </Suspense>
     }
@@ -48,6 +51,7 @@ pub fn SessionEditorPage() -> impl IntoView {
 fn Editor(
     lang: Lang,
     outcome: EditOutcome,
+    partners: Vec<shared::dto::partners::PartnerResponse>,
     on_saved: impl Fn() + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let s = outcome.session.clone();
@@ -125,6 +129,7 @@ fn Editor(
             </section>
         })}
 
+        <PartnerRoles lang target=PartnerTarget::Session(s.id) current=s.partners.clone() partners/>
         <form class="card stack" on:submit=submit_edit novalidate aria-labelledby="edit-heading">
             <h2 id="edit-heading">{tr(lang, "Ubah sesi", "Edit session")}</h2>
             <FormStatus result=edit.value().into() saved=tr(lang, "Perubahan tersimpan.", "Changes saved.")/>

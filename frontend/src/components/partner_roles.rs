@@ -1,0 +1,88 @@
+//! The partners on a program or session, each with a role, and a form to add or remove them.
+
+use leptos::prelude::*;
+use shared::Lang;
+use shared::dto::partners::{PartnerAssignment, PartnerLink, PartnerResponse};
+use shared::words::PartnerRole;
+use uuid::Uuid;
+
+use crate::api::{PartnerTarget, set_partners};
+use crate::components::form::FormStatus;
+use crate::i18n::tr;
+
+/// The partner roles of `target`, starting from `current`.
+#[component]
+pub fn PartnerRoles(
+    lang: Lang,
+    target: PartnerTarget,
+    current: Vec<PartnerLink>,
+    /// Every partner, to choose from.
+    partners: Vec<PartnerResponse>,
+) -> impl IntoView {
+    let links = RwSignal::new(current);
+    let chosen = RwSignal::new(None::<Uuid>);
+    let role = RwSignal::new(PartnerRole::CoHost);
+    let save = Action::new(move |assignments: &Vec<PartnerAssignment>| {
+        let assignments = assignments.clone();
+        async move { set_partners(target, assignments).await }
+    });
+    let store = move |next: Vec<PartnerLink>| {
+        let assignments = next
+            .iter()
+            .map(|l| PartnerAssignment {
+                partner_id: l.partner_id,
+                role: l.role,
+            })
+            .collect();
+        links.set(next);
+        save.dispatch(assignments);
+    };
+    let names = partners.clone();
+    let prefix = match target {
+        PartnerTarget::Program(_) => "program-partner",
+        PartnerTarget::Session(_) => "session-partner",
+    };
+    view! {
+        <section class="card stack" aria-labelledby=format!("{prefix}-heading")>
+            <h2 id=format!("{prefix}-heading")>{tr(lang, "Mitra", "Partners")}</h2>
+            <FormStatus result=save.value().into() saved=tr(lang, "Mitra tersimpan.", "Partners saved.")/>
+            <ul>
+                {move || links.get().into_iter().map(|l| {
+                    let removed = l.clone();
+                    view! {
+                        <li>
+                            {format!("{} ({}) ", l.partner_name, l.role.label(lang))}
+                            <button type="button" class="link-button" on:click=move |_| {
+                                let next = links.get().into_iter().filter(|x| *x != removed).collect();
+                                store(next);
+                            }>{tr(lang, "Hapus", "Remove")}</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="filters" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let Some(id) = chosen.get() else { return };
+                let Some(partner) = names.iter().find(|p| p.id == id) else { return };
+                let mut next = links.get();
+                next.push(PartnerLink { partner_id: id, partner_name: partner.name.clone(), role: role.get() });
+                store(next);
+            }>
+                <div class="field">
+                    <label for=format!("{prefix}-choice")>{tr(lang, "Mitra", "Partner")}</label>
+                    <select id=format!("{prefix}-choice") on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                        <option value="">{tr(lang, "Pilih mitra", "Choose a partner")}</option>
+                        {partners.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=format!("{prefix}-role")>{tr(lang, "Peran", "Role")}</label>
+                    <select id=format!("{prefix}-role") on:change=move |ev| if let Some(r) = PartnerRole::parse(&event_target_value(&ev)) { role.set(r) }>
+                        {PartnerRole::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label(lang)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button">{tr(lang, "Tambahkan", "Add")}</button>
+            </form>
+        </section>
+    }
+}
