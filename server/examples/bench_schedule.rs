@@ -52,11 +52,10 @@ async fn main() {
         ),
         ("RUST_LOG".to_owned(), "warn".to_owned()),
     ]);
-    if database_url.starts_with("postgres") {
-        vars.insert(
-            "SIAR_DATABASE_SCHEMA".into(),
-            format!("siar_bench_{}", uuid::Uuid::new_v4().simple()),
-        );
+    let schema = format!("siar_bench_{}", uuid::Uuid::new_v4().simple());
+    let postgres = database_url.starts_with("postgres");
+    if postgres {
+        vars.insert("SIAR_DATABASE_SCHEMA".into(), schema.clone());
     }
     let config = Config::from_vars(&vars).expect("config");
     let app = App::build(config).await.expect("app");
@@ -97,6 +96,31 @@ async fn main() {
         ),
     ];
     let client = reqwest::Client::new();
+    // What one response holds, so the figures below are for real pages.
+    let html = client
+        .get(&targets[0].1)
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let listed = html.matches("data-session-id=").count();
+    let api: serde_json::Value = client
+        .get(&targets[1].1)
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    println!(
+        "the month page lists {listed} sessions ({} bytes); the API page holds {} of {}",
+        html.len(),
+        api["items"].as_array().map_or(0, Vec::len),
+        api["total"]
+    );
+    assert!(listed >= 50, "a month of 20 weekly programs");
     println!(
         "{REQUESTS} sequential requests each after {WARM_UP} to warm up; baseline: p95 target {TARGET_MS} ms"
     );
@@ -130,6 +154,12 @@ async fn main() {
             p95 / TARGET_MS,
             if p95 < TARGET_MS { "met" } else { "NOT met" }
         );
+    }
+    if postgres {
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await
+            .expect("drop the benchmark schema");
     }
 }
 

@@ -726,3 +726,97 @@ async fn public_pages_render_on_the_server_with_their_status() {
     let body: Value = response.json().await.unwrap();
     assert!(body["errors"]["tz"].is_array(), "{body}");
 }
+
+#[tokio::test]
+async fn the_horizon_job_extends_open_ended_series() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/series",
+            json!({
+                "program_id": p["id"], "start_local": local(first_saturday(), "09:00"),
+                "duration_minutes": 60, "rule": {"frequency": "weekly", "weekdays": ["SA"]},
+            }),
+            201,
+        )
+        .await;
+    let before = sessions_of(&staff, &p["id"]).await.len();
+    assert!(before >= 50, "about twelve months of Saturdays: {before}");
+
+    // Ninety days on, the job adds the Saturdays that came into the horizon, once.
+    let later = Utc::now() + Duration::days(90);
+    assert_eq!(
+        server::services::series::extend_horizons(&app.db, later)
+            .await
+            .unwrap(),
+        1
+    );
+    let after = sessions_of(&staff, &p["id"]).await.len();
+    assert!(
+        (before + 12..=before + 14).contains(&after),
+        "{before} → {after}"
+    );
+    assert_eq!(
+        server::services::series::extend_horizons(&app.db, later)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(sessions_of(&staff, &p["id"]).await.len(), after);
+}
+
+#[tokio::test]
+async fn partners_take_roles_on_single_sessions() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "talkshow", "Asia/Makassar", "published").await;
+    let uin = staff
+        .expect(Method::POST, "/api/v1/partners", json!({"name": "Perpustakaan UIN Alauddin Makassar", "kind": "library", "contact_email": "bad address"}), 422)
+        .await;
+    assert!(uin["errors"]["contact_email"].is_array(), "{uin}");
+    let uin = staff
+        .expect(
+            Method::POST,
+            "/api/v1/partners",
+            json!({"name": "Perpustakaan UIN Alauddin Makassar", "kind": "library"}),
+            201,
+        )
+        .await;
+    weekly_series(&staff, &p["id"], first_saturday(), 2).await;
+    let session = sessions_of(&staff, &p["id"]).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/sessions/{session}/partners");
+
+    let unknown = staff
+        .send(
+            Method::PUT,
+            &path,
+            Some(json!([{"partner_id": uuid::Uuid::new_v4(), "role": "guest"}])),
+        )
+        .await;
+    assert!(problem(unknown, 422).await["errors"]["partners.0.partner_id"].is_array());
+
+    let twice = json!([{"partner_id": uin["id"], "role": "guest"}, {"partner_id": uin["id"], "role": "guest"}]);
+    let outcome = staff.expect(Method::PUT, &path, twice, 200).await;
+    assert_eq!(
+        outcome["session"]["partners"],
+        json!([{"partner_id": uin["id"], "partner_name": "Perpustakaan UIN Alauddin Makassar", "role": "guest"}])
+    );
+    assert_eq!(outcome["session"]["sequence"], 1);
+    // The partner filter finds it.
+    let page: Value = app
+        .get(&format!(
+            "/api/v1/sessions?partner={}",
+            uin["id"].as_str().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+}

@@ -252,15 +252,12 @@ pub async fn get_program_by_slug(
     Ok(views(db, vec![model], now).await?.remove(0))
 }
 
-/// Replaces the partners on a program.
-#[tracing::instrument(skip_all, fields(program.id = %id))]
-pub async fn set_program_partners(
-    db: &DatabaseConnection,
-    id: Uuid,
+/// Partner roles to store: each partner must exist (else an error on
+/// `partners.{index}.partner_id`); a partner given the same role twice is kept once.
+pub async fn checked_assignments<C: ConnectionTrait>(
+    db: &C,
     assignments: Vec<PartnerAssignment>,
-    now: DateTime<Utc>,
-) -> AppResult<ProgramResponse> {
-    find_model(db, id, Audience::Staff).await?;
+) -> AppResult<Vec<PartnerAssignment>> {
     let known = partner_names(db, assignments.iter().map(|a| a.partner_id)).await?;
     if let Some(i) = assignments
         .iter()
@@ -271,23 +268,37 @@ pub async fn set_program_partners(
             FieldError::UnknownReference,
         ));
     }
+    let mut seen = std::collections::HashSet::new();
+    Ok(assignments
+        .into_iter()
+        .filter(|a| seen.insert((a.partner_id, a.role)))
+        .collect())
+}
+
+/// Replaces the partners on a program.
+#[tracing::instrument(skip_all, fields(program.id = %id))]
+pub async fn set_program_partners(
+    db: &DatabaseConnection,
+    id: Uuid,
+    assignments: Vec<PartnerAssignment>,
+    now: DateTime<Utc>,
+) -> AppResult<ProgramResponse> {
+    find_model(db, id, Audience::Staff).await?;
+    let assignments = checked_assignments(db, assignments).await?;
     let txn = db.begin().await?;
     program_partners::Entity::delete_many()
         .filter(program_partners::Column::ProgramId.eq(id))
         .exec(&txn)
         .await?;
-    let mut seen = std::collections::HashSet::new();
     for a in assignments {
-        if seen.insert((a.partner_id, a.role)) {
-            program_partners::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                program_id: Set(id),
-                partner_id: Set(a.partner_id),
-                role: Set(a.role.as_str().to_owned()),
-            }
-            .insert(&txn)
-            .await?;
+        program_partners::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            program_id: Set(id),
+            partner_id: Set(a.partner_id),
+            role: Set(a.role.as_str().to_owned()),
         }
+        .insert(&txn)
+        .await?;
     }
     programs::Entity::update_many()
         .col_expr(programs::Column::UpdatedAt, Expr::value(now))

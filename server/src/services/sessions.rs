@@ -25,7 +25,9 @@ use crate::domain::conflicts::{Booking, Clash, clashes_between};
 use crate::domain::recurrence::{Definition, rule_from_rrule};
 use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
-use crate::services::programs::{Audience, find_model, partner_links, partner_names};
+use crate::services::programs::{
+    Audience, checked_assignments, find_model, partner_links, partner_names,
+};
 use crate::services::series::{self as series_service, SeriesTemplate, session_uid};
 
 /// The largest page a listing returns.
@@ -445,33 +447,21 @@ pub async fn set_session_partners(
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
     let session = find(db, id, Audience::Staff).await?;
-    let known = partner_names(db, assignments.iter().map(|a| a.partner_id)).await?;
-    if let Some(i) = assignments
-        .iter()
-        .position(|a| !known.contains_key(&a.partner_id))
-    {
-        return Err(AppError::field(
-            &format!("partners.{i}.partner_id"),
-            FieldError::UnknownReference,
-        ));
-    }
+    let assignments = checked_assignments(db, assignments).await?;
     let txn = db.begin().await?;
     session_partners::Entity::delete_many()
         .filter(session_partners::Column::SessionId.eq(id))
         .exec(&txn)
         .await?;
-    let mut seen = std::collections::HashSet::new();
     for a in assignments {
-        if seen.insert((a.partner_id, a.role)) {
-            session_partners::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                session_id: Set(id),
-                partner_id: Set(a.partner_id),
-                role: Set(a.role.as_str().to_owned()),
-            }
-            .insert(&txn)
-            .await?;
+        session_partners::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            session_id: Set(id),
+            partner_id: Set(a.partner_id),
+            role: Set(a.role.as_str().to_owned()),
         }
+        .insert(&txn)
+        .await?;
     }
     let sequence = session.sequence + 1;
     let mut model: sessions::ActiveModel = session.into();
