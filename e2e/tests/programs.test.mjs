@@ -97,6 +97,15 @@ test('a coordinator plans a weekly program, cancels one session and moves anothe
     await page.goto(`${BASE}/sessions/${moveHref.split('/').pop()}`);
     assert.match(await page.textContent('.when'), /Minggu, .* · 10\.00–11\.00 WITA/);
     await assertAccessible(page, 'public session page');
+    // Ending the series after its third Saturday leaves three sessions (the moved one stays).
+    await page.goto(`${BASE}/staff/programs/${slug}`);
+    await waitForHydration(page);
+    await page.click('.series-list details summary');
+    await page.fill('.series-list input[type="date"]', addDays(first, 14));
+    await page.click('.series-list form button[type="submit"]');
+    await page.waitForFunction(() => document.querySelectorAll('#upcoming-sessions li.session').length === 3);
+    assert.match(await page.textContent('.series-list li'), /sampai/);
+
     // The bad rule above was answered 422 on purpose; nothing else may fail.
     assert.deepEqual(consoleErrors.filter((e) => !/status of 422/.test(e)), []);
   } finally {

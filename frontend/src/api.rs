@@ -1,7 +1,7 @@
 //! Every server function: the pages' one door to the server. Bodies run only on the server,
 //! where they call the `Backend` the server provides; the browser gets an HTTP call.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -186,6 +186,15 @@ pub async fn set_partners(
         .await?)
 }
 
+/// Ends a series after `last_day` (coordinators).
+#[server(prefix = "/_fn", endpoint = "end_series", input = Json)]
+pub async fn end_series(series_id: Uuid, last_day: NaiveDate) -> Result<SeriesResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?
+        .end_series(&viewer, series_id, last_day)
+        .await?)
+}
+
 /// Creates a one-off session (coordinators).
 #[server(prefix = "/_fn", endpoint = "create_session", input = Json)]
 pub async fn create_session(input: SessionInput) -> Result<EditOutcome, ApiError> {
@@ -314,6 +323,13 @@ pub mod ssr {
             target: PartnerTarget,
             assignments: Vec<PartnerAssignment>,
         ) -> Result<(), Problem>;
+        /// Ends a series after a day; coordinators.
+        async fn end_series(
+            &self,
+            viewer: &Viewer,
+            series_id: Uuid,
+            last_day: chrono::NaiveDate,
+        ) -> Result<SeriesResponse, Problem>;
         /// Creates a one-off session; coordinators.
         async fn create_session(
             &self,

@@ -16,8 +16,8 @@ use shared::dto::auth::{Role, UserResponse, Viewer};
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
-    BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, PreviewRequest, PreviewResponse,
-    SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
+    BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, EndSeriesRequest, PreviewRequest,
+    PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use uuid::Uuid;
 
@@ -244,6 +244,22 @@ impl Backend for ServiceBackend {
                         .map(drop)
                 }
             }
+        })
+        .await
+    }
+
+    async fn end_series(
+        &self,
+        viewer: &Viewer,
+        series_id: Uuid,
+        last_day: chrono::NaiveDate,
+    ) -> Result<SeriesResponse, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            let request = EndSeriesRequest { last_day };
+            let (series, _) =
+                services::series::end_series(&self.db, series_id, request, Utc::now()).await?;
+            Ok(series)
         })
         .await
     }

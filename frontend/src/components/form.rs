@@ -30,7 +30,8 @@ pub fn messages_for(all: &FieldMessages, name: &str) -> Vec<String> {
 #[component]
 pub fn Field(
     /// Unique id on the page.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The field name the server reports errors under.
     name: &'static str,
     /// The label.
@@ -70,7 +71,7 @@ pub fn Field(
     };
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             <input id=id name=name type=kind required=required
                 prop:value=move || value.get()

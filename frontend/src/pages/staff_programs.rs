@@ -11,8 +11,8 @@ use shared::validation::slugify;
 use shared::words::{ProgramKind, ProgramStatus};
 
 use crate::api::{
-    PartnerTarget, SessionQuery, create_session, get_program, list_partners, list_programs,
-    list_series, list_sessions, save_program,
+    PartnerTarget, SessionQuery, create_session, end_series, get_program, list_partners,
+    list_programs, list_series, list_sessions, save_program,
 };
 use crate::components::form::{Field, FormStatus, messages_of, optional};
 use crate::components::partner_roles::PartnerRoles;
@@ -241,7 +241,8 @@ pub fn ProgramEditorPage() -> impl IntoView {
                                 <ul class="series-list">
                                     {list.into_iter().map(|s| view! {
                                         <li>{s.rule.summary(lang, s.start_local, &s.zone_label)}
-                                            {s.host.map(|h| format!(" · {h}"))}</li>
+                                            {s.host.clone().map(|h| format!(" · {h}"))}
+                                            <EndSeriesForm lang series_id=s.id on_saved=saved/></li>
                                     }).collect_view()}
                                 </ul>
                             })
@@ -307,6 +308,41 @@ fn OneOffForm(
                 <Field id="oneoff-title" name="title" label=tr(lang, "Judul", "Title") value=title errors/>
                 <Field id="oneoff-host" name="host" label=tr(lang, "Pembawa acara", "Host") value=host errors/>
                 <button type="submit" class="button">{tr(lang, "Tambah sesi", "Add session")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// Ends a series after a chosen day; later sessions go (those edited one by one stay).
+#[component]
+fn EndSeriesForm(
+    lang: Lang,
+    series_id: uuid::Uuid,
+    on_saved: impl Fn() + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let last_day = RwSignal::new(String::new());
+    let end = Action::new(move |day: &chrono::NaiveDate| {
+        let day = *day;
+        async move { end_series(series_id, day).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = end.value().get() {
+            on_saved();
+        }
+    });
+    let errors = Signal::derive(move || messages_of(end.value().get().as_ref()));
+    let id = format!("end-{series_id}");
+    view! {
+        <details>
+            <summary>{tr(lang, "Akhiri seri", "End the series")}</summary>
+            <form class="filters" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if let Ok(day) = chrono::NaiveDate::parse_from_str(&last_day.get(), "%Y-%m-%d") {
+                    end.dispatch(day);
+                }
+            }>
+                <Field id name="last_day" kind="date" label=tr(lang, "Hari terakhir", "Last day") value=last_day errors/>
+                <button type="submit" class="button">{tr(lang, "Akhiri", "End")}</button>
             </form>
         </details>
     }
