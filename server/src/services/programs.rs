@@ -189,7 +189,10 @@ pub async fn update_program(
     let mut model: programs::ActiveModel = existing.into();
     fill(&mut model, input, now);
     match model.update(db).await {
-        Ok(program) => Ok(views(db, vec![program], now).await?.remove(0)),
+        Ok(program) => views(db, vec![program], now)
+            .await?
+            .pop()
+            .ok_or(AppError::NotFound),
         Err(e) if slug_taken(&e) => Err(AppError::field("slug", FieldError::Taken)),
         Err(e) => Err(e.into()),
     }
@@ -233,7 +236,10 @@ pub async fn get_program(
     now: DateTime<Utc>,
 ) -> AppResult<ProgramResponse> {
     let model = find_model(db, id, audience).await?;
-    Ok(views(db, vec![model], now).await?.remove(0))
+    views(db, vec![model], now)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// One program by slug.
@@ -249,7 +255,10 @@ pub async fn get_program_by_slug(
         .await?
         .filter(|p| visible(p, audience))
         .ok_or(AppError::NotFound)?;
-    Ok(views(db, vec![model], now).await?.remove(0))
+    views(db, vec![model], now)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// Partner roles to store: each partner must exist (else an error on

@@ -231,7 +231,10 @@ pub async fn get_session(
     audience: Audience,
 ) -> AppResult<SessionResponse> {
     let model = find(db, id, audience).await?;
-    Ok(views(db, vec![model]).await?.remove(0))
+    views(db, vec![model])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// Creates a one-off session.
