@@ -58,9 +58,11 @@ pub fn library_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
 
 /// "Desember 2026" / "December 2026".
 pub fn month_name(lang: Lang, day: NaiveDate) -> String {
-    let full = long_date(lang, month_start(day));
-    // long_date gives "Weekday, 1 Month Year": keep "Month Year".
-    full.split(' ').skip(2).collect::<Vec<_>>().join(" ")
+    format!(
+        "{} {}",
+        shared::recurrence::month_name(lang, day),
+        day.year()
+    )
 }
 
 #[cfg(test)]

@@ -488,6 +488,14 @@ async fn blackout_dates_skip_sessions_and_give_them_back() {
         )
         .await;
     assert_eq!(second["skipped_sessions"], 1);
+    let listed = staff.get_json("/api/v1/blackouts").await;
+    let skipped: Vec<_> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["skipped_sessions"].clone())
+        .collect();
+    assert_eq!(skipped, [json!(1), json!(1)]);
     let sessions = sessions_of(&staff, &p["id"]).await;
     assert_eq!(sessions[2]["status"], "cancelled");
     assert_eq!(sessions[2]["sequence"], 1);

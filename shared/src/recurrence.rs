@@ -371,8 +371,8 @@ pub fn clock(lang: Lang, time: NaiveTime) -> String {
     format!("{:02}{sep}{:02}", time.hour(), time.minute())
 }
 
-/// "Sabtu, 5 Desember 2026" / "Saturday, 5 December 2026".
-pub fn long_date(lang: Lang, date: NaiveDate) -> String {
+/// "Desember" / "December" for a date's month.
+pub fn month_name(lang: Lang, date: NaiveDate) -> &'static str {
     use chrono::Datelike;
     let months_id = [
         "Januari",
@@ -402,12 +402,22 @@ pub fn long_date(lang: Lang, date: NaiveDate) -> String {
         "November",
         "December",
     ];
-    let month = match lang {
+    match lang {
         Lang::Id => months_id[date.month0() as usize],
         Lang::En => months_en[date.month0() as usize],
-    };
+    }
+}
+
+/// "Sabtu, 5 Desember 2026" / "Saturday, 5 December 2026".
+pub fn long_date(lang: Lang, date: NaiveDate) -> String {
+    use chrono::Datelike;
     let day = Weekday::from_chrono(date.weekday()).name(lang);
-    format!("{day}, {} {month} {}", date.day(), date.year())
+    format!(
+        "{day}, {} {} {}",
+        date.day(),
+        month_name(lang, date),
+        date.year()
+    )
 }
 
 #[cfg(test)]

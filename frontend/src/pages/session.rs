@@ -6,23 +6,36 @@ use leptos_router::hooks::use_params_map;
 use shared::words::SessionStatus;
 use uuid::Uuid;
 
-use crate::api::get_session;
+use shared::dto::schedule::EditOutcome;
+
+use crate::api::{ApiError, get_session};
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
+
+/// The session the route's `:id` names (`None` when it is not a session id), fetched again
+/// whenever `version` changes.
+pub fn route_session(
+    version: impl Fn() -> u32 + Send + Sync + 'static,
+) -> Resource<Result<Option<EditOutcome>, ApiError>> {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    Resource::new(
+        move || (id(), version()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_session(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    )
+}
 
 /// A session page.
 #[component]
 pub fn SessionPage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
-    let session = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_session(id).await.map(Some),
-            None => Ok(None),
-        }
-    });
+    let session = route_session(|| 0);
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {

@@ -4,36 +4,25 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use shared::Lang;
 use shared::dto::schedule::{EditOutcome, SessionEdit, format_local, parse_local};
 use shared::words::{EditScope, SessionStatus};
-use uuid::Uuid;
 
-use crate::api::{PartnerTarget, edit_session, get_session, list_partners, set_cancelled};
+use crate::api::{PartnerTarget, edit_session, list_partners, set_cancelled};
 use crate::components::form::{Field, FormStatus, messages_of, optional};
 use crate::components::partner_roles::PartnerRoles;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
+use crate::pages::session::route_session;
 
 /// The session editor page.
 #[component]
 pub fn SessionEditorPage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let version = RwSignal::new(0u32);
     let partners = Resource::new(|| (), |_| list_partners());
-    let session = Resource::new(
-        move || (id(), version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_session(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    let session = route_session(move || version.get());
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {

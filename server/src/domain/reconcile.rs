@@ -24,6 +24,8 @@ pub struct Row {
     pub shape: Shape,
     /// Edited on its own.
     pub detached: bool,
+    /// Its current SEQUENCE.
+    pub sequence: i32,
 }
 
 /// What people see of a session; a change here raises its sequence.
@@ -84,8 +86,10 @@ pub enum Step {
         shape: Shape,
         /// Still edited on its own.
         detached: bool,
-        /// Raise the sequence.
+        /// People see a difference.
         bump: bool,
+        /// Its SEQUENCE after the step (raised when `bump`).
+        sequence: i32,
     },
     /// A new row for an occurrence.
     Insert {
@@ -145,10 +149,12 @@ pub fn reconcile(
         if row.original_start == occurrence && shape == row.shape && row.detached == keep_edits {
             continue;
         }
+        let bump = shape != row.shape;
         steps.push(Step::Update {
             id: row.id,
             original_start: occurrence,
-            bump: shape != row.shape,
+            bump,
+            sequence: row.sequence + i32::from(bump),
             shape,
             detached: keep_edits,
         });

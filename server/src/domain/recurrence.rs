@@ -107,23 +107,20 @@ pub fn rrule_value(rule: &RecurrenceRule, tz: Tz) -> Result<String, FieldError> 
 
 /// The same RRULE value ending at `until` (inclusive) instead of any count or until it had.
 pub fn with_until(value: &str, until: DateTime<Utc>) -> String {
-    let mut parts: Vec<String> = value
-        .split(';')
-        .filter(|p| !p.starts_with("COUNT=") && !p.starts_with("UNTIL=") && !p.is_empty())
-        .map(str::to_owned)
-        .collect();
-    parts.push(format!("UNTIL={}", until.format("%Y%m%dT%H%M%SZ")));
-    parts.join(";")
+    with_end(value, format!("UNTIL={}", until.format("%Y%m%dT%H%M%SZ")))
 }
 
 /// The same RRULE value with `COUNT=count` instead of any count or until it had.
 pub fn with_count(value: &str, count: usize) -> String {
-    let mut parts: Vec<String> = value
+    with_end(value, format!("COUNT={count}"))
+}
+
+fn with_end(value: &str, end: String) -> String {
+    let mut parts: Vec<&str> = value
         .split(';')
         .filter(|p| !p.starts_with("COUNT=") && !p.starts_with("UNTIL=") && !p.is_empty())
-        .map(str::to_owned)
         .collect();
-    parts.push(format!("COUNT={count}"));
+    parts.push(&end);
     parts.join(";")
 }
 

@@ -1,10 +1,12 @@
 //! Blackout dates: days off for one program or for all, which cancel the series sessions on
 //! that day (sessions edited one by one, and one-off sessions, are left to staff).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use shared::FieldError;
 use shared::dto::schedule::{BlackoutInput, BlackoutResponse};
@@ -120,13 +122,23 @@ pub async fn list_blackouts(db: &DatabaseConnection) -> AppResult<Vec<BlackoutRe
         .order_by_asc(blackout_dates::Column::Day)
         .all(db)
         .await?;
-    let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        let skipped = sessions::Entity::find()
-            .filter(sessions::Column::BlackoutId.eq(row.id))
-            .count(db)
-            .await?;
-        views.push(view(row, u32::try_from(skipped).unwrap_or(u32::MAX)));
-    }
-    Ok(views)
+    // How many sessions each day off skipped, in one grouped query.
+    let skipped: HashMap<Uuid, i64> = sessions::Entity::find()
+        .select_only()
+        .column(sessions::Column::BlackoutId)
+        .column_as(sessions::Column::Id.count(), "skipped")
+        .filter(sessions::Column::BlackoutId.is_not_null())
+        .group_by(sessions::Column::BlackoutId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let count = skipped.get(&row.id).copied().unwrap_or(0);
+            view(row, u32::try_from(count).unwrap_or(u32::MAX))
+        })
+        .collect())
 }

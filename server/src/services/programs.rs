@@ -61,14 +61,27 @@ pub async fn partner_links<C: ConnectionTrait>(
         .filter(program_partners::Column::ProgramId.is_in(program_ids.iter().copied()))
         .all(db)
         .await?;
-    let names = partner_names(db, rows.iter().map(|r| r.partner_id)).await?;
+    links_by_owner(
+        db,
+        rows.into_iter()
+            .map(|r| (r.program_id, r.partner_id, r.role))
+            .collect(),
+    )
+    .await
+}
+
+/// Partner links grouped by their owner (program or session), from `(owner, partner, role)`
+/// rows, each list by partner name; links to unknown roles or partners are skipped.
+pub async fn links_by_owner<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<(Uuid, Uuid, String)>,
+) -> AppResult<HashMap<Uuid, Vec<PartnerLink>>> {
+    let names = partner_names(db, rows.iter().map(|(_, partner, _)| *partner)).await?;
     let mut links: HashMap<Uuid, Vec<PartnerLink>> = HashMap::new();
-    for row in rows {
-        if let (Some(name), Some(role)) =
-            (names.get(&row.partner_id), PartnerRole::parse(&row.role))
-        {
-            links.entry(row.program_id).or_default().push(PartnerLink {
-                partner_id: row.partner_id,
+    for (owner, partner_id, role) in rows {
+        if let (Some(name), Some(role)) = (names.get(&partner_id), PartnerRole::parse(&role)) {
+            links.entry(owner).or_default().push(PartnerLink {
+                partner_id,
                 partner_name: name.clone(),
                 role,
             });

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use shared::dto::schedule::{
     EndSeriesRequest, Occurrence, PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse,
@@ -96,18 +96,8 @@ fn checked_definition(
 
 /// The next dates and summary of a rule, for the builder.
 pub fn preview(request: &PreviewRequest, now: DateTime<Utc>) -> AppResult<PreviewResponse> {
-    let mut errors = request
-        .rule
-        .validate(request.start_local.date())
-        .err()
-        .unwrap_or_default();
+    request.validate().map_err(AppError::Invalid)?;
     let tz = parse_tz(&request.tz).map_err(|e| AppError::field("tz", e))?;
-    if let Err(e) = shared::validation::in_range(i64::from(request.duration_minutes), 5, 1440) {
-        errors.add("duration_minutes", e);
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
     let (definition, start) = checked_definition(tz, request.start_local, &request.rule)?;
     let duration = Duration::minutes(i64::from(request.duration_minutes));
     let occurrences = definition
@@ -377,6 +367,7 @@ pub fn row_of(model: sessions::Model) -> Row {
         id: model.id,
         original_start: model.original_start.unwrap_or(model.starts_at),
         detached: model.detached,
+        sequence: model.sequence,
         shape: shape_of(&model),
     }
 }
@@ -487,27 +478,19 @@ async fn apply<C: ConnectionTrait>(
             shape,
             detached,
             bump,
+            sequence,
         } = step
         else {
             continue;
         };
-        let current = sessions::Entity::find_by_id(id)
-            .select_only()
-            .column(sessions::Column::Sequence)
-            .into_tuple::<i32>()
-            .one(db)
-            .await?
-            .unwrap_or(0);
         let mut model = shape_model(shape);
         model.id = Set(id);
         model.series_id = Set(Some(series.id));
         model.original_start = Set(Some(original_start));
         model.detached = Set(detached);
+        model.sequence = Set(sequence);
         model.updated_at = Set(now);
-        if bump {
-            model.sequence = Set(current + 1);
-            changed += 1;
-        }
+        changed += u32::from(bump);
         model.update(db).await?;
     }
     changed += u32::try_from(inserts.len()).unwrap_or(u32::MAX);

@@ -17,7 +17,7 @@ use shared::dto::schedule::{
 };
 use shared::recurrence::RecurrenceRule;
 use shared::validation::clean_optional;
-use shared::words::{EditScope, PartnerRole, ProgramKind, ProgramStatus, SessionStatus};
+use shared::words::{EditScope, ProgramKind, ProgramStatus, SessionStatus};
 use uuid::Uuid;
 
 use crate::db::entities::{program_partners, programs, series, session_partners, sessions};
@@ -26,7 +26,7 @@ use crate::domain::recurrence::{Definition, rule_from_rrule};
 use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
 use crate::services::programs::{
-    Audience, checked_assignments, find_model, partner_links, partner_names,
+    Audience, checked_assignments, find_model, links_by_owner, partner_links,
 };
 use crate::services::series::{self as series_service, SeriesTemplate, session_uid};
 
@@ -163,20 +163,13 @@ async fn session_links<C: ConnectionTrait>(
         .filter(session_partners::Column::SessionId.is_in(ids))
         .all(db)
         .await?;
-    let names = partner_names(db, rows.iter().map(|r| r.partner_id)).await?;
-    let mut links: HashMap<Uuid, Vec<PartnerLink>> = HashMap::new();
-    for row in rows {
-        if let (Some(name), Some(role)) =
-            (names.get(&row.partner_id), PartnerRole::parse(&row.role))
-        {
-            links.entry(row.session_id).or_default().push(PartnerLink {
-                partner_id: row.partner_id,
-                partner_name: name.clone(),
-                role,
-            });
-        }
-    }
-    Ok(links)
+    links_by_owner(
+        db,
+        rows.into_iter()
+            .map(|r| (r.session_id, r.partner_id, r.role))
+            .collect(),
+    )
+    .await
 }
 
 fn view(

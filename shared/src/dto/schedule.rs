@@ -170,6 +170,24 @@ pub struct PreviewRequest {
     pub rule: RecurrenceRule,
 }
 
+impl PreviewRequest {
+    /// The field rules a series has (the zone is checked by the server).
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("tz", required_text(&self.tz, 64));
+        if let Err(more) = series_rules(
+            self.start_local,
+            self.duration_minutes,
+            &self.rule,
+            None,
+            None,
+        ) {
+            errors.0.extend(more.0);
+        }
+        errors.into_result()
+    }
+}
+
 /// The next dates of a rule and its summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -24,6 +24,7 @@ fn row(id: u128, start: DateTime<Utc>) -> Row {
         original_start: start,
         shape: series_shape(start, &template(), no_day_off),
         detached: false,
+        sequence: 0,
     }
 }
 
