@@ -9,6 +9,7 @@ mod m20261125_000001_create_users;
 mod m20261125_000002_create_auth_sessions;
 mod m20261125_000003_create_login_attempts;
 mod m20261125_000004_create_programs_and_sessions;
+mod m20261125_000005_calendar_feeds;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_create_auth_sessions::Migration),
             Box::new(m20261125_000003_create_login_attempts::Migration),
             Box::new(m20261125_000004_create_programs_and_sessions::Migration),
+            Box::new(m20261125_000005_calendar_feeds::Migration),
         ]
     }
 }

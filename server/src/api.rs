@@ -3,6 +3,7 @@
 //! handlers stay thin and call `services`.
 
 pub mod auth;
+pub mod calendar;
 pub mod health;
 pub mod partners;
 pub mod programs;
@@ -73,6 +74,10 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
         (name = "series", description = "Recurring series, rule previews and days off"),
         (name = "sessions", description = "Sessions: listing, one-offs, edits, cancelling, conflicts"),
         (name = "partners", description = "Partner organisations"),
+        (name = "calendar", description = "iCalendar feeds: where they are, and the private feed of the signed-in person. \
+                                             Feeds are served at /calendar/all.ics, /calendar/programs/{slug}.ics, /calendar/types/{type}.ics, \
+                                             /calendar/partners/{slug}.ics, /calendar/open-slots.ics, /calendar/me/{token}.ics and /sessions/{id}.ics \
+                                             (text/calendar, ETag and Last-Modified with 304, gzip and Brotli, ?lang=en for English)."),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -122,6 +127,10 @@ pub fn router() -> Router<AppState> {
             partners::update_partner,
             partners::delete_partner
         ))
+        .routes(routes!(calendar::partner_profile))
+        .routes(routes!(calendar::list_feeds))
+        .routes(routes!(calendar::my_calendar))
+        .routes(routes!(calendar::reset_my_calendar))
         .routes(routes!(health::healthz))
         .split_for_parts();
     let openapi = Json(openapi);

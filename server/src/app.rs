@@ -26,7 +26,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use crate::auth::SESSION_COOKIE;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
-use crate::{api, context, db, forms, page_guard, services, ssr};
+use crate::services::feeds::cache::FeedCache;
+use crate::{api, calendar, context, db, forms, page_guard, services, ssr};
 
 /// How long a staff session lasts without activity.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
@@ -42,6 +43,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Leptos' settings (bundle name, site root).
     pub leptos: LeptosOptions,
+    /// This instance's calendar feed bytes; their validity is checked against the database.
+    pub feeds: Arc<FeedCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -77,6 +80,7 @@ impl App {
         }
         let state = AppState {
             db,
+            feeds: Arc::new(FeedCache::new(config.feed_recheck)),
             config: Arc::new(config),
             leptos,
         };
@@ -127,7 +131,7 @@ pub fn router(state: AppState) -> Router {
     let site_pkg = state.config.site_root.join("pkg");
     let pages = ssr::routes(&state).layer(middleware::from_fn(page_guard::guard_staff_pages));
 
-    Router::new()
+    let site = Router::new()
         .merge(api::router())
         .route("/auth/login", post(forms::login))
         .route("/auth/logout", post(forms::logout))
@@ -142,9 +146,20 @@ pub fn router(state: AppState) -> Router {
                 .service(ServeDir::new(site_pkg)),
         )
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(frontend::shell))
-        .layer(middleware::from_fn_with_state(state.clone(), context::request_context))
-        .layer(sessions)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            frontend::shell,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::request_context,
+        ))
+        .layer(sessions);
+
+    // Feeds come before the session layer: they never set a cookie.
+    Router::new()
+        .merge(calendar::router())
+        .merge(site)
+        .layer(middleware::from_fn_with_state(state.clone(), calendar::session_file))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

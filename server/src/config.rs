@@ -54,6 +54,9 @@ pub struct Config {
     /// `SIAR_CLIENT_IP_HEADER`: a header set by a trusted reverse proxy that holds the client's
     /// address (e.g. `x-forwarded-for`); without it the TCP peer address is used.
     pub client_ip_header: Option<String>,
+    /// `SIAR_FEED_RECHECK_MS`: how often an instance asks the database whether cached
+    /// calendar feeds are still valid (default 1000; 0 asks on every request).
+    pub feed_recheck: std::time::Duration,
 }
 
 impl fmt::Debug for Config {
@@ -68,6 +71,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("site_root", &self.site_root)
             .field("client_ip_header", &self.client_ip_header)
+            .field("feed_recheck", &self.feed_recheck)
             .finish()
     }
 }
@@ -188,6 +192,20 @@ impl Config {
 
         let client_ip_header = get("SIAR_CLIENT_IP_HEADER").map(str::to_ascii_lowercase);
 
+        let feed_recheck_text = get("SIAR_FEED_RECHECK_MS").unwrap_or("1000");
+        let feed_recheck = feed_recheck_text
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| *ms <= 3_600_000)
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                invalid(
+                    "SIAR_FEED_RECHECK_MS",
+                    "must be a number of milliseconds up to 3600000",
+                    feed_recheck_text,
+                )
+            })?;
+
         Ok(Config {
             database_url,
             database_schema,
@@ -199,6 +217,7 @@ impl Config {
             log_format,
             site_root,
             client_ip_header,
+            feed_recheck,
         })
     }
 

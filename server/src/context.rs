@@ -39,6 +39,8 @@ pub struct RequestContext {
     pub csrf_token: String,
     /// The client's IP address (from the proxy header when one is configured).
     pub client_addr: String,
+    /// The site's public URL.
+    pub base_url: String,
 }
 
 impl RequestContext {
@@ -48,6 +50,7 @@ impl RequestContext {
             lang: self.lang,
             user: self.user.clone(),
             csrf_token: self.csrf_token.clone(),
+            base_url: self.base_url.clone(),
         }
     }
 }
@@ -125,6 +128,7 @@ async fn prepare(
         user,
         csrf_token,
         client_addr,
+        base_url: state.config.base_url.clone(),
     };
     request.extensions_mut().insert(context.viewer());
     request.extensions_mut().insert(context);

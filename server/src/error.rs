@@ -309,6 +309,28 @@ impl IntoResponse for AppError {
     }
 }
 
+impl AppError {
+    /// A short plain-text answer for clients that show neither HTML nor JSON (calendar
+    /// apps): the problem's title and detail in `lang`, never a cause or trace.
+    pub fn into_plain_response(self, lang: Lang) -> Response {
+        self.log();
+        let problem = self.problem(lang);
+        let text = match &problem.detail {
+            Some(detail) => format!("{}: {detail}\n", problem.title),
+            None => format!("{}\n", problem.title),
+        };
+        (
+            self.status(),
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response()
+    }
+}
+
 /// A generic problem for a bare status (a 404 route miss, a 405), in `lang`.
 pub fn problem_for_status(status: StatusCode, lang: Lang) -> Problem {
     let title = match (status, lang) {

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod blackouts;
+pub mod feeds;
 pub mod partners;
 pub mod programs;
 pub mod series;

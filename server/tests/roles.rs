@@ -40,6 +40,8 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/api/v1/partners/{id}", Role::Viewer),
     ("PUT", "/api/v1/partners/{id}", Role::Coordinator),
     ("DELETE", "/api/v1/partners/{id}", Role::Coordinator),
+    ("GET", "/api/v1/me/calendar", Role::Viewer),
+    ("POST", "/api/v1/me/calendar/reset", Role::Viewer),
     ("GET", "/staff", Role::Viewer),
     ("GET", "/staff/users", Role::Admin),
 ];

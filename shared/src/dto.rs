@@ -1,6 +1,7 @@
 //! Request and response types on the wire, one module per resource.
 
 pub mod auth;
+pub mod calendar;
 pub mod partners;
 pub mod programs;
 pub mod schedule;

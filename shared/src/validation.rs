@@ -301,6 +301,22 @@ pub fn slugify(name: &str) -> String {
     slug.trim_end_matches('-').chars().take(80).collect()
 }
 
+/// A valid slug for `name` that `is_taken` does not claim: the plain slug, else with `-2`,
+/// `-3`, … appended. Names without letters or digits fall back to "item".
+pub fn unique_slug(name: &str, is_taken: impl Fn(&str) -> bool) -> String {
+    let mut base = slugify(name);
+    base.truncate(72);
+    let base = base.trim_end_matches('-');
+    let base = if base.len() < 2 { "item" } else { base };
+    let mut candidate = base.to_owned();
+    let mut n = 2;
+    while is_taken(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
 /// Empty and blank optional texts become `None`; others are trimmed.
 pub fn clean_optional(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -379,6 +395,15 @@ mod tests {
             errors.messages(Lang::En)["password"],
             ["Use at least 12 characters."]
         );
+    }
+
+    #[test]
+    fn unique_slugs_skip_taken_ones() {
+        let taken = ["harian-fajar".to_owned(), "harian-fajar-2".to_owned()];
+        let slug = unique_slug("Harian Fajar", |s| taken.iter().any(|t| t == s));
+        assert_eq!(slug, "harian-fajar-3");
+        assert_eq!(unique_slug("!!", |_| false), "item");
+        assert!(super::slug(&unique_slug(&"Perpustakaan ".repeat(20), |_| false)).is_ok());
     }
 
     #[test]

@@ -2,21 +2,23 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, SqlErr,
 };
 use shared::FieldError;
-use shared::dto::partners::{PartnerInput, PartnerResponse};
+use shared::dto::partners::{PartnerInput, PartnerProfile, PartnerProgram, PartnerResponse};
 use shared::validation::{clean_optional, normalize_email};
-use shared::words::PartnerKind;
+use shared::words::{PartnerKind, PartnerRole, ProgramStatus};
 use uuid::Uuid;
 
-use crate::db::entities::{partners, users};
+use crate::db::entities::{partners, program_partners, programs, users};
 use crate::error::{AppError, AppResult};
 
 fn view(model: partners::Model, responsible: Option<String>) -> PartnerResponse {
     PartnerResponse {
         id: model.id,
         name: model.name,
+        slug: model.slug,
         kind: PartnerKind::parse(&model.kind).unwrap_or(PartnerKind::Other),
         contact_name: model.contact_name,
         contact_email: model.contact_email,
@@ -60,6 +62,30 @@ async fn fill(
     Ok(())
 }
 
+/// A slug for a new partner named `name` that no partner has yet.
+async fn free_slug(db: &DatabaseConnection, name: &str) -> AppResult<String> {
+    let base = shared::validation::slugify(name);
+    let similar: Vec<String> = partners::Entity::find()
+        .filter(partners::Column::Slug.starts_with(base.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.slug)
+        .collect();
+    Ok(shared::validation::unique_slug(name, |s| {
+        similar.iter().any(|t| t == s)
+    }))
+}
+
+/// One partner by its slug.
+pub async fn find_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<partners::Model> {
+    partners::Entity::find()
+        .filter(partners::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 fn name_taken(error: &sea_orm::DbErr) -> bool {
     matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
@@ -76,6 +102,8 @@ pub async fn create_partner(
         created_at: Set(now),
         ..Default::default()
     };
+    let slug = free_slug(db, &input.name).await?;
+    model.slug = Set(slug);
     fill(db, &mut model, input, now).await?;
     match model.insert(db).await {
         Ok(partner) => {
@@ -117,7 +145,9 @@ pub async fn list_partners(db: &DatabaseConnection) -> AppResult<Vec<PartnerResp
         .order_by_asc(partners::Column::Name)
         .all(db)
         .await?;
+    let responsible: Vec<Uuid> = rows.iter().filter_map(|p| p.responsible_user_id).collect();
     let staff: std::collections::HashMap<Uuid, String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(responsible))
         .all(db)
         .await?
         .into_iter()
@@ -150,4 +180,41 @@ pub async fn delete_partner(db: &DatabaseConnection, id: Uuid) -> AppResult<()> 
         return Err(AppError::NotFound);
     }
     Ok(())
+}
+
+/// The public profile of the partner at `slug`, with the published programs it is on.
+pub async fn profile(db: &DatabaseConnection, slug: &str) -> AppResult<PartnerProfile> {
+    let partner = find_by_slug(db, slug).await?;
+    let links = program_partners::Entity::find()
+        .filter(program_partners::Column::PartnerId.eq(partner.id))
+        .all(db)
+        .await?;
+    let programs: std::collections::HashMap<Uuid, programs::Model> = programs::Entity::find()
+        .filter(programs::Column::Id.is_in(links.iter().map(|l| l.program_id)))
+        .filter(programs::Column::Status.eq(ProgramStatus::Published.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut on_programs: Vec<PartnerProgram> = links
+        .iter()
+        .filter_map(|link| {
+            let program = programs.get(&link.program_id)?;
+            Some(PartnerProgram {
+                slug: program.slug.clone(),
+                name: program.name.clone(),
+                role: PartnerRole::parse(&link.role)?,
+            })
+        })
+        .collect();
+    on_programs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(PartnerProfile {
+        id: partner.id,
+        name: partner.name,
+        slug: partner.slug,
+        kind: PartnerKind::parse(&partner.kind).unwrap_or(PartnerKind::Other),
+        contributes: partner.contributes,
+        programs: on_programs,
+    })
 }

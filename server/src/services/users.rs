@@ -40,6 +40,7 @@ pub async fn create_user(
         role: Set(role.as_str().to_owned()),
         password_hash: Set(password_hash),
         active: Set(true),
+        calendar_token: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub client: Client,
     pub db: DatabaseConnection,
     pub backend: &'static str,
+    /// The settings it was started with (a second instance reuses them).
+    pub vars: HashMap<String, String>,
     _dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -42,6 +44,8 @@ impl TestApp {
                 "SIAR_SITE_ROOT".to_owned(),
                 dir.path().join("site").display().to_string(),
             ),
+            // Tests change data and read feeds at once: check the feed cache every time.
+            ("SIAR_FEED_RECHECK_MS".to_owned(), "0".to_owned()),
         ]);
         let backend = match std::env::var("TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
@@ -59,6 +63,23 @@ impl TestApp {
                 "sqlite"
             }
         };
+        TestApp::start(vars, dir, backend).await
+    }
+
+    /// Another server instance on the same database (as behind a load balancer).
+    pub async fn another_instance(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut vars = self.vars.clone();
+        // Instances behind one name share its public URL.
+        vars.insert("SIAR_BASE_URL".into(), self.url.clone());
+        TestApp::start(vars, dir, self.backend).await
+    }
+
+    async fn start(
+        vars: HashMap<String, String>,
+        dir: tempfile::TempDir,
+        backend: &'static str,
+    ) -> TestApp {
         let config = Config::from_vars(&vars).expect("test config");
         let app = App::build(config).await.expect("app starts");
         let addr = app.local_addr().expect("bound address");
@@ -77,6 +98,7 @@ impl TestApp {
             client,
             db,
             backend,
+            vars,
             _dir: dir,
             _shutdown: shutdown,
         }

@@ -125,4 +125,7 @@ pub struct Viewer {
     pub user: Option<UserResponse>,
     /// The token to put in the hidden `csrf_token` field of every form.
     pub csrf_token: String,
+    /// The public URL of the site, without a trailing slash (for feed links and QR codes).
+    #[serde(default)]
+    pub base_url: String,
 }

@@ -66,6 +66,9 @@ pub struct PartnerResponse {
     pub id: Uuid,
     /// Organisation name.
     pub name: String,
+    /// URL name, set from the name at creation and kept: `/partners/{slug}`,
+    /// `/calendar/partners/{slug}.ics`.
+    pub slug: String,
     /// Kind.
     pub kind: PartnerKind,
     /// Contact person.
@@ -105,5 +108,35 @@ pub struct PartnerLink {
     /// The partner's name.
     pub partner_name: String,
     /// Their role.
+    pub role: PartnerRole,
+}
+
+/// What anyone may see of a partner: no contact details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerProfile {
+    /// Id.
+    pub id: Uuid,
+    /// Organisation name.
+    pub name: String,
+    /// URL name.
+    pub slug: String,
+    /// Kind.
+    pub kind: PartnerKind,
+    /// What they bring to the cooperation.
+    pub contributes: String,
+    /// The published programs they are a partner of, with their role.
+    pub programs: Vec<PartnerProgram>,
+}
+
+/// A program a partner takes part in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerProgram {
+    /// Program URL name.
+    pub slug: String,
+    /// Program name.
+    pub name: String,
+    /// The partner's role on it.
     pub role: PartnerRole,
 }

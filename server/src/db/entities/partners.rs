@@ -9,6 +9,9 @@ pub struct Model {
     pub id: Uuid,
     #[sea_orm(unique)]
     pub name: String,
+    /// The partner's URL name (its feed is `/calendar/partners/{slug}.ics`); kept on rename.
+    #[sea_orm(unique)]
+    pub slug: String,
     pub kind: String,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,

@@ -13,6 +13,8 @@ pub struct Model {
     pub role: String,
     pub password_hash: String,
     pub active: bool,
+    /// The secret in the person's private feed URL; `None` until first asked for.
+    pub calendar_token: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
