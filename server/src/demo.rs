@@ -131,7 +131,8 @@ fn program(
 }
 
 /// Dongkelor (weekly, one session cancelled and one moved), Dapur Pustaka (every other
-/// Wednesday), Talkshow Duta Baca (first Friday of the month) and the four partners.
+/// Wednesday), Talkshow Duta Baca (first Friday of the month), Dongeng dari Leiden (second
+/// Saturday, Europe/Amsterdam) and the four partners.
 async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     let coordinator = services::users::list_users(db)
         .await?
@@ -293,6 +294,47 @@ async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<()
             rule: first_friday,
             title: None,
             host: Some("Duta Baca Kota Makassar".into()),
+        },
+        now,
+    )
+    .await?;
+
+    // Run with Indonesian students abroad, in a zone with daylight saving: the feeds and
+    // pages must keep 10:00 in Leiden across the clock changes (17:00 or 16:00 WITA).
+    let leiden = services::programs::create_program(
+        db,
+        ProgramInput {
+            tz: "Europe/Amsterdam".into(),
+            ..program(
+                "Dongeng dari Leiden",
+                "dongeng-dari-leiden",
+                ProgramKind::StorytellingBroadcast,
+                60,
+                "Mahasiswa Indonesia di Leiden membacakan cerita rakyat Sulawesi dari koleksi perpustakaan di sana.",
+            )
+        },
+        now,
+    )
+    .await?;
+    let second_saturday = RecurrenceRule {
+        frequency: Frequency::Monthly,
+        interval: 1,
+        weekdays: Vec::new(),
+        monthly_weekday: Some(MonthlyWeekday {
+            nth: 2,
+            weekday: Weekday::Sa,
+        }),
+        end: RuleEnd::Never,
+    };
+    services::series::create_series(
+        db,
+        SeriesInput {
+            program_id: leiden.id,
+            start_local: at(next_weekday(today, ChronoWeekday::Sat), 10),
+            duration_minutes: 60,
+            rule: second_saturday,
+            title: None,
+            host: Some("PPI Leiden".into()),
         },
         now,
     )

@@ -10,6 +10,7 @@
 
 mod bench;
 mod client;
+mod feedcheck;
 mod run;
 mod sh;
 mod test;

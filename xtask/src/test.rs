@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::sh::{self, Result};
-use crate::{client, toolchain};
+use crate::{client, feedcheck, toolchain};
 
 /// The PostgreSQL the tests use unless `TEST_DATABASE_URL` says otherwise.
 const DEFAULT_TEST_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
@@ -87,9 +87,11 @@ fn drop_old_test_schemas(url: &str) {
 }
 
 /// Starts the real server on a free port with a fresh SQLite database and demo data, then
-/// runs the Playwright + axe-core tests in `e2e/` against it.
+/// runs the Playwright + axe-core tests in `e2e/` (and ical.js' feed check) against it, and
+/// the Python parsers' feed check.
 fn browser_tests() -> Result<()> {
     let root = sh::root();
+    let python = feedcheck::python()?;
     let e2e = root.join("e2e");
     sh::run(
         Command::new("npm")
@@ -128,7 +130,8 @@ fn browser_tests() -> Result<()> {
                 .current_dir(&e2e)
                 .env("SIAR_URL", format!("http://{addr}"))
                 .env("CHROMIUM_PATH", toolchain::chromium()),
-        )
+        )?;
+        feedcheck::check(&python, &format!("http://{addr}"))
     });
     let _ = server.kill();
     let _ = server.wait();

@@ -164,7 +164,7 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
         .definition
         .occurrences(series.first_start, series.materialized_until)
         .unwrap_or_default();
-    let Some(&last) = rule_starts.last() else {
+    let (Some(&first), Some(&last)) = (rule_starts.first(), rule_starts.last()) else {
         // The rule yields nothing (an emptied series): what rows remain stand alone.
         for session in &series.sessions {
             write_single(out, zones, session);
@@ -193,7 +193,7 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
         }
     }
     let excluded: BTreeSet<DateTime<Utc>> = rule_set.difference(&with_rows).copied().collect();
-    zones.add(tz, Some((series.first_start, last + series.duration)));
+    zones.add(tz, Some((first, last + series.duration)));
 
     let mut master = icalendar::Event::new();
     master
@@ -203,8 +203,10 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
         .created(series.created_at)
         .sequence(plain_sequence)
         .status(EventStatus::Confirmed)
-        .starts(local(tz, series.first_start))
-        .ends(local(tz, series.first_start + series.duration));
+        // DTSTART is always an instance (RFC 5545), so it is the first occurrence, which
+        // may come after the start the series was entered with.
+        .starts(local(tz, first))
+        .ends(local(tz, first + series.duration));
     master.add_property("RRULE", with_until(&series.definition.rrule, last));
     if !excluded.is_empty() {
         let dates: Vec<String> = excluded.iter().map(|t| local_text(tz, *t)).collect();

@@ -221,3 +221,44 @@ fn durations_are_written_in_rfc_5545_form() {
     assert_eq!(iso_duration(Duration::days(1)), "P1D");
     assert_eq!(iso_duration(Duration::minutes(90)), "PT90M");
 }
+
+#[test]
+fn dtstart_is_the_first_occurrence_even_when_the_series_was_entered_earlier() {
+    let tz = chrono_tz::Asia::Makassar;
+    // Entered on Friday 2026-11-27, rule "first Friday": the first session is 2026-12-04.
+    let start_local = NaiveDate::from_ymd_opt(2026, 11, 27)
+        .and_then(|d| d.and_hms_opt(14, 0, 0))
+        .unwrap_or_default();
+    let definition = Definition {
+        tz,
+        start_local,
+        rrule: "FREQ=MONTHLY;BYDAY=1FR".into(),
+    };
+    let first_start = crate::domain::zone::local_to_utc(tz, start_local).unwrap_or_default();
+    let starts = definition.first(first_start, 2).unwrap_or_default();
+    assert_eq!(starts.first().copied(), Some(utc(2026, 12, 4, 6, 0)));
+    let series = FeedSeries {
+        uid: "talkshow@siar".into(),
+        definition,
+        first_start,
+        materialized_until: utc(2027, 1, 2, 0, 0),
+        duration: Duration::minutes(90),
+        details: details("Talkshow Duta Baca"),
+        created_at: utc(2026, 11, 1, 0, 0),
+        updated_at: utc(2026, 11, 1, 0, 0),
+        sessions: starts
+            .iter()
+            .map(|s| FeedSession {
+                details: details("Talkshow Duta Baca"),
+                ..session("t@siar", *s, 90)
+            })
+            .collect(),
+    };
+    let text = render(&header(), &[FeedItem::Series(series)]);
+    assert!(
+        text.contains("DTSTART;TZID=Asia/Makassar:20261204T140000\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("RRULE:FREQ=MONTHLY;BYDAY=1FR;UNTIL=20270101T060000Z\r\n"));
+    assert!(!text.contains("EXDATE") && !text.contains("RECURRENCE-ID"));
+}

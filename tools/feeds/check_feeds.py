@@ -1,0 +1,126 @@
+"""Checks every calendar feed of a running Siar with Python's `icalendar` and
+`recurring-ical-events`: each must parse, and its expansion of the next twelve months must equal
+Siar's own list of sessions (start, end, status). Run by `cargo xtask test` against the demo
+server; the same check is done independently with ical.js in e2e/tests/feeds.test.mjs.
+
+Usage: python check_feeds.py http://127.0.0.1:3000
+"""
+
+import json
+import sys
+import urllib.parse
+import urllib.request
+from datetime import datetime, timedelta, timezone
+
+import icalendar
+import recurring_ical_events
+
+WINDOW = timedelta(days=365)
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.status, response.headers, response.read()
+
+
+def get_json(url):
+    return json.loads(get(url)[2])
+
+
+def iso(moment):
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def siar_sessions(base, start, end, extra=""):
+    """Siar's own list: (start, end, status) of sessions starting in [start, end)."""
+    found, page = [], 1
+    while True:
+        query = f"from={iso(start)}&to={iso(end)}&per_page=500&page={page}{extra}"
+        body = get_json(f"{base}/api/v1/sessions?{query}")
+        for item in body["items"]:
+            status = "CANCELLED" if item["status"] == "cancelled" else "CONFIRMED"
+            starts = datetime.fromisoformat(item["starts_at"].replace("Z", "+00:00"))
+            ends = datetime.fromisoformat(item["ends_at"].replace("Z", "+00:00"))
+            found.append((iso(starts), iso(ends), status))
+        if page * body["per_page"] >= body["total"]:
+            return sorted(found)
+        page += 1
+
+
+def feed_sessions(text, start, end):
+    """The parser's expansion: (start, end, status) of occurrences starting in [start, end)."""
+    calendar = icalendar.Calendar.from_ical(text)
+    found = []
+    for event in recurring_ical_events.of(calendar).between(start, end):
+        starts = event["DTSTART"].dt
+        ends = event["DTEND"].dt
+        if not (start <= starts < end):
+            continue
+        status = str(event.get("STATUS", "CONFIRMED")).upper()
+        found.append((iso(starts), iso(ends), status))
+    return sorted(found)
+
+
+def check(base, path, start, end, expected):
+    status, headers, body = get(f"{base}{path}")
+    assert status == 200, f"{path}: HTTP {status}"
+    assert headers["Content-Type"] == "text/calendar; charset=utf-8", path
+    text = body.decode("utf-8")
+    for tzid in {line.split("TZID=")[1].split(":")[0] for line in text.split("\r\n") if ";TZID=" in line}:
+        assert f"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\n" in text, f"{path}: no VTIMEZONE for {tzid}"
+    got = feed_sessions(text, start, end)
+    if got != expected:
+        missing = sorted(set(expected) - set(got))
+        extra = sorted(set(got) - set(expected))
+        raise AssertionError(f"{path}: expansion differs\n  missing: {missing}\n  extra: {extra}")
+    print(f"ok  {path}: {len(got)} occurrences")
+    return got
+
+
+def main():
+    base = sys.argv[1].rstrip("/")
+    start = datetime.now(timezone.utc).replace(microsecond=0)
+    end = start + WINDOW
+    everything = siar_sessions(base, start, end)
+    feeds = get_json(f"{base}/api/v1/calendar/feeds")
+    assert feeds, "no feeds listed"
+    for feed in feeds:
+        path = urllib.parse.urlparse(feed["url"]).path
+        if path == "/calendar/all.ics":
+            expected = everything
+        elif path.startswith("/calendar/programs/"):
+            slug = path.removeprefix("/calendar/programs/").removesuffix(".ics")
+            expected = siar_sessions(base, start, end, f"&program={slug}")
+        elif path.startswith("/calendar/types/"):
+            kind = path.removeprefix("/calendar/types/").removesuffix(".ics")
+            expected = siar_sessions(base, start, end, f"&kind={kind}")
+        elif path.startswith("/calendar/partners/"):
+            slug = path.removeprefix("/calendar/partners/").removesuffix(".ics")
+            partner = get_json(f"{base}/api/v1/partners/slug/{slug}")
+            expected = siar_sessions(base, start, end, f"&partner={partner['id']}")
+        elif path == "/calendar/open-slots.ics":
+            expected = []  # no volunteer roles yet
+        else:
+            raise AssertionError(f"unexpected feed {path}")
+        check(base, path, start, end, expected)
+
+    # The demo's cancelled session, its moved one and a zone with daylight saving are there.
+    statuses = {s for _, _, s in everything}
+    assert "CANCELLED" in statuses, "the demo has a cancelled session"
+    listing = get_json(f"{base}/api/v1/sessions?from={iso(start)}&to={iso(end)}&per_page=500")
+    moved = [s for s in listing["items"] if s["detached"] and s["status"] == "scheduled"]
+    assert moved, "the demo has a moved session"
+    leiden = [s for s in listing["items"] if s["tz"] == "Europe/Amsterdam"]
+    utc_hours = {s["starts_at"][11:13] for s in leiden}
+    assert len(utc_hours) == 2, f"Leiden's 10:00 falls at two UTC hours over a year: {utc_hours}"
+    one = check(base, f"/sessions/{moved[0]['id']}.ics", start, end, [
+        (iso(datetime.fromisoformat(moved[0]["starts_at"].replace("Z", "+00:00"))),
+         iso(datetime.fromisoformat(moved[0]["ends_at"].replace("Z", "+00:00"))),
+         "CONFIRMED"),
+    ])
+    assert len(one) == 1
+    print("python icalendar + recurring-ical-events: every feed matches Siar's sessions")
+
+
+if __name__ == "__main__":
+    main()

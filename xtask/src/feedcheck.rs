@@ -1,0 +1,64 @@
+//! The Python half of the calendar feed check: a virtual environment under the target
+//! directory with the pinned `icalendar` and `recurring-ical-events`, made once and reused
+//! while `tools/feeds/requirements.txt` stays the same.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::sh::{self, Result, output};
+
+/// The environment's Python, ready to run `tools/feeds/check_feeds.py`.
+pub fn python() -> Result<PathBuf> {
+    let root = sh::root();
+    let requirements = root.join("tools/feeds/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).map_err(|e| e.to_string())?;
+    let venv = sh::target_dir().join("feed-check-venv");
+    let python = venv.join("bin/python");
+    let stamp = venv.join("requirements.installed");
+    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {
+        return Ok(python);
+    }
+    let _ = std::fs::remove_dir_all(&venv);
+    if !make_venv(&venv) {
+        // Debian keeps `venv` in a separate package.
+        if output(Command::new("id").arg("-u")).as_deref() == Some("0")
+            && Path::new("/usr/bin/apt-get").exists()
+        {
+            sh::run(Command::new("apt-get").args(["install", "-y", "-qq", "python3-venv"]))?;
+        }
+        if !make_venv(&venv) {
+            return Err("cannot make a Python virtual environment (install python3-venv)".into());
+        }
+    }
+    sh::run(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    )?;
+    std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    Ok(python)
+}
+
+fn make_venv(venv: &Path) -> bool {
+    Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(venv)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Checks every feed of the server at `url` with the Python parsers.
+pub fn check(python: &Path, url: &str) -> Result<()> {
+    sh::run(
+        Command::new(python)
+            .arg(sh::root().join("tools/feeds/check_feeds.py"))
+            .arg(url),
+    )
+}
