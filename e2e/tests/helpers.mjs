@@ -15,7 +15,8 @@ export const ADMIN = { email: 'admin@siar.example', password: 'siar-demo-admin',
 export const COORDINATOR = { email: 'koordinator@siar.example', password: 'siar-demo-koordinator', name: 'Koordinator Program' };
 export const VIEWER = { email: 'pemantau@siar.example', password: 'siar-demo-pemantau', name: 'Pemantau Program' };
 
-/** Opens a browser with a fresh profile; `options.viewport` for phone-sized tests. */
+/** Opens a browser with a fresh profile; `options.viewport` for phone-sized tests,
+ * `options.javaScript: false` to check what works without scripts. */
 export async function openBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'siar-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -23,6 +24,7 @@ export async function openBrowser(options = {}) {
     headless: true,
     viewport: options.viewport ?? { width: 1280, height: 800 },
     locale: options.locale ?? 'id-ID',
+    javaScriptEnabled: options.javaScript ?? true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-dev-shm-usage'],

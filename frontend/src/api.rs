@@ -8,7 +8,8 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
 use shared::dto::auth::UserResponse;
-use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
+use shared::dto::calendar::CalendarLinks;
+use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
@@ -237,6 +238,20 @@ pub async fn delete_blackout(id: Uuid) -> Result<(), ApiError> {
     Ok(ssr::backend()?.delete_blackout(&viewer, id).await?)
 }
 
+/// A partner's public profile.
+#[server(prefix = "/_fn", endpoint = "partner_profile", input = GetUrl)]
+pub async fn get_partner_profile(slug: String) -> Result<PartnerProfile, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.partner_profile(&viewer, slug).await?)
+}
+
+/// The signed-in person's private calendar feed.
+#[server(prefix = "/_fn", endpoint = "my_calendar", input = GetUrl)]
+pub async fn my_calendar() -> Result<CalendarLinks, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.my_calendar(&viewer).await?)
+}
+
 /// The server side of the server functions.
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -245,7 +260,8 @@ pub mod ssr {
     use leptos::prelude::*;
     use shared::Problem;
     use shared::dto::auth::{UserResponse, Viewer};
-    use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
+    use shared::dto::calendar::CalendarLinks;
+    use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
     use shared::dto::schedule::{
         BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
@@ -354,6 +370,14 @@ pub mod ssr {
         ) -> Result<BlackoutResponse, Problem>;
         /// Removes a day off; coordinators.
         async fn delete_blackout(&self, viewer: &Viewer, id: Uuid) -> Result<(), Problem>;
+        /// A partner's public profile; anyone.
+        async fn partner_profile(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+        ) -> Result<PartnerProfile, Problem>;
+        /// The signed-in person's private feed; staff.
+        async fn my_calendar(&self, viewer: &Viewer) -> Result<CalendarLinks, Problem>;
     }
 
     fn missing(what: &str) -> ApiError {

@@ -13,6 +13,7 @@ use crate::pages::{
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
+    partner::PartnerPage,
     program::ProgramPage,
     schedule::SchedulePage,
     session::SessionPage,
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/schedule") view=SchedulePage ssr=SsrMode::Async/>
                         <Route path=path!("/programs/:slug") view=ProgramPage ssr=SsrMode::Async/>
                         <Route path=path!("/sessions/:id") view=SessionPage ssr=SsrMode::Async/>
+                        <Route path=path!("/partners/:slug") view=PartnerPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/programs") view=ProgramsPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/programs/:slug") view=ProgramEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/sessions/:id") view=SessionEditorPage ssr=SsrMode::Async/>

@@ -4,3 +4,4 @@ pub mod form;
 pub mod layout;
 pub mod partner_roles;
 pub mod session_list;
+pub mod subscribe;

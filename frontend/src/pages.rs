@@ -4,6 +4,7 @@ pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod partner;
 pub mod program;
 pub mod schedule;
 pub mod series_builder;

@@ -135,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/auth/login", post(forms::login))
         .route("/auth/logout", post(forms::logout))
+        .route("/account/calendar/reset", post(forms::reset_calendar))
         .route("/lang/{code}", get(forms::switch_lang))
         .nest_service(
             "/pkg",

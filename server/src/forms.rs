@@ -8,10 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 use shared::Lang;
+use shared::dto::auth::Role;
 use tower_sessions::Session;
 
 use crate::api::auth::{session_error, start_session};
 use crate::app::AppState;
+use crate::auth::Staff;
 use crate::context::{LANG_COOKIE, RequestContext};
 use crate::error::{AppError, AppResult};
 use crate::services;
@@ -61,6 +63,14 @@ pub async fn login(
 pub async fn logout(session: Session) -> AppResult<Redirect> {
     session.flush().await.map_err(session_error)?;
     Ok(Redirect::to("/"))
+}
+
+/// `POST /account/calendar/reset`: a new private feed URL (the dashboard's form, which works
+/// without JavaScript); back to the dashboard's calendar card.
+pub async fn reset_calendar(State(state): State<AppState>, staff: Staff) -> AppResult<Redirect> {
+    let user = staff.require(Role::Viewer)?;
+    services::feeds::reset_calendar_token(&state.db, user.id).await?;
+    Ok(Redirect::to("/staff#my-calendar"))
 }
 
 /// The query of `GET /lang/{code}`.

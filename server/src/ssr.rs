@@ -13,7 +13,8 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::Problem;
 use shared::dto::auth::{Role, UserResponse, Viewer};
-use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerResponse};
+use shared::dto::calendar::CalendarLinks;
+use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, EndSeriesRequest, PreviewRequest,
@@ -32,6 +33,7 @@ use crate::services::sessions::SessionFilter;
 pub fn routes(state: &AppState) -> Router<AppState> {
     let backend: Arc<dyn Backend> = Arc::new(ServiceBackend {
         db: state.db.clone(),
+        base_url: state.config.base_url.clone(),
     });
     let routes = generate_route_list(frontend::App);
     let leptos = state.leptos.clone();
@@ -45,6 +47,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 
 struct ServiceBackend {
     db: DatabaseConnection,
+    base_url: String,
 }
 
 /// Runs a use case for `viewer`, with its errors as problems in the viewer's language.
@@ -320,6 +323,27 @@ impl Backend for ServiceBackend {
         answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Coordinator)?;
             services::blackouts::delete_blackout(&self.db, id, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn partner_profile(
+        &self,
+        viewer: &Viewer,
+        slug: String,
+    ) -> Result<PartnerProfile, Problem> {
+        answer(viewer, services::partners::profile(&self.db, &slug)).await
+    }
+
+    async fn my_calendar(&self, viewer: &Viewer) -> Result<CalendarLinks, Problem> {
+        answer(viewer, async {
+            let user = require_role(viewer.user.as_ref(), Role::Viewer)?;
+            let token = services::feeds::calendar_token(&self.db, user.id).await?;
+            Ok(services::feeds::private_links(
+                &self.base_url,
+                &token,
+                &user.name,
+            ))
         })
         .await
     }

@@ -2,11 +2,21 @@
 //! time. Each prints its figures and the ratio against its named baseline; BENCHMARKS.md
 //! records the results.
 
-use crate::sh::{self, Result};
+use std::path::Path;
+use std::process::Command;
+
+use crate::sh::{self, Result, output};
 
 /// Runs every benchmark.
 pub fn bench() -> Result<()> {
     // The schedule page and session listing with 100,000+ sessions (issue 4).
+    run_example("bench_schedule")?;
+    // all.ics under load, against nginx serving the same bytes (issue 5).
+    ensure_load_tools()?;
+    run_example("bench_feeds")
+}
+
+fn run_example(name: &str) -> Result<()> {
     sh::run(
         sh::cargo()
             .args([
@@ -16,8 +26,37 @@ pub fn bench() -> Result<()> {
                 "-p",
                 "server",
                 "--example",
-                "bench_schedule",
+                name,
             ])
             .current_dir(sh::root()),
     )
+}
+
+/// nginx (the baseline) and wrk (the load), from Debian's packages when we can install them.
+fn ensure_load_tools() -> Result<()> {
+    let missing: Vec<&str> = ["nginx", "wrk"]
+        .into_iter()
+        .filter(|p| output(Command::new("sh").args(["-c", &format!("command -v {p}")])).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let root = output(Command::new("id").arg("-u")).as_deref() == Some("0");
+    if root && Path::new("/usr/bin/apt-get").exists() {
+        let install = || {
+            sh::run(
+                Command::new("apt-get")
+                    .args(["install", "-y", "-qq", "--no-install-recommends"])
+                    .args(&missing)
+                    .env("DEBIAN_FRONTEND", "noninteractive"),
+            )
+        };
+        // A fresh machine may have no package lists yet.
+        install().or_else(|_| {
+            sh::run(Command::new("apt-get").args(["update", "-qq"]))?;
+            install()
+        })
+    } else {
+        Err(format!("the feed benchmark needs: {}", missing.join(", ")))
+    }
 }

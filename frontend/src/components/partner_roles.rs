@@ -65,7 +65,7 @@ pub fn PartnerRoles(
                 let Some(id) = chosen.get() else { return };
                 let Some(partner) = names.iter().find(|p| p.id == id) else { return };
                 let mut next = links.get();
-                next.push(PartnerLink { partner_id: id, partner_name: partner.name.clone(), role: role.get() });
+                next.push(PartnerLink { partner_id: id, partner_name: partner.name.clone(), partner_slug: partner.slug.clone(), role: role.get() });
                 store(next);
             }>
                 <div class="field">

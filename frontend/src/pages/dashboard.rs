@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::my_calendar;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The staff dashboard.
@@ -16,6 +17,9 @@ pub fn DashboardPage() -> impl IntoView {
             <p>{t.dashboard_role} ": " {user.role.label(viewer.lang)}</p>
         }
     });
+    let calendar = Resource::new(|| (), |_| my_calendar());
+    let lang = viewer.lang;
+    let csrf = viewer.csrf_token.clone();
     view! {
         <Title text=t.dashboard_title/>
         <h1>{t.dashboard_title}</h1>
@@ -24,6 +28,27 @@ pub fn DashboardPage() -> impl IntoView {
             <p>{t.dashboard_empty}</p>
             <p><a href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</a>" · "
                <a href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</a></p>
+        </section>
+        <section class="card" id="my-calendar" aria-labelledby="my-calendar-heading">
+            <h2 id="my-calendar-heading">{tr(lang, "Kalender pribadi saya", "My private calendar")}</h2>
+            <p>{tr(lang,
+                "Alamat rahasia: siapa pun yang memilikinya dapat melihat jadwal Anda. Buat alamat baru jika alamat lama tersebar; alamat lama langsung berhenti berfungsi.",
+                "A secret address: anyone who has it can see your schedule. Make a new one if the old one got out; the old one stops working at once.")}</p>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    calendar.await.map(|links| view! {
+                        <p>
+                            <label for="my-calendar-url">{tr(lang, "Alamat kalender pribadi", "Private calendar address")}</label>
+                            <input id="my-calendar-url" type="text" readonly value=links.url.clone() data-testid="my-calendar-url"/>
+                        </p>
+                        <p><a href=links.webcal.clone()>{tr(lang, "Buka di aplikasi kalender", "Open in your calendar app")}</a></p>
+                    })
+                })}
+            </Suspense>
+            <form method="post" action="/account/calendar/reset">
+                <input type="hidden" name="csrf_token" value=csrf/>
+                <button type="submit" class="button" data-testid="reset-calendar">{tr(lang, "Buat alamat baru", "Make a new address")}</button>
+            </form>
         </section>
     }
 }

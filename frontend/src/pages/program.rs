@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{SessionQuery, get_program, list_sessions};
 use crate::components::session_list::{LinkTo, SessionList};
+use crate::components::subscribe::SubscribePanel;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// A program page.
@@ -51,12 +52,15 @@ pub fn ProgramPage() -> impl IntoView {
                             <dd>{format!("{} ({})", program.zone_label, program.tz)}</dd>
                             {(!program.partners.is_empty()).then(|| view! {
                                 <dt>{tr(lang, "Mitra", "Partners")}</dt>
-                                <dd>{program.partners.iter().map(|p| format!("{} ({})", p.partner_name, p.role.label(lang))).collect::<Vec<_>>().join(", ")}</dd>
+                                <dd><ul class="inline-list">{program.partners.iter().map(|p| view! {
+                                    <li><a href=format!("/partners/{}", p.partner_slug)>{p.partner_name.clone()}</a>{format!(" ({})", p.role.label(lang))}</li>
+                                }).collect_view()}</ul></dd>
                             })}
                         </dl>
                         <h2>{tr(lang, "Sesi mendatang", "Upcoming sessions")}</h2>
                         <SessionList sessions=upcoming.items lang link_to=LinkTo::Public/>
                         <p><a href=format!("/schedule?program={}", program.slug)>{tr(lang, "Lihat di jadwal", "See it in the schedule")}</a></p>
+                        <SubscribePanel path=format!("/calendar/programs/{}.ics", program.slug) name=program.name.clone()/>
                     </article>
                 })
             })}

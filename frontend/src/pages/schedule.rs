@@ -11,6 +11,7 @@ use shared::words::ProgramKind;
 
 use crate::api::{SessionQuery, list_programs, list_sessions};
 use crate::components::session_list::{LinkTo, SessionList};
+use crate::components::subscribe::SubscribePanel;
 use crate::format::{library_midnight, month_name, month_start, next_month, parse_day, week_start};
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -172,5 +173,6 @@ pub fn SchedulePage() -> impl IntoView {
                 })
             })}
         </Suspense>
+        <SubscribePanel path="/calendar/all.ics" name=tr(lang, "Siar: semua program", "Siar: all programs")/>
     }
 }

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use shared::dto::schedule::EditOutcome;
 
 use crate::api::{ApiError, get_session};
+use crate::components::subscribe::AddToCalendar;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -60,9 +61,12 @@ pub fn SessionPage() -> impl IntoView {
                             {s.host.clone().map(|h| view! { <dt>{tr(lang, "Pembawa acara", "Host")}</dt><dd>{h}</dd> })}
                             {(!s.partners.is_empty()).then(|| view! {
                                 <dt>{tr(lang, "Mitra", "Partners")}</dt>
-                                <dd>{s.partners.iter().map(|p| format!("{} ({})", p.partner_name, p.role.label(lang))).collect::<Vec<_>>().join(", ")}</dd>
+                                <dd><ul class="inline-list">{s.partners.iter().map(|p| view! {
+                                    <li><a href=format!("/partners/{}", p.partner_slug)>{p.partner_name.clone()}</a>{format!(" ({})", p.role.label(lang))}</li>
+                                }).collect_view()}</ul></dd>
                             })}
                         </dl>
+                        <AddToCalendar session=s.clone() lang/>
                     </article>
                 }.into_any())
             })}

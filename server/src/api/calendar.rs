@@ -13,7 +13,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::calendar::FeedQuery;
 use crate::error::AppResult;
-use crate::services::feeds::{self, FeedScope, feed_path};
+use crate::services::feeds::{self, feed_path};
 use crate::services::partners;
 
 /// Every public feed with its subscribe links (webcal, Google, Outlook, QR code).
@@ -50,7 +50,11 @@ pub async fn my_calendar(
 ) -> AppResult<Json<CalendarLinks>> {
     let user = staff.require(Role::Viewer)?;
     let token = feeds::calendar_token(&state.db, user.id).await?;
-    Ok(Json(private_links(&state, &token, &user.name)))
+    Ok(Json(feeds::private_links(
+        &state.config.base_url,
+        &token,
+        &user.name,
+    )))
 }
 
 /// A new private feed URL; the old one answers 404 from now on.
@@ -68,12 +72,11 @@ pub async fn reset_my_calendar(
 ) -> AppResult<Json<CalendarLinks>> {
     let user = staff.require(Role::Viewer)?;
     let token = feeds::reset_calendar_token(&state.db, user.id).await?;
-    Ok(Json(private_links(&state, &token, &user.name)))
-}
-
-fn private_links(state: &AppState, token: &str, name: &str) -> CalendarLinks {
-    let path = feed_path(&FeedScope::Person(token.to_owned()));
-    subscribe_links(&state.config.base_url, &path, &format!("{name} · Siar"))
+    Ok(Json(feeds::private_links(
+        &state.config.base_url,
+        &token,
+        &user.name,
+    )))
 }
 
 /// A partner's public profile (no contact details) by its URL name.

@@ -11,6 +11,7 @@ use sea_orm::{
     QueryOrder,
 };
 use shared::Lang;
+use shared::dto::calendar::{CalendarLinks, subscribe_links};
 use shared::dto::programs::DEFAULT_TZ;
 use shared::words::{ProgramKind, ProgramStatus, SessionStatus};
 use uuid::Uuid;
@@ -95,11 +96,7 @@ pub async fn build_feed(
             },
         ),
         FeedScope::Program(slug) => {
-            let program = published_programs(db)
-                .await?
-                .into_iter()
-                .find(|p| p.slug == *slug)
-                .ok_or(AppError::NotFound)?;
+            let program = published_program(db, programs::Column::Slug.eq(slug.as_str())).await?;
             let zone = parse_tz(&program.tz).unwrap_or(default_zone);
             (
                 format!("{} · Siar", program.name),
@@ -172,11 +169,8 @@ pub async fn build_feed(
                 .one(db)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let program = published_programs(db)
-                .await?
-                .into_iter()
-                .find(|p| p.id == session.program_id)
-                .ok_or(AppError::NotFound)?;
+            let program =
+                published_program(db, programs::Column::Id.eq(session.program_id)).await?;
             let zone = parse_tz(&session.tz).unwrap_or(default_zone);
             (
                 program.name.clone(),
@@ -248,6 +242,12 @@ pub async fn public_feeds(
     Ok(feeds)
 }
 
+/// The subscribe links of the private feed with `token`, for the person `name`.
+pub fn private_links(base_url: &str, token: &str, name: &str) -> CalendarLinks {
+    let path = feed_path(&FeedScope::Person(token.to_owned()));
+    subscribe_links(base_url, &path, &format!("{name} · Siar"))
+}
+
 /// The path a feed is served at.
 pub fn feed_path(scope: &FeedScope) -> String {
     match scope {
@@ -280,6 +280,18 @@ async fn published_programs(db: &DatabaseConnection) -> AppResult<Vec<programs::
         .order_by_asc(programs::Column::Name)
         .all(db)
         .await?)
+}
+
+async fn published_program(
+    db: &DatabaseConnection,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> AppResult<programs::Model> {
+    programs::Entity::find()
+        .filter(which)
+        .filter(programs::Column::Status.eq(ProgramStatus::Published.as_str()))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// A partner's programs count whole; sessions it joins on their own stand alone.

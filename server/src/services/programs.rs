@@ -79,10 +79,13 @@ pub async fn links_by_owner<C: ConnectionTrait>(
     let names = partner_names(db, rows.iter().map(|(_, partner, _)| *partner)).await?;
     let mut links: HashMap<Uuid, Vec<PartnerLink>> = HashMap::new();
     for (owner, partner_id, role) in rows {
-        if let (Some(name), Some(role)) = (names.get(&partner_id), PartnerRole::parse(&role)) {
+        if let (Some((name, slug)), Some(role)) =
+            (names.get(&partner_id), PartnerRole::parse(&role))
+        {
             links.entry(owner).or_default().push(PartnerLink {
                 partner_id,
                 partner_name: name.clone(),
+                partner_slug: slug.clone(),
                 role,
             });
         }
@@ -93,11 +96,11 @@ pub async fn links_by_owner<C: ConnectionTrait>(
     Ok(links)
 }
 
-/// Partner names by id.
+/// Partner names and slugs by id.
 pub async fn partner_names<C: ConnectionTrait>(
     db: &C,
     ids: impl Iterator<Item = Uuid>,
-) -> AppResult<HashMap<Uuid, String>> {
+) -> AppResult<HashMap<Uuid, (String, String)>> {
     let ids: Vec<Uuid> = ids.collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -107,7 +110,7 @@ pub async fn partner_names<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id, (p.name, p.slug)))
         .collect())
 }
 

@@ -107,6 +107,9 @@ pub struct PartnerLink {
     pub partner_id: Uuid,
     /// The partner's name.
     pub partner_name: String,
+    /// The partner's URL name (`/partners/{slug}`).
+    #[serde(default)]
+    pub partner_slug: String,
     /// Their role.
     pub role: PartnerRole,
 }
