@@ -154,13 +154,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             context::request_context,
         ))
-        .layer(sessions);
-
-    // Feeds come before the session layer: they never set a cookie.
-    Router::new()
-        .merge(calendar::router())
-        .merge(site)
-        .layer(middleware::from_fn_with_state(state.clone(), calendar::session_file))
+        .layer(sessions)
+        // Outside the session layer: `/sessions/{id}.ics` sets no cookie.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            calendar::session_file,
+        ))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -171,7 +170,12 @@ pub fn router(state: AppState) -> Router {
                 .unwrap_or_default();
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
         }))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+
+    // The feeds stand outside every layer above (see `calendar`).
+    Router::new()
+        .merge(calendar::router())
+        .merge(site)
         .with_state(state)
 }
 

@@ -2,8 +2,10 @@
 //! a feed's URL. Conditional requests (ETag, Last-Modified → 304), gzip and Brotli from
 //! bytes compressed once, HEAD, and short plain-text errors that calendar apps can show.
 //!
-//! These routes sit outside the session and CSRF layers: a feed never sets a cookie, so
-//! shared caches may keep public feeds.
+//! These routes sit outside every other layer (sessions, CSRF, request ids, tracing,
+//! compression): a feed never sets a cookie, so shared caches may keep public feeds, and a
+//! revalidation costs little more than a hash lookup. Errors are still logged where they
+//! become responses.
 
 use std::sync::Arc;
 
@@ -14,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use serde::Deserialize;
 use shared::Lang;
 use uuid::Uuid;
@@ -183,11 +185,12 @@ enum Coding {
 }
 
 impl Coding {
-    fn suffix(self) -> &'static str {
+    /// Its place in [`CachedFeed::etags`].
+    fn index(self) -> usize {
         match self {
-            Coding::Brotli => "-br",
-            Coding::Gzip => "-gz",
-            Coding::Identity => "",
+            Coding::Identity => 0,
+            Coding::Gzip => 1,
+            Coding::Brotli => 2,
         }
     }
 
@@ -215,10 +218,6 @@ impl Coding {
             Coding::Identity
         }
     }
-}
-
-fn http_date(instant: DateTime<Utc>) -> String {
-    instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 /// Whether the client's copy is current: If-None-Match when sent (any coding of the same
@@ -250,17 +249,17 @@ fn respond(feed: &CachedFeed, scope: &FeedScope, headers: &HeaderMap) -> Respons
             .and_then(|v| v.to_str().ok()),
     );
     let mut builder = Response::builder()
-        .header(header::ETAG, format!("\"{}{}\"", feed.tag, coding.suffix()))
-        .header(header::LAST_MODIFIED, http_date(feed.last_modified))
+        .header(header::ETAG, feed.etags[coding.index()].clone())
+        .header(header::LAST_MODIFIED, feed.last_modified_header.clone())
         .header(
             header::CACHE_CONTROL,
-            if scope.is_private() {
+            HeaderValue::from_static(if scope.is_private() {
                 "private, max-age=300"
             } else {
                 "public, max-age=300"
-            },
+            }),
         )
-        .header(header::VARY, "Accept-Encoding");
+        .header(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     if not_modified(feed, headers) {
         return builder
             .status(StatusCode::NOT_MODIFIED)
@@ -278,7 +277,7 @@ fn respond(feed: &CachedFeed, scope: &FeedScope, headers: &HeaderMap) -> Respons
         } else {
             "gzip"
         };
-        builder = builder.header(header::CONTENT_ENCODING, name);
+        builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
     builder
         .status(StatusCode::OK)
@@ -332,7 +331,10 @@ async fn qr_code(State(state): State<AppState>, Query(q): Query<QrQuery>) -> Res
 
 #[cfg(test)]
 mod tests {
+    use chrono::Utc;
+
     use super::*;
+    use crate::services::feeds::cache::http_date;
 
     #[test]
     fn codings_are_negotiated_by_preference_and_refusal() {

@@ -318,14 +318,17 @@ fn iso_duration(duration: Duration) -> String {
     }
 }
 
+/// From when to when a zone is used.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// The zones a feed uses and the span each must cover.
 #[derive(Default)]
 struct ZoneSpan {
-    zones: Vec<(Tz, Option<(DateTime<Utc>, DateTime<Utc>)>)>,
+    zones: Vec<(Tz, Option<Span>)>,
 }
 
 impl ZoneSpan {
-    fn add(&mut self, tz: Tz, span: Option<(DateTime<Utc>, DateTime<Utc>)>) {
+    fn add(&mut self, tz: Tz, span: Option<Span>) {
         match self.zones.iter_mut().find(|(z, _)| *z == tz) {
             Some((_, existing)) => {
                 *existing = match (*existing, span) {

@@ -8,10 +8,12 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use sha2::{Digest, Sha256};
@@ -34,6 +36,10 @@ pub struct CachedFeed {
     pub gzip: Bytes,
     /// Brotli-encoded bytes.
     pub brotli: Bytes,
+    /// The ETag header of each coding: identity, gzip, Brotli.
+    pub etags: [HeaderValue; 3],
+    /// The Last-Modified header.
+    pub last_modified_header: HeaderValue,
 }
 
 impl CachedFeed {
@@ -41,9 +47,19 @@ impl CachedFeed {
     pub fn new(feed: Feed, version: i64) -> AppResult<CachedFeed> {
         let identity = Bytes::from(feed.body.into_bytes());
         let digest = Sha256::digest(&identity);
-        let tag = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let tag: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        // Headers are made once here, not on every request.
+        let header = |text: String| {
+            HeaderValue::from_str(&text).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+        };
         Ok(CachedFeed {
             version,
+            etags: [
+                header(format!("\"{tag}\""))?,
+                header(format!("\"{tag}-gz\""))?,
+                header(format!("\"{tag}-br\""))?,
+            ],
+            last_modified_header: header(http_date(feed.last_modified))?,
             tag,
             last_modified: feed.last_modified,
             gzip: gzip(&identity)?,
@@ -51,6 +67,11 @@ impl CachedFeed {
             identity,
         })
     }
+}
+
+/// An HTTP date (IMF-fixdate).
+pub fn http_date(instant: DateTime<Utc>) -> String {
+    instant.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 fn gzip(bytes: &[u8]) -> AppResult<Bytes> {
@@ -72,18 +93,17 @@ fn internal(error: std::io::Error) -> AppError {
     AppError::Internal(error.into())
 }
 
-#[derive(Debug, Default)]
-struct Check {
-    version: i64,
-    at: Option<Instant>,
-}
-
 /// The cache. One per server instance, shared by its requests.
 #[derive(Debug)]
 pub struct FeedCache {
     recheck: Duration,
-    check: Mutex<Check>,
-    checking: tokio::sync::Mutex<()>,
+    /// When this cache was made; readings are timed from here.
+    epoch: Instant,
+    /// The last reading of the change counter, and when it was taken (ms since `epoch`).
+    version: AtomicI64,
+    read_at_ms: AtomicU64,
+    has_read: AtomicBool,
+    reading: tokio::sync::Mutex<()>,
     entries: RwLock<HashMap<String, Arc<CachedFeed>>>,
 }
 
@@ -92,41 +112,41 @@ impl FeedCache {
     pub fn new(recheck: Duration) -> FeedCache {
         FeedCache {
             recheck,
-            check: Mutex::new(Check::default()),
-            checking: tokio::sync::Mutex::new(()),
+            epoch: Instant::now(),
+            version: AtomicI64::new(0),
+            read_at_ms: AtomicU64::new(0),
+            has_read: AtomicBool::new(false),
+            reading: tokio::sync::Mutex::new(()),
             entries: RwLock::new(HashMap::new()),
         }
     }
 
     /// The change counter, read from the database when the last reading is older than
     /// `recheck`. While one request reads it, others go on with the previous reading.
+    /// The common case takes no lock.
     pub async fn version(&self, db: &DatabaseConnection) -> AppResult<i64> {
-        let known = self.known_version();
-        if let Some(version) = known.filter(|_| self.is_fresh()) {
-            return Ok(version);
-        }
-        let Ok(_guard) = self.checking.try_lock() else {
-            if let Some(version) = known {
-                return Ok(version);
+        let has_read = self.has_read.load(Ordering::Acquire);
+        if has_read {
+            let age = self
+                .now_ms()
+                .saturating_sub(self.read_at_ms.load(Ordering::Acquire));
+            if u128::from(age) < self.recheck.as_millis() {
+                return Ok(self.version.load(Ordering::Acquire));
             }
-            // Nothing read yet: wait for the reading in flight.
-            let _guard = self.checking.lock().await;
-            return self.read_version(db).await;
-        };
-        self.read_version(db).await
+        }
+        match self.reading.try_lock() {
+            Ok(_guard) => self.read_version(db).await,
+            Err(_) if has_read => Ok(self.version.load(Ordering::Acquire)),
+            Err(_) => {
+                // Nothing read yet: wait for the reading in flight, then read.
+                let _guard = self.reading.lock().await;
+                self.read_version(db).await
+            }
+        }
     }
 
-    fn known_version(&self) -> Option<i64> {
-        let check = self.check.lock().ok()?;
-        check.at.map(|_| check.version)
-    }
-
-    fn is_fresh(&self) -> bool {
-        self.check
-            .lock()
-            .ok()
-            .and_then(|c| c.at)
-            .is_some_and(|at| at.elapsed() < self.recheck)
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
     }
 
     async fn read_version(&self, db: &DatabaseConnection) -> AppResult<i64> {
@@ -138,10 +158,9 @@ impl FeedCache {
             .await?
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("change counter missing")))?;
         let version: i64 = row.try_get("", "version")?;
-        if let Ok(mut check) = self.check.lock() {
-            check.version = version;
-            check.at = Some(Instant::now());
-        }
+        self.version.store(version, Ordering::Release);
+        self.read_at_ms.store(self.now_ms(), Ordering::Release);
+        self.has_read.store(true, Ordering::Release);
         Ok(version)
     }
 
