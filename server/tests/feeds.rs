@@ -8,7 +8,7 @@ mod common;
 
 use std::io::Read as _;
 
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Duration, NaiveDate};
 use common::{StaffClient, TestApp};
 use icalendar::{Calendar, CalendarComponent, Component};
 use reqwest::Method;
@@ -17,11 +17,7 @@ use serde_json::{Value, json};
 use shared::dto::auth::Role;
 
 fn first_saturday() -> NaiveDate {
-    let mut day = Utc::now().date_naive() + Duration::days(21);
-    while day.weekday() != Weekday::Sat {
-        day += Duration::days(1);
-    }
-    day
+    common::saturday_after(21)
 }
 
 /// A published weekly program with four Saturday sessions; returns (program, sessions).

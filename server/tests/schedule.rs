@@ -6,20 +6,14 @@
 
 mod common;
 
-use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Duration, NaiveDate, Utc};
 use common::{StaffClient, TestApp, problem};
 use reqwest::Method;
 use serde_json::{Value, json};
 use shared::dto::auth::Role;
 
-/// The first Saturday at least five weeks from today: far enough that "from now on" edits
-/// cover every session the tests look at, whenever they run.
 fn first_saturday() -> NaiveDate {
-    let mut day = Utc::now().date_naive() + Duration::days(35);
-    while day.weekday() != Weekday::Sat {
-        day += Duration::days(1);
-    }
-    day
+    common::saturday_after(35)
 }
 
 fn local(day: NaiveDate, time: &str) -> String {

@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
+
 use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use reqwest::{Client, Response, redirect};
 use sea_orm::DatabaseConnection;
@@ -259,4 +261,14 @@ impl StaffClient {
         assert_eq!(got, status, "{method} {path}: {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
+}
+
+/// The first Saturday at least `days` from today: far enough ahead that "from now on" edits
+/// cover every session a test looks at, whenever it runs.
+pub fn saturday_after(days: i64) -> NaiveDate {
+    let mut day = Utc::now().date_naive() + Duration::days(days);
+    while day.weekday() != Weekday::Sat {
+        day += Duration::days(1);
+    }
+    day
 }
