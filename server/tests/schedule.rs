@@ -625,7 +625,7 @@ async fn the_public_sees_published_programs_only() {
 }
 
 #[tokio::test]
-async fn the_demo_schedule_has_the_three_programs_and_four_partners() {
+async fn the_demo_schedule_has_the_four_programs_and_four_partners() {
     let app = TestApp::spawn().await;
     assert!(server::demo::seed(&app.db).await.unwrap());
     let programs: Value = app.get("/api/v1/programs").await.json().await.unwrap();
@@ -635,7 +635,15 @@ async fn the_demo_schedule_has_the_three_programs_and_four_partners() {
         .iter()
         .map(|p| p["slug"].as_str().unwrap())
         .collect();
-    assert_eq!(slugs, ["dapur-pustaka", "dongkelor", "talkshow-duta-baca"]);
+    assert_eq!(
+        slugs,
+        [
+            "dapur-pustaka",
+            "dongeng-dari-leiden",
+            "dongkelor",
+            "talkshow-duta-baca"
+        ]
+    );
 
     let page: Value = app
         .get("/api/v1/sessions?program=dongkelor&per_page=5")
@@ -807,7 +815,8 @@ async fn partners_take_roles_on_single_sessions() {
     let outcome = staff.expect(Method::PUT, &path, twice, 200).await;
     assert_eq!(
         outcome["session"]["partners"],
-        json!([{"partner_id": uin["id"], "partner_name": "Perpustakaan UIN Alauddin Makassar", "role": "guest"}])
+        json!([{"partner_id": uin["id"], "partner_name": "Perpustakaan UIN Alauddin Makassar",
+                "partner_slug": "perpustakaan-uin-alauddin-makassar", "role": "guest"}])
     );
     assert_eq!(outcome["session"]["sequence"], 1);
     // The partner filter finds it.
