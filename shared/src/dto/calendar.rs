@@ -145,7 +145,11 @@ mod tests {
                 .google
                 .contains("&dates=20261205T010000Z/20261205T020000Z&")
         );
-        assert!(links.outlook.contains("&startdt=2026%2D12%2D05T01%3A00%3A00Z&"));
+        assert!(
+            links
+                .outlook
+                .contains("&startdt=2026%2D12%2D05T01%3A00%3A00Z&")
+        );
         assert_eq!(
             links.ics,
             format!("http://x/sessions/{}.ics", uuid::Uuid::nil())
