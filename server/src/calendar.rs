@@ -29,12 +29,8 @@ use crate::services::feeds::{FeedScope, build_feed, feed_path};
 /// The feed routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/calendar/all.ics", get(all))
-        .route("/calendar/open-slots.ics", get(open_slots))
-        .route("/calendar/programs/{file}", get(program))
-        .route("/calendar/types/{file}", get(kind))
-        .route("/calendar/partners/{file}", get(partner))
-        .route("/calendar/me/{file}", get(person))
+        .route("/calendar/{file}", get(top_level_feed))
+        .route("/calendar/{collection}/{file}", get(named_feed))
         .route("/calendar/qr.svg", get(qr_code))
 }
 
@@ -55,68 +51,38 @@ impl FeedQuery {
     }
 }
 
-async fn all(
-    State(state): State<AppState>,
-    Query(q): Query<FeedQuery>,
-    headers: HeaderMap,
-) -> Response {
-    serve(&state, FeedScope::All, q.lang(), &headers).await
-}
-
-async fn open_slots(
-    State(state): State<AppState>,
-    Query(q): Query<FeedQuery>,
-    headers: HeaderMap,
-) -> Response {
-    serve(&state, FeedScope::OpenSlots, q.lang(), &headers).await
-}
-
-async fn program(
+/// `/calendar/all.ics` and `/calendar/open-slots.ics`.
+async fn top_level_feed(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
 ) -> Response {
-    serve_named(&state, &file, FeedScope::Program, q.lang(), &headers).await
+    let scope = match file.as_str() {
+        "all.ics" => FeedScope::All,
+        "open-slots.ics" => FeedScope::OpenSlots,
+        _ => return AppError::NotFound.into_plain_response(q.lang()),
+    };
+    serve(&state, scope, q.lang(), &headers).await
 }
 
-async fn kind(
+/// `/calendar/{programs|types|partners|me}/{name}.ics`.
+async fn named_feed(
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    Path((collection, file)): Path<(String, String)>,
     Query(q): Query<FeedQuery>,
     headers: HeaderMap,
 ) -> Response {
-    serve_named(&state, &file, FeedScope::Kind, q.lang(), &headers).await
-}
-
-async fn partner(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<FeedQuery>,
-    headers: HeaderMap,
-) -> Response {
-    serve_named(&state, &file, FeedScope::Partner, q.lang(), &headers).await
-}
-
-async fn person(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    Query(q): Query<FeedQuery>,
-    headers: HeaderMap,
-) -> Response {
-    serve_named(&state, &file, FeedScope::Person, q.lang(), &headers).await
-}
-
-/// `{name}.ics` → the feed of `scope(name)`; anything else is not a feed.
-async fn serve_named(
-    state: &AppState,
-    file: &str,
-    scope: fn(String) -> FeedScope,
-    lang: Lang,
-    headers: &HeaderMap,
-) -> Response {
+    let lang = q.lang();
+    let scope: fn(String) -> FeedScope = match collection.as_str() {
+        "programs" => FeedScope::Program,
+        "types" => FeedScope::Kind,
+        "partners" => FeedScope::Partner,
+        "me" => FeedScope::Person,
+        _ => return AppError::NotFound.into_plain_response(lang),
+    };
     match file.strip_suffix(".ics").filter(|name| !name.is_empty()) {
-        Some(name) => serve(state, scope(name.to_owned()), lang, headers).await,
+        Some(name) => serve(&state, scope(name.to_owned()), lang, &headers).await,
         None => AppError::NotFound.into_plain_response(lang),
     }
 }

@@ -57,13 +57,8 @@ async fn program_with_weeks(
             201,
         )
         .await;
-    let page = staff
-        .get_json(&format!(
-            "/api/v1/sessions?program_id={}&per_page=500",
-            program["id"].as_str().unwrap()
-        ))
-        .await;
-    (program, page["items"].as_array().unwrap().clone())
+    let sessions = staff.sessions_of(&program["id"]).await;
+    (program, sessions)
 }
 
 async fn fetch(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {

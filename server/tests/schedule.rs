@@ -56,13 +56,7 @@ async fn weekly_series(
 }
 
 async fn sessions_of(staff: &StaffClient, program_id: &Value) -> Vec<Value> {
-    let page = staff
-        .get_json(&format!(
-            "/api/v1/sessions?program_id={}&per_page=500",
-            program_id.as_str().unwrap()
-        ))
-        .await;
-    page["items"].as_array().unwrap().clone()
+    staff.sessions_of(program_id).await
 }
 
 fn starts(sessions: &[Value]) -> Vec<String> {

@@ -559,23 +559,28 @@ fn new_token() -> String {
 
 /// The person's private feed token, made on first use.
 pub async fn calendar_token(db: &DatabaseConnection, user_id: Uuid) -> AppResult<String> {
-    let user = users::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match user.calendar_token {
+    let user = find_user(db, user_id).await?;
+    match user.calendar_token.clone() {
         Some(token) => Ok(token),
-        None => reset_calendar_token(db, user_id).await,
+        None => replace_token(db, user).await,
     }
 }
 
 /// Replaces the person's private feed token; the old URL stops working at once.
 #[tracing::instrument(skip_all, fields(user.id = %user_id))]
 pub async fn reset_calendar_token(db: &DatabaseConnection, user_id: Uuid) -> AppResult<String> {
-    let user = users::Entity::find_by_id(user_id)
+    let user = find_user(db, user_id).await?;
+    replace_token(db, user).await
+}
+
+async fn find_user(db: &DatabaseConnection, id: Uuid) -> AppResult<users::Model> {
+    users::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NotFound)
+}
+
+async fn replace_token(db: &DatabaseConnection, user: users::Model) -> AppResult<String> {
     let token = new_token();
     let mut model: users::ActiveModel = user.into();
     model.calendar_token = Set(Some(token.clone()));

@@ -238,6 +238,17 @@ impl StaffClient {
         request.send().await.expect("request")
     }
 
+    /// Every session of a program (up to 500), by start.
+    pub async fn sessions_of(&self, program_id: &Value) -> Vec<Value> {
+        let page = self
+            .get_json(&format!(
+                "/api/v1/sessions?program_id={}&per_page=500",
+                program_id.as_str().expect("program id")
+            ))
+            .await;
+        page["items"].as_array().expect("items").clone()
+    }
+
     /// GETs `path` and expects 200 with JSON.
     pub async fn get_json(&self, path: &str) -> Value {
         let response = self.send(reqwest::Method::GET, path, None).await;
