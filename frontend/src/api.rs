@@ -15,6 +15,9 @@ use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
     SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
+use shared::dto::volunteers::{
+    MailView, MyVolunteering, OpenSession, Roster, Skill, VolunteerOverview,
+};
 use shared::words::ProgramKind;
 use uuid::Uuid;
 
@@ -252,6 +255,47 @@ pub async fn my_calendar() -> Result<CalendarLinks, ApiError> {
     Ok(ssr::backend()?.my_calendar(&viewer).await?)
 }
 
+/// The signed-in volunteer's page data.
+#[server(prefix = "/_fn", endpoint = "my_volunteering", input = GetUrl)]
+pub async fn get_my_volunteering() -> Result<MyVolunteering, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.my_volunteering(&viewer).await?)
+}
+
+/// Sessions that need volunteers.
+#[server(prefix = "/_fn", endpoint = "open_sessions", input = GetUrl)]
+pub async fn get_open_sessions(
+    skill: Option<Skill>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<OpenSession>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?
+        .open_sessions(&viewer, skill, from, to)
+        .await?)
+}
+
+/// A session's roster (staff).
+#[server(prefix = "/_fn", endpoint = "session_roster", input = GetUrl)]
+pub async fn get_roster(id: Uuid) -> Result<Roster, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.roster(&viewer, id).await?)
+}
+
+/// Volunteers and this month's hours (staff).
+#[server(prefix = "/_fn", endpoint = "volunteer_overview", input = GetUrl)]
+pub async fn get_volunteer_overview() -> Result<VolunteerOverview, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.volunteer_overview(&viewer).await?)
+}
+
+/// The newest mail of the outbox (coordinators).
+#[server(prefix = "/_fn", endpoint = "mailbox", input = GetUrl)]
+pub async fn get_mailbox() -> Result<Vec<MailView>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.mailbox(&viewer).await?)
+}
+
 /// The server side of the server functions.
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -267,14 +311,33 @@ pub mod ssr {
         BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
         SeriesResponse, SessionEdit, SessionInput, SessionPage,
     };
+    use shared::dto::volunteers::{
+        MailView, MyVolunteering, OpenSession, Roster, Skill, VolunteerOverview,
+    };
     use uuid::Uuid;
 
-    use super::{ApiError, PartnerTarget, SessionQuery};
+    use super::{ApiError, NaiveDate, PartnerTarget, SessionQuery};
 
     /// What the pages need from the server, in `shared` types. The server implements it
     /// over its services and provides it as `Arc<dyn Backend>` in the Leptos context.
     #[async_trait::async_trait]
     pub trait Backend: Send + Sync {
+        /// The signed-in volunteer's profile, sign-ups and private feed.
+        async fn my_volunteering(&self, viewer: &Viewer) -> Result<MyVolunteering, Problem>;
+        /// Sessions that need volunteers.
+        async fn open_sessions(
+            &self,
+            viewer: &Viewer,
+            skill: Option<Skill>,
+            from: Option<NaiveDate>,
+            to: Option<NaiveDate>,
+        ) -> Result<Vec<OpenSession>, Problem>;
+        /// A session's roster; staff only.
+        async fn roster(&self, viewer: &Viewer, id: Uuid) -> Result<Roster, Problem>;
+        /// Volunteers and this month's hours; staff only.
+        async fn volunteer_overview(&self, viewer: &Viewer) -> Result<VolunteerOverview, Problem>;
+        /// The outbox; coordinators only.
+        async fn mailbox(&self, viewer: &Viewer) -> Result<Vec<MailView>, Problem>;
         /// Every staff account; admins only.
         async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserResponse>, Problem>;
         /// Programs the viewer may see.

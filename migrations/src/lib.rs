@@ -10,6 +10,7 @@ mod m20261125_000002_create_auth_sessions;
 mod m20261125_000003_create_login_attempts;
 mod m20261125_000004_create_programs_and_sessions;
 mod m20261125_000005_calendar_feeds;
+mod m20261126_000006_volunteers;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_create_login_attempts::Migration),
             Box::new(m20261125_000004_create_programs_and_sessions::Migration),
             Box::new(m20261125_000005_calendar_feeds::Migration),
+            Box::new(m20261126_000006_volunteers::Migration),
         ]
     }
 }

@@ -9,6 +9,8 @@ pub mod partners;
 pub mod programs;
 pub mod schedule;
 pub mod users;
+pub mod volunteering;
+pub mod volunteers;
 
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -78,6 +80,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
                                              Feeds are served at /calendar/all.ics, /calendar/programs/{slug}.ics, /calendar/types/{type}.ics, \
                                              /calendar/partners/{slug}.ics, /calendar/open-slots.ics, /calendar/me/{token}.ics and /sessions/{id}.ics \
                                              (text/calendar, ETag and Last-Modified with 304, gzip and Brotli, ?lang=en for English)."),
+        (name = "volunteers", description = "Volunteer accounts: registration, one-time sign-in links, profiles; staff invite, deactivate and merge"),
+        (name = "volunteering", description = "Roles per session, sign-ups with an ordered waitlist and offers, rosters, attendance, hours, the mailbox"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -131,6 +135,38 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(calendar::list_feeds))
         .routes(routes!(calendar::my_calendar))
         .routes(routes!(calendar::reset_my_calendar))
+        .routes(routes!(volunteers::register))
+        .routes(routes!(volunteers::request_link))
+        .routes(routes!(volunteers::sign_in))
+        .routes(routes!(volunteers::sign_out))
+        .routes(routes!(volunteers::me, volunteers::update_me))
+        .routes(routes!(volunteers::my_calendar))
+        .routes(routes!(volunteers::reset_my_calendar))
+        .routes(routes!(volunteers::list, volunteers::invite))
+        .routes(routes!(volunteers::get, volunteers::update))
+        .routes(routes!(volunteers::deactivate))
+        .routes(routes!(volunteers::activate))
+        .routes(routes!(volunteers::merge))
+        .routes(routes!(
+            volunteering::program_settings,
+            volunteering::set_program_settings
+        ))
+        .routes(routes!(
+            volunteering::session_roles,
+            volunteering::set_session_roles
+        ))
+        .routes(routes!(volunteering::open_sessions))
+        .routes(routes!(volunteering::sign_up))
+        .routes(routes!(volunteering::withdraw))
+        .routes(routes!(volunteering::accept))
+        .routes(routes!(volunteering::my_signups))
+        .routes(routes!(volunteering::assign))
+        .routes(routes!(volunteering::remove))
+        .routes(routes!(volunteering::roster))
+        .routes(routes!(volunteering::mark_attendance))
+        .routes(routes!(volunteering::hours))
+        .routes(routes!(volunteering::hours_csv))
+        .routes(routes!(volunteering::mailbox))
         .routes(routes!(health::healthz))
         .split_for_parts();
     let openapi = Json(openapi);

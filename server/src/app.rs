@@ -27,7 +27,8 @@ use crate::auth::SESSION_COOKIE;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::services::feeds::cache::FeedCache;
-use crate::{api, calendar, context, db, forms, page_guard, services, ssr};
+use crate::services::mail::Transport;
+use crate::{api, calendar, context, db, forms, jobs, page_guard, services, ssr};
 
 /// How long a staff session lasts without activity.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
@@ -58,12 +59,14 @@ pub struct App {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mail: Transport,
 }
 
 impl App {
     /// Connects to and migrates the database, then binds the configured address (port 0
     /// picks a free one). Fails before binding if the database cannot be used.
     pub async fn build(mut config: Config) -> anyhow::Result<App> {
+        let mail = Transport::from_config(&config)?;
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let leptos = LeptosOptions::builder()
@@ -89,6 +92,7 @@ impl App {
             listener,
             router,
             state,
+            mail,
         })
     }
 
@@ -108,6 +112,14 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let upkeep = tokio::spawn(upkeep(self.state.db.clone()));
+        let jobs = self.state.config.jobs_interval.map(|every| {
+            tokio::spawn(jobs::run(
+                self.state.db.clone(),
+                self.mail.clone(),
+                self.state.config.base_url.clone(),
+                every,
+            ))
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -115,6 +127,9 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await;
         upkeep.abort();
+        if let Some(jobs) = jobs {
+            jobs.abort();
+        }
         result.map_err(Into::into)
     }
 }
@@ -195,6 +210,9 @@ async fn upkeep(db: DatabaseConnection) {
         }
         if let Err(error) = services::series::extend_horizons(&db, chrono::Utc::now()).await {
             tracing::warn!(%error, "extending series failed");
+        }
+        if let Err(error) = services::volunteers::prune_links(&db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "pruning sign-in links failed");
         }
     }
 }

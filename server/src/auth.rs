@@ -16,6 +16,8 @@ use crate::error::AppError;
 
 /// The session key holding the signed-in staff member's id.
 pub const SESSION_USER_KEY: &str = "user_id";
+/// The session key holding the signed-in volunteer's id.
+pub const SESSION_VOLUNTEER_KEY: &str = "volunteer_id";
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "siar_session";
 
@@ -34,6 +36,23 @@ pub fn require_role(
         None => Err(AppError::Unauthenticated),
         Some(user) if user.role.includes(required) => Ok(user),
         Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// The signed-in volunteer, for handlers that need one; 401 without.
+#[derive(Debug, Clone)]
+pub struct Volunteer(pub shared::dto::volunteers::VolunteerBrief);
+
+impl<S: Send + Sync> FromRequestParts<S> for Volunteer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .and_then(|context| context.volunteer.clone())
+            .map(Volunteer)
+            .ok_or(AppError::Unauthenticated)
     }
 }
 

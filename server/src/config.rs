@@ -47,6 +47,11 @@ pub struct Config {
     pub storage: StorageConfig,
     /// `SIAR_SMTP_URL`: the mail server; without it mail goes to the local mailbox page.
     pub smtp_url: Option<String>,
+    /// `SIAR_MAIL_FROM`: the sender of Siar's mail (default `Siar <siar@localhost>`).
+    pub mail_from: String,
+    /// `SIAR_JOBS_INTERVAL_MS`: how often this instance runs its background jobs (mail,
+    /// reminders, expired offers); default 2000, 0 turns them off (tests drive them by hand).
+    pub jobs_interval: Option<std::time::Duration>,
     /// `SIAR_LOG_FORMAT`: `pretty` or `json`.
     pub log_format: LogFormat,
     /// `SIAR_SITE_ROOT` (or `LEPTOS_SITE_ROOT`): the built wasm client and static files.
@@ -68,6 +73,8 @@ impl fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("storage", &self.storage)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("jobs_interval", &self.jobs_interval)
             .field("log_format", &self.log_format)
             .field("site_root", &self.site_root)
             .field("client_ip_header", &self.client_ip_header)
@@ -179,6 +186,22 @@ impl Config {
             other => other.map(str::to_owned),
         };
 
+        let mail_from = get("SIAR_MAIL_FROM")
+            .unwrap_or("Siar <siar@localhost>")
+            .to_owned();
+        let jobs_text = get("SIAR_JOBS_INTERVAL_MS").unwrap_or("2000");
+        let jobs_interval = match jobs_text.parse::<u64>() {
+            Ok(0) => None,
+            Ok(ms) if ms <= 3_600_000 => Some(std::time::Duration::from_millis(ms)),
+            _ => {
+                return Err(invalid(
+                    "SIAR_JOBS_INTERVAL_MS",
+                    "must be a number of milliseconds up to 3600000",
+                    jobs_text,
+                ));
+            }
+        };
+
         let log_format = match get("SIAR_LOG_FORMAT").unwrap_or("pretty") {
             "pretty" => LogFormat::Pretty,
             "json" => LogFormat::Json,
@@ -214,6 +237,8 @@ impl Config {
             base_url_from_bind,
             storage,
             smtp_url,
+            mail_from,
+            jobs_interval,
             log_format,
             site_root,
             client_ip_header,

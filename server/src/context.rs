@@ -14,13 +14,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use shared::dto::auth::{UserResponse, Viewer};
+use shared::dto::volunteers::VolunteerBrief;
 use shared::problem::PROBLEM_CONTENT_TYPE;
 use shared::{Lang, Problem};
 use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::auth::SESSION_USER_KEY;
+use crate::auth::{SESSION_USER_KEY, SESSION_VOLUNTEER_KEY};
 use crate::csrf;
 use crate::error::{AppError, PendingProblem, problem_for_status};
 use crate::services;
@@ -35,6 +36,8 @@ pub struct RequestContext {
     pub lang: Lang,
     /// The signed-in staff member, if any.
     pub user: Option<UserResponse>,
+    /// The signed-in volunteer, if any (a browser may hold both).
+    pub volunteer: Option<VolunteerBrief>,
     /// The CSRF token of this browser.
     pub csrf_token: String,
     /// The client's IP address (from the proxy header when one is configured).
@@ -49,6 +52,7 @@ impl RequestContext {
         Viewer {
             lang: self.lang,
             user: self.user.clone(),
+            volunteer: self.volunteer.clone(),
             csrf_token: self.csrf_token.clone(),
             base_url: self.base_url.clone(),
         }
@@ -112,6 +116,14 @@ async fn prepare(
         Some(id) => services::users::find_active(&state.db, id).await?,
         None => None,
     };
+    let volunteer_id = session
+        .get::<uuid::Uuid>(SESSION_VOLUNTEER_KEY)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session store: {e}")))?;
+    let volunteer = match volunteer_id {
+        Some(id) => services::volunteers::find_active(&state.db, id).await?,
+        None => None,
+    };
 
     let client_addr = state
         .config
@@ -126,6 +138,7 @@ async fn prepare(
     let context = RequestContext {
         lang,
         user,
+        volunteer,
         csrf_token,
         client_addr,
         base_url: state.config.base_url.clone(),

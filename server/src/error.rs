@@ -57,6 +57,9 @@ pub enum AppError {
         /// Seconds until the oldest counted failure leaves the window.
         retry_after_secs: u64,
     },
+    /// A volunteering rule refuses the request (closed sign-up, overlap, used link, …).
+    #[error("refused: {0:?}")]
+    Refused(shared::dto::volunteers::Refusal),
     /// Anything else: a bug or an unavailable dependency.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -114,6 +117,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -235,6 +239,15 @@ impl AppError {
                 } else {
                     format!("Try again in {} minutes.", retry_after_secs.div_ceil(60))
                 }),
+            ),
+            AppError::Refused(refusal) => (
+                refusal.slug(),
+                if id {
+                    "Permintaan tidak dapat dipenuhi"
+                } else {
+                    "This cannot be done"
+                },
+                Some(refusal.message(lang).to_owned()),
             ),
             AppError::Internal(_) => (
                 "internal",

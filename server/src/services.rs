@@ -5,8 +5,12 @@
 pub mod auth;
 pub mod blackouts;
 pub mod feeds;
+pub mod mail;
 pub mod partners;
 pub mod programs;
+pub mod roles;
 pub mod series;
 pub mod sessions;
+pub mod signups;
 pub mod users;
+pub mod volunteers;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::Router;
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use frontend::api::ssr::Backend;
 use frontend::api::{PartnerTarget, SessionQuery};
 use leptos::prelude::provide_context;
@@ -19,6 +19,9 @@ use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, EndSeriesRequest, PreviewRequest,
     PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
+};
+use shared::dto::volunteers::{
+    MailView, MyVolunteering, OpenSession, Roster, Skill, VolunteerOverview,
 };
 use uuid::Uuid;
 
@@ -68,6 +71,71 @@ fn audience(viewer: &Viewer) -> Audience {
 
 #[async_trait]
 impl Backend for ServiceBackend {
+    async fn my_volunteering(&self, viewer: &Viewer) -> Result<MyVolunteering, Problem> {
+        answer(viewer, async {
+            let me = viewer
+                .volunteer
+                .as_ref()
+                .ok_or(crate::error::AppError::Unauthenticated)?;
+            let profile = services::volunteers::find(&self.db, me.id).await?;
+            let token = services::volunteers::calendar_token(&self.db, me.id).await?;
+            Ok(MyVolunteering {
+                signups: services::signups::my_signups(&self.db, me.id, Utc::now()).await?,
+                calendar: services::feeds::private_links(&self.base_url, &token, &profile.name),
+                profile: services::volunteers::to_response(&profile),
+            })
+        })
+        .await
+    }
+
+    async fn open_sessions(
+        &self,
+        viewer: &Viewer,
+        skill: Option<Skill>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<OpenSession>, Problem> {
+        let filter = services::signups::reports::OpenFilter { skill, from, to };
+        answer(
+            viewer,
+            services::signups::reports::open_sessions(&self.db, &filter, Utc::now()),
+        )
+        .await
+    }
+
+    async fn roster(&self, viewer: &Viewer, id: Uuid) -> Result<Roster, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::signups::reports::roster(&self.db, id).await
+        })
+        .await
+    }
+
+    async fn volunteer_overview(&self, viewer: &Viewer) -> Result<VolunteerOverview, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            let today = Utc::now()
+                .with_timezone(&chrono_tz::Asia::Makassar)
+                .date_naive();
+            let from = today - chrono::Duration::days(30);
+            Ok(VolunteerOverview {
+                volunteers: services::volunteers::list(&self.db, None).await?,
+                hours: services::signups::reports::hours(&self.db, from, today).await?,
+                from,
+                to: today,
+            })
+        })
+        .await
+    }
+
+    async fn mailbox(&self, viewer: &Viewer) -> Result<Vec<MailView>, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::mail::mailbox(&self.db, None, 100).await
+        })
+        .await
+    }
+
     async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserResponse>, Problem> {
         answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Admin)?;

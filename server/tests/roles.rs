@@ -42,8 +42,53 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("DELETE", "/api/v1/partners/{id}", Role::Coordinator),
     ("GET", "/api/v1/me/calendar", Role::Viewer),
     ("POST", "/api/v1/me/calendar/reset", Role::Viewer),
+    ("GET", "/api/v1/volunteers", Role::Viewer),
+    ("POST", "/api/v1/volunteers", Role::Coordinator),
+    ("GET", "/api/v1/volunteers/{id}", Role::Viewer),
+    ("PUT", "/api/v1/volunteers/{id}", Role::Coordinator),
+    (
+        "POST",
+        "/api/v1/volunteers/{id}/deactivate",
+        Role::Coordinator,
+    ),
+    (
+        "POST",
+        "/api/v1/volunteers/{id}/activate",
+        Role::Coordinator,
+    ),
+    ("POST", "/api/v1/volunteers/merge", Role::Coordinator),
+    ("GET", "/api/v1/programs/{id}/volunteering", Role::Viewer),
+    (
+        "PUT",
+        "/api/v1/programs/{id}/volunteering",
+        Role::Coordinator,
+    ),
+    ("PUT", "/api/v1/sessions/{id}/roles", Role::Coordinator),
+    (
+        "POST",
+        "/api/v1/session-roles/{id}/assign",
+        Role::Coordinator,
+    ),
+    ("POST", "/api/v1/signups/{id}/remove", Role::Coordinator),
+    ("GET", "/api/v1/sessions/{id}/roster", Role::Viewer),
+    ("PUT", "/api/v1/sessions/{id}/attendance", Role::Coordinator),
+    ("GET", "/api/v1/volunteering/hours", Role::Viewer),
+    ("GET", "/api/v1/volunteering/hours.csv", Role::Viewer),
+    ("GET", "/api/v1/mailbox", Role::Coordinator),
     ("GET", "/staff", Role::Viewer),
     ("GET", "/staff/users", Role::Admin),
+];
+
+/// Routes for the signed-in volunteer: no staff role opens them.
+const VOLUNTEER_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/volunteer/me"),
+    ("PUT", "/api/v1/volunteer/me"),
+    ("GET", "/api/v1/volunteer/me/signups"),
+    ("GET", "/api/v1/volunteer/me/calendar"),
+    ("POST", "/api/v1/volunteer/me/calendar/reset"),
+    ("POST", "/api/v1/session-roles/{id}/signups"),
+    ("POST", "/api/v1/signups/{id}/withdraw"),
+    ("POST", "/api/v1/signups/{id}/accept"),
 ];
 
 /// A well-formed body for each state-changing route, so that only the role decides.
@@ -79,6 +124,22 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/partners") | ("PUT", "/api/v1/partners/{id}") => json!({
             "name": format!("Mitra {}", uuid::Uuid::new_v4().simple()), "kind": "media",
         }),
+        ("POST", "/api/v1/volunteers") | ("PUT", "/api/v1/volunteers/{id}") => json!({
+            "name": "Relawan", "email": format!("r-{}@siar.test", uuid::Uuid::new_v4().simple()),
+        }),
+        ("POST", "/api/v1/volunteers/merge") => {
+            json!({"keep": some_id, "duplicate": uuid::Uuid::new_v4()})
+        }
+        ("PUT", "/api/v1/programs/{id}/volunteering") => json!({
+            "signup_cutoff_minutes": 60, "offer_window_minutes": 60, "roles": [],
+        }),
+        ("PUT", "/api/v1/sessions/{id}/roles") | ("PUT", "/api/v1/sessions/{id}/attendance") => {
+            json!([])
+        }
+        ("POST", "/api/v1/session-roles/{id}/assign") => json!({"volunteer_id": some_id}),
+        ("GET", "/api/v1/volunteering/hours") | ("GET", "/api/v1/volunteering/hours.csv") => {
+            return None;
+        }
         ("GET", _) => return None,
         // JSON, so the request is judged by its session and role rather than refused as a
         // possible cross-site form post.
@@ -94,7 +155,10 @@ async fn status_of(
     method: &str,
     path: &str,
 ) -> u16 {
-    let url = app.at(&path.replace("{id}", &uuid::Uuid::new_v4().to_string()));
+    let mut url = app.at(&path.replace("{id}", &uuid::Uuid::new_v4().to_string()));
+    if path.starts_with("/api/v1/volunteering/hours") {
+        url.push_str("?from=2030-01-01&to=2030-01-31");
+    }
     let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
     if let Some(token) = csrf {
         request = request.header("x-csrf-token", token);
@@ -132,6 +196,19 @@ async fn every_staff_route_checks_the_role() {
 }
 
 #[tokio::test]
+async fn volunteer_routes_need_a_signed_in_volunteer() {
+    let app = TestApp::spawn().await;
+    let staff = app.new_browser();
+    let csrf = app.signed_in_as(&staff, Role::Admin).await;
+    for (method, path) in VOLUNTEER_ROUTES {
+        let anonymous = status_of(&app, &app.new_browser(), None, method, path).await;
+        assert_eq!(anonymous, 401, "anonymous {method} {path}");
+        let admin = status_of(&app, &staff, Some(&csrf), method, path).await;
+        assert_eq!(admin, 401, "staff are not volunteers: {method} {path}");
+    }
+}
+
+#[tokio::test]
 async fn the_matrix_covers_every_secured_api_operation() {
     let app = TestApp::spawn().await;
     let openapi: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
@@ -147,6 +224,11 @@ async fn the_matrix_covers_every_secured_api_operation() {
         .iter()
         .filter(|(_, path, _)| path.starts_with("/api/"))
         .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .chain(
+            VOLUNTEER_ROUTES
+                .iter()
+                .map(|(m, p)| (m.to_string(), p.to_string())),
+        )
         .collect();
     assert!(!secured.is_empty());
     assert_eq!(

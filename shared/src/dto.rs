@@ -5,3 +5,4 @@ pub mod calendar;
 pub mod partners;
 pub mod programs;
 pub mod schedule;
+pub mod volunteers;

@@ -62,6 +62,8 @@ pub enum FieldError {
     InvalidDateTime,
     /// Points at a record that does not exist.
     UnknownReference,
+    /// Not a phone number.
+    InvalidPhone,
 }
 
 impl FieldError {
@@ -122,6 +124,12 @@ impl FieldError {
             (FieldError::InvalidDateTime, Lang::En) => "This is not a valid date or time.".into(),
             (FieldError::UnknownReference, Lang::Id) => "Data yang dipilih tidak ada.".into(),
             (FieldError::UnknownReference, Lang::En) => "The chosen record does not exist.".into(),
+            (FieldError::InvalidPhone, Lang::Id) => {
+                "Nomor telepon tidak valid (6–20 angka, boleh +, spasi, -).".into()
+            }
+            (FieldError::InvalidPhone, Lang::En) => {
+                "This is not a phone number (6–20 digits; +, spaces and - allowed).".into()
+            }
         }
     }
 }

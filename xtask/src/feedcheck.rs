@@ -1,18 +1,19 @@
-//! The Python half of the calendar feed check: a virtual environment under the target
-//! directory with the pinned `icalendar` and `recurring-ical-events`, made once and reused
-//! while `tools/feeds/requirements.txt` stays the same.
+//! The Python test tools: a virtual environment under the target directory with the pinned
+//! `icalendar` and `recurring-ical-events` (the feed check) and `aiosmtpd` (the SMTP server
+//! the mail tests start), made once and reused while `tools/requirements.txt` stays the same.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::sh::{self, Result, output};
 
-/// The environment's Python, ready to run `tools/feeds/check_feeds.py`.
+/// The environment's Python, ready to run `tools/feeds/check_feeds.py` and
+/// `tools/mail/smtp_sink.py`.
 pub fn python() -> Result<PathBuf> {
     let root = sh::root();
-    let requirements = root.join("tools/feeds/requirements.txt");
+    let requirements = root.join("tools/requirements.txt");
     let wanted = std::fs::read_to_string(&requirements).map_err(|e| e.to_string())?;
-    let venv = sh::target_dir().join("feed-check-venv");
+    let venv = sh::target_dir().join("python-tools-venv");
     let python = venv.join("bin/python");
     let stamp = venv.join("requirements.installed");
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(&wanted) {

@@ -16,6 +16,8 @@ pub fn test(args: &[String]) -> Result<()> {
     let only_e2e = args.iter().any(|a| a == "--only-e2e");
     let skip_e2e = args.iter().any(|a| a == "--skip-e2e");
     let tools = toolchain::ensure(!skip_e2e)?;
+    // The mail tests start a real SMTP server (aiosmtpd) with this Python.
+    let python = feedcheck::python()?;
     if !only_e2e {
         sh::run(sh::cargo().args(["fmt", "--all", "--check"]))?;
         sh::run(sh::cargo().args([
@@ -26,7 +28,11 @@ pub fn test(args: &[String]) -> Result<()> {
             "-D",
             "warnings",
         ]))?;
-        sh::run(sh::cargo().args(["test", "--workspace"]))?;
+        sh::run(
+            sh::cargo()
+                .args(["test", "--workspace"])
+                .env("SIAR_TEST_PYTHON", &python),
+        )?;
         let pg_url =
             std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_TEST_DATABASE_URL.into());
         require_postgres(&pg_url)?;
@@ -34,12 +40,13 @@ pub fn test(args: &[String]) -> Result<()> {
         sh::run(
             sh::cargo()
                 .args(["test", "-p", "server"])
-                .env("TEST_DATABASE_URL", &pg_url),
+                .env("TEST_DATABASE_URL", &pg_url)
+                .env("SIAR_TEST_PYTHON", &python),
         )?;
     }
     client::build(&tools)?;
     if !skip_e2e {
-        browser_tests()?;
+        browser_tests(&python)?;
     }
     eprintln!("\nall checks passed");
     Ok(())
@@ -89,9 +96,8 @@ fn drop_old_test_schemas(url: &str) {
 /// Starts the real server on a free port with a fresh SQLite database and demo data, then
 /// runs the Playwright + axe-core tests in `e2e/` (and ical.js' feed check) against it, and
 /// the Python parsers' feed check.
-fn browser_tests() -> Result<()> {
+fn browser_tests(python: &std::path::Path) -> Result<()> {
     let root = sh::root();
-    let python = feedcheck::python()?;
     let e2e = root.join("e2e");
     sh::run(
         Command::new("npm")
@@ -131,7 +137,7 @@ fn browser_tests() -> Result<()> {
                 .env("SIAR_URL", format!("http://{addr}"))
                 .env("CHROMIUM_PATH", toolchain::chromium()),
         )?;
-        feedcheck::check(&python, &format!("http://{addr}"))
+        feedcheck::check(python, &format!("http://{addr}"))
     });
     let _ = server.kill();
     let _ = server.wait();

@@ -4,10 +4,16 @@
 pub mod auth_sessions;
 pub mod blackout_dates;
 pub mod login_attempts;
+pub mod magic_links;
+pub mod outbox;
 pub mod partners;
 pub mod program_partners;
+pub mod program_roles;
 pub mod programs;
 pub mod series;
 pub mod session_partners;
+pub mod session_roles;
 pub mod sessions;
+pub mod signups;
 pub mod users;
+pub mod volunteers;

@@ -17,7 +17,7 @@ use shared::words::{ProgramKind, ProgramStatus, SessionStatus};
 use uuid::Uuid;
 
 use crate::db::entities::{
-    partners, program_partners, programs, series, session_partners, sessions, users,
+    partners, program_partners, programs, series, session_partners, sessions, users, volunteers,
 };
 use crate::domain::ical::{Details, FeedHeader, FeedItem, FeedSeries, FeedSession, render};
 use crate::domain::zone::parse_tz;
@@ -151,17 +151,25 @@ pub async fn build_feed(
             )
             .to_owned(),
             default_zone,
-            // Volunteer roles do not exist yet; the feed is valid and empty until they do.
-            Selection::default(),
+            Selection {
+                single_sessions: crate::services::signups::reports::sessions_with_free_places(
+                    db,
+                    Utc::now(),
+                )
+                .await?,
+                ..Default::default()
+            },
         ),
         FeedScope::Person(token) => {
-            let user = user_by_token(db, token).await?;
+            let (name, sessions) = person_by_token(db, token).await?;
             (
-                format!("{} · Siar", user.name),
+                format!("{name} · Siar"),
                 pick(id, "Sesi saya di Siar", "My Siar sessions").to_owned(),
                 default_zone,
-                // A person's sessions come from sign-ups, which do not exist yet.
-                Selection::default(),
+                Selection {
+                    single_sessions: sessions,
+                    ..Default::default()
+                },
             )
         }
         FeedScope::Session(session_id) => {
@@ -532,7 +540,12 @@ fn stored_zone(name: &str) -> AppResult<Tz> {
     parse_tz(name).map_err(|_| AppError::Internal(anyhow::anyhow!("stored zone {name} unknown")))
 }
 
-async fn user_by_token(db: &DatabaseConnection, token: &str) -> AppResult<users::Model> {
+/// The owner of a private feed token, a staff member or a volunteer, with the sessions their
+/// feed holds (a volunteer's confirmed and offered places; staff have none of their own yet).
+async fn person_by_token(
+    db: &DatabaseConnection,
+    token: &str,
+) -> AppResult<(String, Vec<sessions::Model>)> {
     // Tokens are 43 URL-safe characters; anything else cannot match and skips the query.
     if token.len() != 43
         || !token
@@ -541,12 +554,23 @@ async fn user_by_token(db: &DatabaseConnection, token: &str) -> AppResult<users:
     {
         return Err(AppError::NotFound);
     }
-    users::Entity::find()
+    if let Some(user) = users::Entity::find()
         .filter(users::Column::CalendarToken.eq(token))
         .filter(users::Column::Active.eq(true))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound)
+    {
+        return Ok((user.name, Vec::new()));
+    }
+    let volunteer = volunteers::Entity::find()
+        .filter(volunteers::Column::CalendarToken.eq(token))
+        .filter(volunteers::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sessions =
+        crate::services::signups::reports::sessions_of_volunteer(db, volunteer.id).await?;
+    Ok((volunteer.name, sessions))
 }
 
 /// A new private feed token: 256 random bits, URL-safe.

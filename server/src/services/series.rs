@@ -436,6 +436,7 @@ pub async fn materialize<C: ConnectionTrait>(
         reset,
     );
     let changed = apply(db, &model, steps, now).await?;
+    crate::services::roles::copy_program_roles(db, model.program_id, now).await?;
     let mut active: series::ActiveModel = model.into();
     active.materialized_until = Set(horizon);
     Ok((active.update(db).await?, changed))

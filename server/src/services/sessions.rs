@@ -266,6 +266,7 @@ pub async fn create_session(
     }
     .insert(db)
     .await?;
+    crate::services::roles::copy_program_roles(db, program.id, now).await?;
     outcome(db, model.id, 1).await
 }
 

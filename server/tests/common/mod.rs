@@ -48,6 +48,8 @@ impl TestApp {
             ),
             // Tests change data and read feeds at once: check the feed cache every time.
             ("SIAR_FEED_RECHECK_MS".to_owned(), "0".to_owned()),
+            // Tests run background jobs by hand, with their own clock.
+            ("SIAR_JOBS_INTERVAL_MS".to_owned(), "0".to_owned()),
         ]);
         let backend = match std::env::var("TEST_DATABASE_URL") {
             Ok(url) if !url.is_empty() => {
@@ -70,8 +72,16 @@ impl TestApp {
 
     /// Another server instance on the same database (as behind a load balancer).
     pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_with(&[]).await
+    }
+
+    /// Another instance on the same database, with some settings changed.
+    pub async fn another_instance_with(&self, changes: &[(&str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut vars = self.vars.clone();
+        for (key, value) in changes {
+            vars.insert((*key).to_owned(), (*value).to_owned());
+        }
         // Instances behind one name share its public URL.
         vars.insert("SIAR_BASE_URL".into(), self.url.clone());
         TestApp::start(vars, dir, self.backend).await

@@ -128,4 +128,7 @@ pub struct Viewer {
     /// The public URL of the site, without a trailing slash (for feed links and QR codes).
     #[serde(default)]
     pub base_url: String,
+    /// The signed-in volunteer.
+    #[serde(default)]
+    pub volunteer: Option<crate::dto::volunteers::VolunteerBrief>,
 }

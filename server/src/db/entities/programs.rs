@@ -20,6 +20,8 @@ pub struct Model {
     pub platform: Option<String>,
     pub place: Option<String>,
     pub status: String,
+    pub signup_cutoff_minutes: i32,
+    pub offer_window_minutes: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,268 @@
+//! Mail through a durable outbox. A message is a row written in the same transaction as the
+//! change it reports; the worker (`deliver_due`) sends due rows over SMTP, or, without an SMTP
+//! server, files them in the local mailbox staff can read at `/staff/mailbox`.
+//!
+//! Delivery is at-least-once with a lease: a worker claims a row by setting `locked_until`
+//! (a conditional update, so two instances never claim the same row), sends it, then marks it
+//! sent. A crash between the server's "250 OK" and the mark is the only way to send twice;
+//! the fixed `Message-ID` (`<outbox id@siar>`) lets mail systems drop that duplicate.
+
+pub mod letters;
+
+use chrono::{DateTime, Duration, Utc};
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use shared::Lang;
+use shared::dto::volunteers::MailView;
+use uuid::Uuid;
+
+use crate::config::Config;
+use crate::db::entities::outbox;
+use crate::error::AppResult;
+
+/// How long a claimed message is left to its worker before another may try it.
+const LEASE: Duration = Duration::seconds(60);
+/// Attempts before a message is given up (and shown as failed in the mailbox).
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How many messages one pass sends.
+const BATCH: u64 = 50;
+
+/// A message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    /// What kind (`sign_in_link`, `signup_confirmed`, `reminder_24h`, …).
+    pub kind: &'static str,
+    /// The recipient's address.
+    pub recipient: String,
+    /// The language it is written in.
+    pub lang: Lang,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+    /// When set, at most one message with this key is ever written.
+    pub dedupe_key: Option<String>,
+}
+
+/// Writes `letter` to the outbox, in the caller's transaction. Returns `false` when a message
+/// with the same dedupe key already exists (nothing is written).
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    letter: Letter,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let model = outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        dedupe_key: Set(letter.dedupe_key),
+        kind: Set(letter.kind.to_owned()),
+        recipient: Set(letter.recipient),
+        lang: Set(letter.lang.code().to_owned()),
+        subject: Set(letter.subject),
+        body: Set(letter.body),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        sent_at: Set(None),
+        failed_at: Set(None),
+        last_error: Set(None),
+        delivered_via: Set(None),
+        created_at: Set(now),
+    };
+    let result = outbox::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(outbox::Column::DedupeKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec(db)
+        .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(DbErr::RecordNotInserted) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    /// No SMTP server: messages are kept for the mailbox page.
+    Mailbox,
+    /// An SMTP server.
+    Smtp {
+        /// The pooled connection.
+        mailer: AsyncSmtpTransport<Tokio1Executor>,
+        /// The sender.
+        from: Mailbox,
+    },
+}
+
+impl Transport {
+    /// The transport `SIAR_SMTP_URL` asks for (`smtp://host:port`, `smtps://user:pass@host`,
+    /// `smtp://host?tls=required`), or the mailbox without one.
+    pub fn from_config(config: &Config) -> anyhow::Result<Transport> {
+        let Some(url) = config.smtp_url.as_deref() else {
+            return Ok(Transport::Mailbox);
+        };
+        let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| anyhow::anyhow!("SIAR_SMTP_URL: {e}"))?
+            .timeout(Some(std::time::Duration::from_secs(20)))
+            .build();
+        let from = config
+            .mail_from
+            .parse::<Mailbox>()
+            .map_err(|e| anyhow::anyhow!("SIAR_MAIL_FROM: {e}"))?;
+        Ok(Transport::Smtp { mailer, from })
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Transport::Mailbox => "mailbox",
+            Transport::Smtp { .. } => "smtp",
+        }
+    }
+
+    async fn send(&self, message: &outbox::Model) -> anyhow::Result<()> {
+        let Transport::Smtp { mailer, from } = self else {
+            return Ok(());
+        };
+        let email = Message::builder()
+            .from(from.clone())
+            .to(message.recipient.parse::<Mailbox>()?)
+            .subject(message.subject.clone())
+            .message_id(Some(format!("<{}@siar>", message.id)))
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body.clone())?;
+        mailer.send(email).await?;
+        Ok(())
+    }
+}
+
+/// Sends what is due; returns how many messages were delivered. Safe to run on several
+/// instances at once.
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    transport: &Transport,
+    now: DateTime<Utc>,
+) -> AppResult<usize> {
+    let due = outbox::Entity::find()
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::FailedAt.is_null())
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .filter(unlocked(now))
+        .order_by_asc(outbox::Column::CreatedAt)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let mut delivered = 0;
+    for message in due {
+        if !claim(db, message.id, now).await? {
+            continue;
+        }
+        let attempts = message.attempts + 1;
+        let mut update = outbox::ActiveModel {
+            id: sea_orm::ActiveValue::Unchanged(message.id),
+            locked_until: Set(None),
+            ..Default::default()
+        };
+        match transport.send(&message).await {
+            Ok(()) => {
+                update.sent_at = Set(Some(now));
+                update.delivered_via = Set(Some(transport.name().to_owned()));
+                update.last_error = Set(None);
+                delivered += 1;
+            }
+            Err(error) => {
+                tracing::warn!(outbox.id = %message.id, %error, "mail delivery failed (attempt {attempts})");
+                update.last_error = Set(Some(error.to_string()));
+                if attempts >= MAX_ATTEMPTS {
+                    update.failed_at = Set(Some(now));
+                } else {
+                    update.next_attempt_at = Set(now + retry_delay(attempts));
+                }
+            }
+        }
+        outbox::Entity::update(update).exec(db).await?;
+    }
+    Ok(delivered)
+}
+
+/// Back-off after `attempts` failures: 30 s, 1 min, 2 min, … at most an hour.
+pub fn retry_delay(attempts: i32) -> Duration {
+    let exponent = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    (Duration::seconds(30) * 2i32.pow(exponent)).min(Duration::hours(1))
+}
+
+fn unlocked(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(outbox::Column::LockedUntil.is_null())
+        .add(outbox::Column::LockedUntil.lt(now))
+}
+
+/// Takes the lease on one message; `false` if another worker holds it or it was sent.
+async fn claim(db: &DatabaseConnection, id: Uuid, now: DateTime<Utc>) -> AppResult<bool> {
+    let result = outbox::Entity::update_many()
+        .col_expr(outbox::Column::LockedUntil, Expr::value(now + LEASE))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(unlocked(now))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// The newest messages, for the mailbox page; `recipient` narrows to one address.
+pub async fn mailbox(
+    db: &DatabaseConnection,
+    recipient: Option<&str>,
+    limit: u64,
+) -> AppResult<Vec<MailView>> {
+    let mut query = outbox::Entity::find();
+    if let Some(recipient) = recipient.map(str::trim).filter(|r| !r.is_empty()) {
+        query = query.filter(outbox::Column::Recipient.eq(recipient.to_lowercase()));
+    }
+    let rows = query
+        .order_by_desc(outbox::Column::CreatedAt)
+        .order_by_desc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| MailView {
+            id: row.id,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: row.body,
+            kind: row.kind,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
+            delivered_via: row.delivered_via,
+            attempts: u32::try_from(row.attempts).unwrap_or(0),
+            last_error: row.last_error,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(retry_delay(1), Duration::seconds(30));
+        assert_eq!(retry_delay(2), Duration::minutes(1));
+        assert_eq!(retry_delay(4), Duration::minutes(4));
+        assert_eq!(retry_delay(8), Duration::hours(1));
+        assert_eq!(retry_delay(50), Duration::hours(1));
+    }
+}

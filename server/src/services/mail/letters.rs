@@ -1,0 +1,464 @@
+//! The text of every message Siar sends, in Indonesian and English. Each function returns a
+//! [`Letter`] ready for the outbox; the facts come from the caller's transaction.
+
+use chrono::{DateTime, Datelike, Utc, Weekday};
+use chrono_tz::Tz;
+use shared::Lang;
+
+use super::Letter;
+
+/// What a message says about a session.
+#[derive(Debug, Clone)]
+pub struct SessionFacts {
+    /// The session's title (or its program's name).
+    pub title: String,
+    /// The role the person has.
+    pub role: String,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// The program's zone.
+    pub tz: Tz,
+    /// The session's page.
+    pub url: String,
+}
+
+/// Who gets it.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// Address.
+    pub email: String,
+    /// Name, for the greeting.
+    pub name: String,
+    /// Language.
+    pub lang: Lang,
+}
+
+fn pick(lang: Lang, id: &str, en: &str) -> String {
+    match lang {
+        Lang::Id => id.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+/// "Sabtu, 28 November 2026, 10.00–11.00 WITA" / "Saturday 28 November 2026, 10:00–11:00 WITA".
+pub fn when(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
+    let start = starts_at.with_timezone(&tz);
+    let end = ends_at.with_timezone(&tz);
+    let (day, month) = names(start.weekday(), start.month(), lang);
+    match lang {
+        Lang::Id => format!(
+            "{day}, {} {month} {}, {}–{} {}",
+            start.day(),
+            start.year(),
+            start.format("%H.%M"),
+            end.format("%H.%M"),
+            start.format("%Z")
+        ),
+        Lang::En => format!(
+            "{day} {} {month} {}, {}–{} {}",
+            start.day(),
+            start.year(),
+            start.format("%H:%M"),
+            end.format("%H:%M"),
+            start.format("%Z")
+        ),
+    }
+}
+
+fn names(weekday: Weekday, month: u32, lang: Lang) -> (&'static str, &'static str) {
+    const DAYS_ID: [&str; 7] = [
+        "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+    ];
+    const DAYS_EN: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    const MONTHS_ID: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    const MONTHS_EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let day = weekday.num_days_from_monday() as usize;
+    let month = (month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::Id => (DAYS_ID[day], MONTHS_ID[month]),
+        Lang::En => (DAYS_EN[day], MONTHS_EN[month]),
+    }
+}
+
+fn greeting(to: &Recipient) -> String {
+    match to.lang {
+        Lang::Id => format!("Halo {},", to.name),
+        Lang::En => format!("Hello {},", to.name),
+    }
+}
+
+fn session_block(facts: &SessionFacts, lang: Lang) -> String {
+    let (session, role, time, page) = match lang {
+        Lang::Id => ("Sesi", "Peran", "Waktu", "Halaman sesi"),
+        Lang::En => ("Session", "Role", "When", "Session page"),
+    };
+    format!(
+        "{session}: {}\n{role}: {}\n{time}: {}\n{page}: {}",
+        facts.title,
+        facts.role,
+        when(facts.starts_at, facts.ends_at, facts.tz, lang),
+        facts.url
+    )
+}
+
+fn footer(lang: Lang, base_url: &str) -> String {
+    match lang {
+        Lang::Id => format!(
+            "\n\nSesi Anda, daftar tunggu dan tautan kalender: {base_url}/volunteer/me\n-- \nSiar · Perpustakaan Kota Makassar"
+        ),
+        Lang::En => format!(
+            "\n\nYour sessions, waitlists and calendar link: {base_url}/volunteer/me\n-- \nSiar · Makassar City Library"
+        ),
+    }
+}
+
+fn letter(
+    kind: &'static str,
+    to: &Recipient,
+    subject: String,
+    body: String,
+    dedupe_key: Option<String>,
+) -> Letter {
+    Letter {
+        kind,
+        recipient: to.email.clone(),
+        lang: to.lang,
+        subject,
+        body,
+        dedupe_key,
+    }
+}
+
+/// A one-time sign-in link; `invited` when staff created the account.
+pub fn sign_in_link(to: &Recipient, url: &str, invited: bool) -> Letter {
+    let lang = to.lang;
+    let subject = match (invited, lang) {
+        (true, Lang::Id) => "Undangan menjadi relawan Siar".to_owned(),
+        (true, Lang::En) => "You are invited to volunteer with Siar".to_owned(),
+        (false, _) => pick(lang, "Tautan masuk Siar Anda", "Your Siar sign-in link"),
+    };
+    let intro = match (invited, lang) {
+        (true, Lang::Id) => "Staf perpustakaan mengundang Anda menjadi relawan di Siar.",
+        (true, Lang::En) => "Library staff invited you to volunteer with Siar.",
+        (false, Lang::Id) => "Ini tautan untuk masuk ke Siar.",
+        (false, Lang::En) => "Here is your link to sign in to Siar.",
+    };
+    let validity = pick(
+        lang,
+        "Tautan berlaku 15 menit dan hanya bisa dipakai sekali. Abaikan email ini jika Anda tidak memintanya.",
+        "The link works once, for 15 minutes. Ignore this e-mail if you did not ask for it.",
+    );
+    let body = format!("{}\n\n{intro}\n\n{url}\n\n{validity}", greeting(to));
+    letter(
+        if invited {
+            "invitation"
+        } else {
+            "sign_in_link"
+        },
+        to,
+        subject,
+        body,
+        None,
+    )
+}
+
+/// A place is confirmed (after signing up, accepting an offer, or being assigned by staff).
+pub fn signup_confirmed(to: &Recipient, facts: &SessionFacts, base_url: &str) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Terdaftar: {} ({})", facts.title, facts.role),
+        Lang::En => format!("Confirmed: {} ({})", facts.title, facts.role),
+    };
+    let text = pick(
+        lang,
+        "Tempat Anda sudah pasti. Terima kasih!",
+        "Your place is confirmed. Thank you!",
+    );
+    let body = format!(
+        "{}\n\n{text}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter("signup_confirmed", to, subject, body, None)
+}
+
+/// The role was full: the person is in line.
+pub fn waitlisted(to: &Recipient, facts: &SessionFacts, position: u32, base_url: &str) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Daftar tunggu: {} ({})", facts.title, facts.role),
+        Lang::En => format!("Waitlisted: {} ({})", facts.title, facts.role),
+    };
+    let text = match lang {
+        Lang::Id => format!(
+            "Peran ini sudah penuh. Anda berada di urutan {position} daftar tunggu; jika ada tempat kosong, kami kirim tawaran lewat email."
+        ),
+        Lang::En => format!(
+            "This role is full. You are number {position} on the waitlist; if a place frees up, we will e-mail you an offer."
+        ),
+    };
+    let body = format!(
+        "{}\n\n{text}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter("waitlisted", to, subject, body, None)
+}
+
+/// A freed place is offered to the first in line.
+pub fn offer(
+    to: &Recipient,
+    facts: &SessionFacts,
+    expires_at: DateTime<Utc>,
+    base_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Ada tempat untuk Anda: {} ({})", facts.title, facts.role),
+        Lang::En => format!("A place for you: {} ({})", facts.title, facts.role),
+    };
+    let deadline = expires_at.with_timezone(&facts.tz);
+    let text = match lang {
+        Lang::Id => format!(
+            "Sebuah tempat kosong dan Anda urutan pertama di daftar tunggu. Konfirmasi sebelum {} {} di {base_url}/volunteer/me, atau tempat ini ditawarkan ke orang berikutnya.",
+            deadline.format("%d-%m-%Y %H.%M"),
+            deadline.format("%Z")
+        ),
+        Lang::En => format!(
+            "A place has freed up and you are first in line. Confirm before {} {} at {base_url}/volunteer/me, or it passes to the next person.",
+            deadline.format("%Y-%m-%d %H:%M"),
+            deadline.format("%Z")
+        ),
+    };
+    let body = format!(
+        "{}\n\n{text}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter("waitlist_offer", to, subject, body, None)
+}
+
+/// A session the person is in changed time, title or host.
+pub fn session_changed(
+    to: &Recipient,
+    facts: &SessionFacts,
+    sequence: i32,
+    signup: uuid::Uuid,
+    base_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Perubahan sesi: {}", facts.title),
+        Lang::En => format!("Session changed: {}", facts.title),
+    };
+    let text = pick(
+        lang,
+        "Sesi yang Anda ikuti berubah. Ini jadwal terbarunya:",
+        "A session you are in has changed. Here is the current plan:",
+    );
+    let body = format!(
+        "{}\n\n{text}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter(
+        "session_changed",
+        to,
+        subject,
+        body,
+        Some(format!("changed:{signup}:{sequence}")),
+    )
+}
+
+/// A session the person is in was cancelled.
+pub fn session_cancelled(
+    to: &Recipient,
+    facts: &SessionFacts,
+    reason: Option<&str>,
+    sequence: i32,
+    signup: uuid::Uuid,
+    base_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Sesi dibatalkan: {}", facts.title),
+        Lang::En => format!("Session cancelled: {}", facts.title),
+    };
+    let reason = reason
+        .map(|r| match lang {
+            Lang::Id => format!("\nAlasan: {r}"),
+            Lang::En => format!("\nReason: {r}"),
+        })
+        .unwrap_or_default();
+    let text = pick(
+        lang,
+        "Sesi yang Anda ikuti dibatalkan. Anda tidak perlu datang.",
+        "A session you are in has been cancelled. You do not need to come.",
+    );
+    let body = format!(
+        "{}\n\n{text}{reason}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter(
+        "session_cancelled",
+        to,
+        subject,
+        body,
+        Some(format!("cancelled:{signup}:{sequence}")),
+    )
+}
+
+/// Which reminder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// A day before.
+    DayBefore,
+    /// Two hours before.
+    TwoHoursBefore,
+}
+
+impl Reminder {
+    /// How long before the start it is sent.
+    pub fn lead(self) -> chrono::Duration {
+        match self {
+            Reminder::DayBefore => chrono::Duration::hours(24),
+            Reminder::TwoHoursBefore => chrono::Duration::hours(2),
+        }
+    }
+
+    fn kind(self) -> &'static str {
+        match self {
+            Reminder::DayBefore => "reminder_24h",
+            Reminder::TwoHoursBefore => "reminder_2h",
+        }
+    }
+}
+
+/// A reminder before a session; at most one per sign-up, reminder and start time.
+pub fn reminder(
+    to: &Recipient,
+    facts: &SessionFacts,
+    which: Reminder,
+    signup: uuid::Uuid,
+    base_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match (which, lang) {
+        (Reminder::DayBefore, Lang::Id) => format!("Besok: {}", facts.title),
+        (Reminder::DayBefore, Lang::En) => format!("Tomorrow: {}", facts.title),
+        (Reminder::TwoHoursBefore, Lang::Id) => format!("2 jam lagi: {}", facts.title),
+        (Reminder::TwoHoursBefore, Lang::En) => format!("In 2 hours: {}", facts.title),
+    };
+    let text = pick(
+        lang,
+        "Pengingat untuk sesi Anda. Jika berhalangan, kabari staf secepatnya.",
+        "A reminder of your session. If you cannot come, tell staff as soon as you can.",
+    );
+    let body = format!(
+        "{}\n\n{text}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter(
+        which.kind(),
+        to,
+        subject,
+        body,
+        Some(format!(
+            "{}:{signup}:{}",
+            which.kind(),
+            facts.starts_at.timestamp()
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_read_in_the_programs_zone_and_language() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let end = Utc.with_ymd_and_hms(2026, 11, 28, 3, 0, 0).unwrap();
+        let tz = chrono_tz::Asia::Makassar;
+        assert_eq!(
+            when(start, end, tz, Lang::Id),
+            "Sabtu, 28 November 2026, 10.00–11.00 WITA"
+        );
+        assert_eq!(
+            when(start, end, tz, Lang::En),
+            "Saturday 28 November 2026, 10:00–11:00 WITA"
+        );
+    }
+
+    #[test]
+    fn reminders_are_keyed_by_start_so_a_moved_session_is_reminded_again() {
+        let to = Recipient {
+            email: "a@example.id".into(),
+            name: "A".into(),
+            lang: Lang::En,
+        };
+        let start = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let facts = SessionFacts {
+            title: "Dongkelor".into(),
+            role: "Host".into(),
+            starts_at: start,
+            ends_at: start,
+            tz: chrono_tz::Asia::Makassar,
+            url: "http://x/sessions/1".into(),
+        };
+        let id = uuid::Uuid::nil();
+        let first = reminder(&to, &facts, Reminder::DayBefore, id, "http://x");
+        let moved = SessionFacts {
+            starts_at: start + chrono::Duration::hours(1),
+            ..facts.clone()
+        };
+        let second = reminder(&to, &moved, Reminder::DayBefore, id, "http://x");
+        assert_ne!(first.dedupe_key, second.dedupe_key);
+        assert_eq!(first.subject, "Tomorrow: Dongkelor");
+    }
+}

@@ -1,0 +1,739 @@
+//! Signing up for session roles: places, the ordered waitlist, offers of freed places, and
+//! staff's assignments.
+//!
+//! Every change to a role's sign-ups runs in one transaction that starts by writing the role's
+//! row (`lock_role`). On PostgreSQL that takes the row lock; on SQLite it takes the database's
+//! write lock before anything is read. Either way, changes to one role happen one after the
+//! other, in every server instance, and the counter bumped by a sign-up is its place in the
+//! arrival order. The unique `(role, place)` index is the last word on "never given twice".
+
+pub mod jobs;
+pub mod reports;
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, SqlErr, TransactionTrait,
+};
+use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView, Skill};
+use uuid::Uuid;
+
+use crate::db::entities::{programs, session_roles, sessions, signups, volunteers};
+use crate::domain::zone::parse_tz;
+use crate::error::{AppError, AppResult};
+use crate::services::mail::{self, letters};
+use crate::services::roles::{active_statuses, session_is_open};
+use crate::services::volunteers::recipient;
+
+/// An offer never runs later than this before the session starts…
+const OFFER_LATEST_BEFORE_START: Duration = Duration::minutes(30);
+/// …and never shorter than this, even close to the session.
+const OFFER_SHORTEST: Duration = Duration::minutes(15);
+
+/// How long the first in line has to take a freed place: the program's window, cut short so
+/// it ends half an hour before the session, but never under 15 minutes.
+pub fn offer_deadline(
+    now: DateTime<Utc>,
+    starts_at: DateTime<Utc>,
+    window: Duration,
+) -> DateTime<Utc> {
+    let latest = Ord::min(now + window, starts_at - OFFER_LATEST_BEFORE_START);
+    Ord::max(latest, now + OFFER_SHORTEST)
+}
+
+/// When sign-up and withdrawal close for a session of `program`.
+pub fn signup_closes_at(session: &sessions::Model, program: &programs::Model) -> DateTime<Utc> {
+    session.starts_at - Duration::minutes(i64::from(program.signup_cutoff_minutes))
+}
+
+/// A session with its program: what rules and messages need.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    /// The session.
+    pub session: sessions::Model,
+    /// Its program.
+    pub program: programs::Model,
+}
+
+impl Setting {
+    /// Loads a session and its program.
+    pub async fn load<C: ConnectionTrait>(db: &C, session_id: Uuid) -> AppResult<Setting> {
+        let session = sessions::Entity::find_by_id(session_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let program = programs::Entity::find_by_id(session.program_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Setting { session, program })
+    }
+
+    /// The session as volunteers see it.
+    pub fn brief(&self) -> SessionBrief {
+        SessionBrief {
+            id: self.session.id,
+            title: self.title(),
+            program_name: self.program.name.clone(),
+            program_slug: self.program.slug.clone(),
+            starts_at: self.session.starts_at,
+            ends_at: self.session.ends_at,
+            tz: self.session.tz.clone(),
+            cancelled: self.session.status != shared::words::SessionStatus::Scheduled.as_str(),
+            signup_closes_at: signup_closes_at(&self.session, &self.program),
+        }
+    }
+
+    fn title(&self) -> String {
+        self.session
+            .title
+            .clone()
+            .unwrap_or_else(|| self.program.name.clone())
+    }
+
+    /// What mail says about the session.
+    pub fn facts(&self, role: &str, base_url: &str) -> letters::SessionFacts {
+        letters::SessionFacts {
+            title: self.title(),
+            role: role.to_owned(),
+            starts_at: self.session.starts_at,
+            ends_at: self.session.ends_at,
+            tz: parse_tz(&self.session.tz).unwrap_or(chrono_tz::Asia::Makassar),
+            url: format!("{base_url}/sessions/{}", self.session.id),
+        }
+    }
+}
+
+/// Writes the role's row so that this transaction holds it (see the module comment); with
+/// `bump`, also takes the next arrival number. Returns the role as now stored.
+async fn lock_role<C: ConnectionTrait>(
+    db: &C,
+    role_id: Uuid,
+    bump: bool,
+) -> AppResult<session_roles::Model> {
+    let next = if bump {
+        Expr::col(session_roles::Column::NextPosition).add(1)
+    } else {
+        Expr::col(session_roles::Column::NextPosition).into()
+    };
+    let locked = session_roles::Entity::update_many()
+        .col_expr(session_roles::Column::NextPosition, next)
+        .filter(session_roles::Column::Id.eq(role_id))
+        .exec(db)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    session_roles::Entity::find_by_id(role_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Holds the volunteer's row for the rest of the transaction, so that two sign-ups of one
+/// person for two overlapping sessions cannot both pass the overlap check.
+async fn lock_volunteer<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<volunteers::Model> {
+    volunteers::Entity::update_many()
+        .col_expr(
+            volunteers::Column::UpdatedAt,
+            Expr::col(volunteers::Column::UpdatedAt).into(),
+        )
+        .filter(volunteers::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    crate::services::volunteers::find(db, id).await
+}
+
+/// The role's sign-ups that hold a place or wait, in arrival order.
+async fn active_in_role<C: ConnectionTrait>(
+    db: &C,
+    role_id: Uuid,
+) -> AppResult<Vec<signups::Model>> {
+    Ok(signups::Entity::find()
+        .filter(signups::Column::SessionRoleId.eq(role_id))
+        .filter(signups::Column::Status.is_in(active_statuses()))
+        .order_by_asc(signups::Column::Position)
+        .all(db)
+        .await?)
+}
+
+fn status_of(signup: &signups::Model) -> SignupStatus {
+    SignupStatus::parse(&signup.status).unwrap_or(SignupStatus::Withdrawn)
+}
+
+/// The lowest place number not held; above the capacity only when staff over-fill a role.
+fn lowest_free_place(active: &[signups::Model]) -> i32 {
+    let held: BTreeSet<i32> = active.iter().filter_map(|s| s.place).collect();
+    (1..).find(|place| !held.contains(place)).unwrap_or(1)
+}
+
+fn held_places(active: &[signups::Model]) -> usize {
+    active.iter().filter(|s| s.place.is_some()).count()
+}
+
+/// 1 for the next in line.
+fn waitlist_position(active: &[signups::Model], signup: &signups::Model) -> Option<u32> {
+    (status_of(signup) == SignupStatus::Waitlisted).then(|| {
+        let ahead = active
+            .iter()
+            .filter(|s| status_of(s) == SignupStatus::Waitlisted && s.position < signup.position)
+            .count();
+        u32::try_from(ahead + 1).unwrap_or(u32::MAX)
+    })
+}
+
+fn view(
+    signup: &signups::Model,
+    role: &session_roles::Model,
+    setting: &Setting,
+    position: Option<u32>,
+) -> SignupView {
+    SignupView {
+        id: signup.id,
+        session: setting.brief(),
+        role_id: role.id,
+        role_name: role.name.clone(),
+        status: status_of(signup),
+        waitlist_position: position,
+        offer_expires_at: signup.offer_expires_at,
+    }
+}
+
+/// Refuses when the person already holds or waits for a place in a session overlapping this
+/// one (another role of the same session included).
+async fn check_overlap<C: ConnectionTrait>(
+    db: &C,
+    volunteer_id: Uuid,
+    session: &sessions::Model,
+) -> AppResult<()> {
+    let theirs: Vec<Uuid> = signups::Entity::find()
+        .filter(signups::Column::VolunteerId.eq(volunteer_id))
+        .filter(signups::Column::Status.is_in(active_statuses()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.session_id)
+        .collect();
+    if theirs.is_empty() {
+        return Ok(());
+    }
+    let clash = sessions::Entity::find()
+        .filter(sessions::Column::Id.is_in(theirs))
+        .filter(sessions::Column::Status.eq(shared::words::SessionStatus::Scheduled.as_str()))
+        .filter(sessions::Column::StartsAt.lt(session.ends_at))
+        .filter(sessions::Column::EndsAt.gt(session.starts_at))
+        .one(db)
+        .await?;
+    match clash {
+        Some(_) => Err(AppError::Refused(Refusal::Overlap)),
+        None => Ok(()),
+    }
+}
+
+/// A volunteer signs up for a role: a free place if there is one and nobody waits, else the
+/// end of the line. Signing up again for a role one is in, or repeating a request with the
+/// same idempotency key, changes nothing and answers the current state.
+#[tracing::instrument(skip_all, fields(role.id = %role_id, volunteer.id = %volunteer_id))]
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    volunteer_id: Uuid,
+    role_id: Uuid,
+    idempotency_key: Option<String>,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<SignupView> {
+    if let Some(key) = idempotency_key.as_deref() {
+        shared::dto::volunteers::idempotency_key(key)
+            .map_err(|e| AppError::field("idempotency_key", e))?;
+        if let Some(done) = by_key(db, volunteer_id, key).await? {
+            return current_view(db, done).await;
+        }
+    }
+    let role = session_roles::Entity::find_by_id(role_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let setting = Setting::load(db, role.session_id).await?;
+    if !session_is_open(&setting.session, now) {
+        return Err(AppError::Refused(Refusal::SessionNotOpen));
+    }
+    if now >= signup_closes_at(&setting.session, &setting.program) {
+        return Err(AppError::Refused(Refusal::SignupClosed));
+    }
+
+    let txn = db.begin().await?;
+    let role = lock_role(&txn, role_id, true).await?;
+    let volunteer = lock_volunteer(&txn, volunteer_id).await?;
+    if !volunteer.active {
+        return Err(AppError::Refused(Refusal::AccountInactive));
+    }
+    if let Some(skill) = role.skill.as_deref().and_then(Skill::parse)
+        && !Skill::parse_list(&volunteer.skills).contains(&skill)
+    {
+        return Err(AppError::Refused(Refusal::MissingSkill));
+    }
+    let active = active_in_role(&txn, role.id).await?;
+    if let Some(mine) = active.iter().find(|s| s.volunteer_id == volunteer_id) {
+        let position = waitlist_position(&active, mine);
+        return Ok(view(mine, &role, &setting, position));
+    }
+    check_overlap(&txn, volunteer_id, &setting.session).await?;
+
+    let waiting = active
+        .iter()
+        .any(|s| status_of(s) == SignupStatus::Waitlisted);
+    let capacity = usize::try_from(role.capacity).unwrap_or(0);
+    let (status, place) = if !waiting && held_places(&active) < capacity {
+        (SignupStatus::Confirmed, Some(lowest_free_place(&active)))
+    } else {
+        (SignupStatus::Waitlisted, None)
+    };
+    let previous = signups::Entity::find()
+        .filter(signups::Column::SessionRoleId.eq(role.id))
+        .filter(signups::Column::VolunteerId.eq(volunteer_id))
+        .one(&txn)
+        .await?;
+    let is_new = previous.is_none();
+    let mut model = match previous {
+        Some(previous) => signups::ActiveModel::from(previous),
+        None => signups::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            session_role_id: Set(role.id),
+            session_id: Set(role.session_id),
+            volunteer_id: Set(volunteer_id),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    model.status = Set(status.as_str().to_owned());
+    model.place = Set(place);
+    model.position = Set(role.next_position);
+    model.offer_expires_at = Set(None);
+    model.idempotency_key = Set(idempotency_key.clone());
+    model.attended = Set(None);
+    model.minutes_served = Set(None);
+    model.notified_sequence = Set(setting.session.sequence);
+    model.updated_at = Set(now);
+    let saved = if is_new {
+        model.insert(&txn).await
+    } else {
+        model.update(&txn).await
+    };
+    let signup = match saved {
+        Ok(signup) => signup,
+        // The same key raced in on another connection and won: answer with its result.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            drop(txn);
+            let key = idempotency_key.as_deref().unwrap_or_default();
+            let done = by_key(db, volunteer_id, key)
+                .await?
+                .ok_or(AppError::Internal(e.into()))?;
+            return current_view(db, done).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let position = match status {
+        SignupStatus::Waitlisted => Some(
+            u32::try_from(
+                active
+                    .iter()
+                    .filter(|s| status_of(s) == SignupStatus::Waitlisted)
+                    .count()
+                    + 1,
+            )
+            .unwrap_or(u32::MAX),
+        ),
+        _ => None,
+    };
+    let to = recipient(&volunteer);
+    let facts = setting.facts(&role.name, base_url);
+    let letter = match position {
+        Some(position) => letters::waitlisted(&to, &facts, position, base_url),
+        None => letters::signup_confirmed(&to, &facts, base_url),
+    };
+    mail::enqueue(&txn, letter, now).await?;
+    txn.commit().await?;
+    Ok(view(&signup, &role, &setting, position))
+}
+
+async fn by_key(
+    db: &DatabaseConnection,
+    volunteer_id: Uuid,
+    key: &str,
+) -> AppResult<Option<signups::Model>> {
+    Ok(signups::Entity::find()
+        .filter(signups::Column::VolunteerId.eq(volunteer_id))
+        .filter(signups::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// The sign-up as it stands now.
+async fn current_view(db: &DatabaseConnection, signup: signups::Model) -> AppResult<SignupView> {
+    let role = session_roles::Entity::find_by_id(signup.session_role_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let setting = Setting::load(db, signup.session_id).await?;
+    let active = active_in_role(db, role.id).await?;
+    let position = waitlist_position(&active, &signup);
+    Ok(view(&signup, &role, &setting, position))
+}
+
+/// One of the volunteer's own sign-ups (others' answer 404).
+async fn own_signup(
+    db: &DatabaseConnection,
+    volunteer_id: Uuid,
+    signup_id: Uuid,
+) -> AppResult<signups::Model> {
+    signups::Entity::find_by_id(signup_id)
+        .one(db)
+        .await?
+        .filter(|s| s.volunteer_id == volunteer_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Gives free places of a role to the first in line, as offers to confirm. Runs inside the
+/// caller's transaction, which must hold the role.
+pub async fn fill_free_places<C: ConnectionTrait>(
+    db: &C,
+    role_id: Uuid,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let role = lock_role(db, role_id, false).await?;
+    let mut active = active_in_role(db, role.id).await?;
+    let capacity = usize::try_from(role.capacity).unwrap_or(0);
+    let free = capacity.saturating_sub(held_places(&active));
+    let next: Vec<signups::Model> = active
+        .iter()
+        .filter(|s| status_of(s) == SignupStatus::Waitlisted)
+        .take(free)
+        .cloned()
+        .collect();
+    if next.is_empty() {
+        return Ok(());
+    }
+    let setting = Setting::load(db, role.session_id).await?;
+    if !session_is_open(&setting.session, now) {
+        return Ok(());
+    }
+    let window = Duration::minutes(i64::from(setting.program.offer_window_minutes));
+    let expires_at = offer_deadline(now, setting.session.starts_at, window);
+    let facts = setting.facts(&role.name, base_url);
+    for waiting in next {
+        let place = lowest_free_place(&active);
+        let volunteer = crate::services::volunteers::find(db, waiting.volunteer_id).await?;
+        let mut model: signups::ActiveModel = waiting.clone().into();
+        model.status = Set(SignupStatus::Offered.as_str().to_owned());
+        model.place = Set(Some(place));
+        model.offer_expires_at = Set(Some(expires_at));
+        model.updated_at = Set(now);
+        let offered = model.update(db).await?;
+        if let Some(slot) = active.iter_mut().find(|s| s.id == offered.id) {
+            *slot = offered;
+        }
+        mail::enqueue(
+            db,
+            letters::offer(&recipient(&volunteer), &facts, expires_at, base_url),
+            now,
+        )
+        .await?;
+        tracing::info!(signup.id = %waiting.id, "place {place} offered");
+    }
+    Ok(())
+}
+
+/// Leaves a role: until the cut-off for the volunteer, any time for staff. A freed place is
+/// offered to the next in line.
+async fn leave(
+    db: &DatabaseConnection,
+    signup: signups::Model,
+    new_status: SignupStatus,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<SignupView> {
+    let txn = db.begin().await?;
+    let role = lock_role(&txn, signup.session_role_id, false).await?;
+    let current = signups::Entity::find_by_id(signup.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let setting = Setting::load(&txn, current.session_id).await?;
+    if !status_of(&current).is_active() {
+        return Ok(view(&current, &role, &setting, None));
+    }
+    let held = current.place.is_some();
+    let mut model: signups::ActiveModel = current.into();
+    model.status = Set(new_status.as_str().to_owned());
+    model.place = Set(None);
+    model.offer_expires_at = Set(None);
+    model.updated_at = Set(now);
+    let left = model.update(&txn).await?;
+    if held {
+        fill_free_places(&txn, role.id, base_url, now).await?;
+    }
+    txn.commit().await?;
+    Ok(view(&left, &role, &setting, None))
+}
+
+/// The volunteer withdraws (or declines an offer) before the cut-off.
+#[tracing::instrument(skip_all, fields(signup.id = %signup_id))]
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    volunteer_id: Uuid,
+    signup_id: Uuid,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<SignupView> {
+    let signup = own_signup(db, volunteer_id, signup_id).await?;
+    let setting = Setting::load(db, signup.session_id).await?;
+    let is_offer = status_of(&signup) == SignupStatus::Offered;
+    if !is_offer && now >= signup_closes_at(&setting.session, &setting.program) {
+        return Err(AppError::Refused(Refusal::SignupClosed));
+    }
+    leave(db, signup, SignupStatus::Withdrawn, base_url, now).await
+}
+
+/// Staff take someone out of a role, at any time.
+#[tracing::instrument(skip_all, fields(signup.id = %signup_id))]
+pub async fn remove(
+    db: &DatabaseConnection,
+    signup_id: Uuid,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<SignupView> {
+    let signup = signups::Entity::find_by_id(signup_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    leave(db, signup, SignupStatus::Removed, base_url, now).await
+}
+
+/// The volunteer takes the place they were offered, before the offer expires.
+#[tracing::instrument(skip_all, fields(signup.id = %signup_id))]
+pub async fn accept_offer(
+    db: &DatabaseConnection,
+    volunteer_id: Uuid,
+    signup_id: Uuid,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<SignupView> {
+    let signup = own_signup(db, volunteer_id, signup_id).await?;
+    let txn = db.begin().await?;
+    let role = lock_role(&txn, signup.session_role_id, false).await?;
+    let current = signups::Entity::find_by_id(signup.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let setting = Setting::load(&txn, current.session_id).await?;
+    match status_of(&current) {
+        SignupStatus::Confirmed => return Ok(view(&current, &role, &setting, None)),
+        SignupStatus::Offered if current.offer_expires_at.is_some_and(|at| at > now) => {}
+        _ => return Err(AppError::Refused(Refusal::NoOffer)),
+    }
+    let mut model: signups::ActiveModel = current.into();
+    model.status = Set(SignupStatus::Confirmed.as_str().to_owned());
+    model.offer_expires_at = Set(None);
+    model.updated_at = Set(now);
+    let confirmed = model.update(&txn).await?;
+    let volunteer = crate::services::volunteers::find(&txn, volunteer_id).await?;
+    mail::enqueue(
+        &txn,
+        letters::signup_confirmed(
+            &recipient(&volunteer),
+            &setting.facts(&role.name, base_url),
+            base_url,
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view(&confirmed, &role, &setting, None))
+}
+
+/// Staff put a volunteer in a role, at any time and even beyond its capacity; someone
+/// waiting or offered a place is confirmed.
+#[tracing::instrument(skip_all, fields(role.id = %role_id, volunteer.id = %volunteer_id))]
+pub async fn assign(
+    db: &DatabaseConnection,
+    role_id: Uuid,
+    volunteer_id: Uuid,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<SignupView> {
+    let txn = db.begin().await?;
+    let role = lock_role(&txn, role_id, true).await?;
+    let volunteer = lock_volunteer(&txn, volunteer_id)
+        .await
+        .map_err(|_| AppError::field("volunteer_id", shared::FieldError::UnknownReference))?;
+    let setting = Setting::load(&txn, role.session_id).await?;
+    let active = active_in_role(&txn, role.id).await?;
+    let mine = active.iter().find(|s| s.volunteer_id == volunteer_id);
+    if mine.is_some_and(|s| status_of(s) == SignupStatus::Confirmed) {
+        let Some(mine) = mine else {
+            return Err(AppError::NotFound);
+        };
+        return Ok(view(mine, &role, &setting, None));
+    }
+    if mine.is_none() {
+        check_overlap(&txn, volunteer_id, &setting.session).await?;
+    }
+    let place = mine
+        .and_then(|s| s.place)
+        .unwrap_or_else(|| lowest_free_place(&active));
+    let previous = signups::Entity::find()
+        .filter(signups::Column::SessionRoleId.eq(role.id))
+        .filter(signups::Column::VolunteerId.eq(volunteer_id))
+        .one(&txn)
+        .await?;
+    let is_new = previous.is_none();
+    let mut model = match previous {
+        Some(previous) => {
+            let keeps_position = status_of(&previous).is_active();
+            let position = previous.position;
+            let mut model = signups::ActiveModel::from(previous);
+            model.position = Set(if keeps_position {
+                position
+            } else {
+                role.next_position
+            });
+            model
+        }
+        None => signups::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            session_role_id: Set(role.id),
+            session_id: Set(role.session_id),
+            volunteer_id: Set(volunteer_id),
+            position: Set(role.next_position),
+            idempotency_key: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    model.status = Set(SignupStatus::Confirmed.as_str().to_owned());
+    model.place = Set(Some(place));
+    model.offer_expires_at = Set(None);
+    model.attended = Set(None);
+    model.minutes_served = Set(None);
+    model.notified_sequence = Set(setting.session.sequence);
+    model.updated_at = Set(now);
+    let signup = if is_new {
+        model.insert(&txn).await?
+    } else {
+        model.update(&txn).await?
+    };
+    mail::enqueue(
+        &txn,
+        letters::signup_confirmed(
+            &recipient(&volunteer),
+            &setting.facts(&role.name, base_url),
+            base_url,
+        ),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view(&signup, &role, &setting, None))
+}
+
+/// The volunteer's sign-ups in roles of sessions not yet over, soonest first.
+pub async fn my_signups(
+    db: &DatabaseConnection,
+    volunteer_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<SignupView>> {
+    let mine = signups::Entity::find()
+        .filter(signups::Column::VolunteerId.eq(volunteer_id))
+        .filter(signups::Column::Status.is_in(active_statuses()))
+        .all(db)
+        .await?;
+    let mut views = Vec::new();
+    let mut settings: HashMap<Uuid, Setting> = HashMap::new();
+    for signup in mine {
+        let setting = match settings.get(&signup.session_id) {
+            Some(setting) => setting.clone(),
+            None => {
+                let setting = Setting::load(db, signup.session_id).await?;
+                settings.insert(signup.session_id, setting.clone());
+                setting
+            }
+        };
+        if setting.session.ends_at <= now {
+            continue;
+        }
+        let Some(role) = session_roles::Entity::find_by_id(signup.session_role_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let active = active_in_role(db, role.id).await?;
+        let position = waitlist_position(&active, &signup);
+        views.push(view(&signup, &role, &setting, position));
+    }
+    views.sort_by_key(|v| (v.session.starts_at, v.role_name.clone()));
+    Ok(views)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn offers_shrink_near_the_session_but_never_below_a_quarter_hour() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap();
+        let window = Duration::hours(12);
+        let far = now + Duration::days(5);
+        assert_eq!(offer_deadline(now, far, window), now + window);
+        let soon = now + Duration::hours(4);
+        assert_eq!(
+            offer_deadline(now, soon, window),
+            soon - Duration::minutes(30)
+        );
+        let very_soon = now + Duration::minutes(20);
+        assert_eq!(
+            offer_deadline(now, very_soon, window),
+            now + Duration::minutes(15)
+        );
+    }
+
+    fn signup(status: SignupStatus, place: Option<i32>, position: i64) -> signups::Model {
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap();
+        signups::Model {
+            id: Uuid::now_v7(),
+            session_role_id: Uuid::nil(),
+            session_id: Uuid::nil(),
+            volunteer_id: Uuid::now_v7(),
+            status: status.as_str().to_owned(),
+            place,
+            position,
+            offer_expires_at: None,
+            idempotency_key: None,
+            attended: None,
+            minutes_served: None,
+            notified_sequence: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn places_fill_the_lowest_gap_and_the_line_counts_from_one() {
+        let active = vec![
+            signup(SignupStatus::Confirmed, Some(1), 1),
+            signup(SignupStatus::Confirmed, Some(3), 2),
+            signup(SignupStatus::Waitlisted, None, 4),
+            signup(SignupStatus::Waitlisted, None, 7),
+        ];
+        assert_eq!(lowest_free_place(&active), 2);
+        assert_eq!(held_places(&active), 2);
+        assert_eq!(waitlist_position(&active, &active[2]), Some(1));
+        assert_eq!(waitlist_position(&active, &active[3]), Some(2));
+        assert_eq!(waitlist_position(&active, &active[0]), None);
+    }
+}

@@ -1,0 +1,1130 @@
+//! Volunteers end to end on the real server and database: accounts and one-time links,
+//! capacity, the ordered waitlist and its offers, overlap and cut-off rules, idempotent
+//! retries, concurrency across instances, reminders and change notices with a controlled
+//! clock, staff tools, feeds, and the outbox delivering to a real SMTP server across a
+//! restart.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::BufRead;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{StaffClient, TestApp, problem};
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use server::jobs::run_once;
+use server::services::mail::{self, Transport};
+use server::services::signups::jobs;
+use shared::dto::auth::Role;
+
+/// A signed-in volunteer's browser.
+struct VolunteerClient {
+    client: Client,
+    csrf: String,
+    base: String,
+    email: String,
+}
+
+impl VolunteerClient {
+    async fn send(&self, method: Method, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    async fn sign_up(&self, role: &Value) -> reqwest::Response {
+        self.send(
+            Method::POST,
+            &format!("/api/v1/session-roles/{}/signups", role.as_str().unwrap()),
+            None,
+        )
+        .await
+    }
+
+    async fn sign_up_ok(&self, role: &Value) -> Value {
+        let response = self.sign_up(role).await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    async fn my_signups(&self) -> Vec<Value> {
+        let response = self
+            .send(Method::GET, "/api/v1/volunteer/me/signups", None)
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json::<Vec<Value>>().await.unwrap()
+    }
+}
+
+/// The token of the newest sign-in link mailed to `email`.
+async fn link_token(app: &TestApp, email: &str) -> String {
+    let mail = mail::mailbox(&app.db, Some(email), 10).await.unwrap();
+    let body = &mail
+        .iter()
+        .find(|m| m.kind == "sign_in_link" || m.kind == "invitation")
+        .expect("a sign-in link was mailed")
+        .body;
+    let start = body.find("token=").expect("link in body") + "token=".len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Registers a volunteer through the API and signs in through the mailed link.
+async fn volunteer(app: &TestApp, name: &str, lang: &str, skills: &[&str]) -> VolunteerClient {
+    let email = format!(
+        "{}-{}@siar.test",
+        name.to_lowercase(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let response = app
+        .client
+        .post(app.at("/api/v1/volunteers/register"))
+        .json(&json!({"name": name, "email": email, "lang": lang, "skills": skills, "phone": "+62 811 4000 123"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    let token = link_token(app, &email).await;
+    let client = app.new_browser();
+    let response = client
+        .post(app.at("/api/v1/volunteers/sign-in"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    VolunteerClient {
+        client,
+        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        base: app.url.clone(),
+        email,
+    }
+}
+
+/// A published program with these roles and a one-off session starting `starts_in` from now
+/// (on the minute, in the program's zone). Returns the session and its role ids.
+async fn session_with_roles(
+    staff: &StaffClient,
+    starts_in: Duration,
+    roles: Value,
+    cutoff_minutes: u32,
+) -> (Value, Vec<Value>) {
+    let slug = format!("p-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let program = staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": format!("Dongkelor {slug}"), "slug": slug, "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": "published"}),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/programs/{}/volunteering", program["id"].as_str().unwrap()),
+            json!({"signup_cutoff_minutes": cutoff_minutes, "offer_window_minutes": 720, "roles": roles}),
+            200,
+        )
+        .await;
+    let session = add_session(staff, &program["id"], starts_in).await;
+    let roles = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}/roles",
+            session["id"].as_str().unwrap()
+        ))
+        .await;
+    let ids = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    (session, ids)
+}
+
+async fn add_session(staff: &StaffClient, program_id: &Value, starts_in: Duration) -> Value {
+    let start = (Utc::now() + starts_in).with_timezone(&chrono_tz::Asia::Makassar);
+    let local = start.format("%Y-%m-%dT%H:%M:00").to_string();
+    let outcome = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program_id, "start_local": local, "duration_minutes": 60}),
+            201,
+        )
+        .await;
+    outcome["session"].clone()
+}
+
+fn starts_at(session: &Value) -> DateTime<Utc> {
+    session["starts_at"].as_str().unwrap().parse().unwrap()
+}
+
+async fn signup_statuses(app: &TestApp, role: &Value) -> Vec<(String, Option<i64>, i64)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use server::db::entities::signups;
+    let role_id: uuid::Uuid = role.as_str().unwrap().parse().unwrap();
+    signups::Entity::find()
+        .filter(signups::Column::SessionRoleId.eq(role_id))
+        .order_by_asc(signups::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.status, s.place.map(i64::from), s.position))
+        .collect()
+}
+
+#[tokio::test]
+async fn registration_and_one_time_links() {
+    let app = TestApp::spawn().await;
+    // Bad input names each field, in Indonesian by default.
+    let response = app
+        .client
+        .post(app.at("/api/v1/volunteers/register"))
+        .json(&json!({"name": "", "email": "bukan-email", "phone": "telepon saya"}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(response, 422).await;
+    assert_eq!(body["errors"]["email"][0], "Alamat email tidak valid.");
+    assert!(body["errors"]["name"].is_array());
+    assert!(
+        body["errors"]["phone"][0]
+            .as_str()
+            .unwrap()
+            .contains("telepon")
+    );
+
+    let rina = volunteer(&app, "Rina", "id", &["storyteller"]).await;
+    let me = rina.send(Method::GET, "/api/v1/volunteer/me", None).await;
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["skills"], json!(["storyteller"]));
+    assert_eq!(me["phone"], "+62 811 4000 123");
+
+    // The same address cannot register twice.
+    let again = app
+        .client
+        .post(app.at("/api/v1/volunteers/register"))
+        .header("accept-language", "en")
+        .json(&json!({"name": "Rina", "email": rina.email.to_uppercase()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(again, 422).await["errors"]["email"][0],
+        "This is already taken."
+    );
+
+    // A link works once.
+    let ask = app
+        .client
+        .post(app.at("/api/v1/volunteers/sign-in-link"))
+        .json(&json!({"email": rina.email}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ask.status(), 202);
+    let token = link_token(&app, &rina.email).await;
+    let sign_in = |token: String| {
+        let client = app.new_browser();
+        let url = app.at("/api/v1/volunteers/sign-in");
+        async move {
+            client
+                .post(url)
+                .header("accept-language", "en")
+                .json(&json!({"token": token}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(sign_in(token.clone()).await.status(), 200);
+    let reused = problem(sign_in(token).await, 409).await;
+    assert_eq!(reused["type"], "/problems/link-used");
+    assert!(
+        reused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already been used")
+    );
+    let unknown = problem(sign_in("x".repeat(43)).await, 409).await;
+    assert_eq!(unknown["type"], "/problems/link-invalid");
+
+    // A link older than 15 minutes is refused.
+    server::services::volunteers::request_link(&app.db, &rina.email, &app.url, Utc::now())
+        .await
+        .unwrap();
+    let late = link_token(&app, &rina.email).await;
+    let outcome = server::services::volunteers::sign_in_with_link(
+        &app.db,
+        &late,
+        Utc::now() + Duration::minutes(16),
+    )
+    .await;
+    assert!(matches!(
+        outcome,
+        Err(server::error::AppError::Refused(
+            shared::dto::volunteers::Refusal::LinkExpired
+        ))
+    ));
+
+    // Unknown addresses get the same answer and no mail.
+    let before = mail::mailbox(&app.db, None, 100).await.unwrap().len();
+    let ask = app
+        .client
+        .post(app.at("/api/v1/volunteers/sign-in-link"))
+        .json(&json!({"email": "nobody@siar.test"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ask.status(), 202);
+    assert_eq!(
+        mail::mailbox(&app.db, None, 100).await.unwrap().len(),
+        before
+    );
+}
+
+#[tokio::test]
+async fn capacity_waitlist_order_and_promotion_on_withdrawal() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, roles) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Pendongeng", "capacity": 2}]),
+        120,
+    )
+    .await;
+    let role = &roles[0];
+    let mut people = Vec::new();
+    for name in ["Ani", "Budi", "Citra", "Dewi"] {
+        people.push(volunteer(&app, name, "id", &[]).await);
+    }
+    let mut answers = Vec::new();
+    for person in &people {
+        answers.push(person.sign_up_ok(role).await);
+    }
+    assert_eq!(answers[0]["status"], "confirmed");
+    assert_eq!(answers[1]["status"], "confirmed");
+    assert_eq!(answers[2]["status"], "waitlisted");
+    assert_eq!(answers[2]["waitlist_position"], 1);
+    assert_eq!(answers[3]["waitlist_position"], 2);
+
+    let roles_now = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}/roles",
+            session["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(roles_now[0]["confirmed"], 2);
+    assert_eq!(roles_now[0]["waitlisted"], 2);
+
+    // Budi withdraws: Citra, first in line, is offered the place; Dewi moves up.
+    let budi_signup = answers[1]["id"].as_str().unwrap();
+    let left = people[1]
+        .send(
+            Method::POST,
+            &format!("/api/v1/signups/{budi_signup}/withdraw"),
+            None,
+        )
+        .await;
+    assert_eq!(left.status(), 200);
+    let citra = people[2].my_signups().await;
+    assert_eq!(citra[0]["status"], "offered");
+    assert!(citra[0]["offer_expires_at"].is_string());
+    let offers = mail::mailbox(&app.db, Some(&people[2].email), 10)
+        .await
+        .unwrap();
+    assert!(
+        offers
+            .iter()
+            .any(|m| m.kind == "waitlist_offer" && m.subject.starts_with("Ada tempat untuk Anda"))
+    );
+    assert_eq!(people[3].my_signups().await[0]["waitlist_position"], 1);
+
+    // Citra takes it.
+    let citra_signup = citra[0]["id"].as_str().unwrap();
+    let accepted = people[2]
+        .send(
+            Method::POST,
+            &format!("/api/v1/signups/{citra_signup}/accept"),
+            None,
+        )
+        .await;
+    let accepted: Value = accepted.json().await.unwrap();
+    assert_eq!(accepted["status"], "confirmed");
+
+    // The roster shows who holds which place, and the line.
+    let roster = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}/roster",
+            session["id"].as_str().unwrap()
+        ))
+        .await;
+    let statuses: Vec<&str> = roster["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["confirmed", "confirmed", "waitlisted", "withdrawn"]
+    );
+    let places: Vec<Option<i64>> = signup_statuses(&app, role)
+        .await
+        .into_iter()
+        .map(|(_, place, _)| place)
+        .collect();
+    assert_eq!(places, [Some(1), None, Some(2), None]);
+}
+
+#[tokio::test]
+async fn an_offer_not_taken_in_time_passes_to_the_next() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(5),
+        json!([{"name": "Kamera", "capacity": 1}]),
+        120,
+    )
+    .await;
+    let role = &roles[0];
+    let ani = volunteer(&app, "Ani", "id", &[]).await;
+    let budi = volunteer(&app, "Budi", "en", &[]).await;
+    let citra = volunteer(&app, "Citra", "id", &[]).await;
+    let first = ani.sign_up_ok(role).await;
+    budi.sign_up_ok(role).await;
+    citra.sign_up_ok(role).await;
+    ani.send(
+        Method::POST,
+        &format!("/api/v1/signups/{}/withdraw", first["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    let offer = &budi.my_signups().await[0];
+    assert_eq!(offer["status"], "offered");
+    let expires: DateTime<Utc> = offer["offer_expires_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        expires > Utc::now() + Duration::hours(11),
+        "12-hour default window"
+    );
+
+    // Before the deadline nothing lapses; after it, the offer goes to Citra.
+    assert_eq!(
+        jobs::expire_offers(&app.db, &app.url, expires - Duration::minutes(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        jobs::expire_offers(&app.db, &app.url, expires + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(citra.my_signups().await[0]["status"], "offered");
+    assert!(
+        budi.my_signups().await.is_empty(),
+        "a lapsed offer leaves the list"
+    );
+    let late = budi
+        .send(
+            Method::POST,
+            &format!("/api/v1/signups/{}/accept", offer["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(problem(late, 409).await["type"], "/problems/no-offer");
+    let statuses: Vec<String> = signup_statuses(&app, role)
+        .await
+        .into_iter()
+        .map(|(status, _, _)| status)
+        .collect();
+    assert_eq!(statuses, ["withdrawn", "lapsed", "offered"]);
+}
+
+#[tokio::test]
+async fn overlap_cut_off_skill_and_unknown_role_are_refused_clearly() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, roles) = session_with_roles(
+        &staff,
+        Duration::days(2),
+        json!([{"name": "Pembawa acara", "capacity": 3}, {"name": "Juru masak", "capacity": 2, "skill": "cook"}]),
+        120,
+    )
+    .await;
+    let rina = volunteer(&app, "Rina", "id", &[]).await;
+    rina.sign_up_ok(&roles[0]).await;
+
+    // The same role again changes nothing.
+    let twice = rina.sign_up_ok(&roles[0]).await;
+    assert_eq!(
+        twice["status"], "confirmed",
+        "the same role again is a no-op"
+    );
+
+    // A role needing a skill she has not listed.
+    let cook = problem(rina.sign_up(&roles[1]).await, 409).await;
+    assert_eq!(cook["type"], "/problems/missing-skill");
+
+    // A session of another program half an hour later overlaps.
+    let program_id = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}",
+            session["id"].as_str().unwrap()
+        ))
+        .await["program_id"]
+        .clone();
+    let later = add_session(
+        &staff,
+        &program_id,
+        Duration::days(2) + Duration::minutes(30),
+    )
+    .await;
+    let later_roles = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}/roles",
+            later["id"].as_str().unwrap()
+        ))
+        .await;
+    let clash = problem(rina.sign_up(&later_roles[0]["id"]).await, 409).await;
+    assert_eq!(clash["type"], "/problems/overlap");
+    assert_eq!(
+        clash["detail"],
+        "Anda sudah terdaftar di sesi lain pada waktu yang sama."
+    );
+
+    // Within the cut-off: sign-up and withdrawal are closed.
+    let (_, soon_roles) = session_with_roles(
+        &staff,
+        Duration::minutes(90),
+        json!([{"name": "Host", "capacity": 1}]),
+        120,
+    )
+    .await;
+    let closed = problem(rina.sign_up(&soon_roles[0]).await, 409).await;
+    assert_eq!(closed["type"], "/problems/signup-closed");
+    let mine = rina.my_signups().await;
+    let withdraw_late = server::services::signups::withdraw(
+        &app.db,
+        server::services::volunteers::list(&app.db, Some(&rina.email))
+            .await
+            .unwrap()[0]
+            .id,
+        mine[0]["id"].as_str().unwrap().parse().unwrap(),
+        &app.url,
+        starts_at(&session) - Duration::minutes(60),
+    )
+    .await;
+    assert!(matches!(
+        withdraw_late,
+        Err(server::error::AppError::Refused(
+            shared::dto::volunteers::Refusal::SignupClosed
+        ))
+    ));
+
+    // Unknown role; not signed in.
+    let unknown = rina.sign_up(&json!(uuid::Uuid::now_v7().to_string())).await;
+    assert_eq!(unknown.status(), 404);
+    let anonymous = app
+        .client
+        .post(app.at(&format!(
+            "/api/v1/session-roles/{}/signups",
+            roles[0].as_str().unwrap()
+        )))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    // Nothing saved was lost along the way.
+    assert_eq!(rina.my_signups().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_retried_request_signs_up_once() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(4),
+        json!([{"name": "Host", "capacity": 5}]),
+        120,
+    )
+    .await;
+    let rina = volunteer(&app, "Rina", "en", &[]).await;
+    let path = format!(
+        "/api/v1/session-roles/{}/signups",
+        roles[0].as_str().unwrap()
+    );
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let response = rina
+            .client
+            .post(format!("{}{path}", app.url))
+            .header("x-csrf-token", &rina.csrf)
+            .header("idempotency-key", "signup-7f3a")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        ids.push(body["id"].clone());
+    }
+    assert!(ids.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(signup_statuses(&app, &roles[0]).await.len(), 1);
+    let confirmations = mail::mailbox(&app.db, Some(&rina.email), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "signup_confirmed")
+        .count();
+    assert_eq!(confirmations, 1);
+    // After withdrawing, the old request replayed does not sign her up again.
+    rina.send(
+        Method::POST,
+        &format!("/api/v1/signups/{}/withdraw", ids[0].as_str().unwrap()),
+        None,
+    )
+    .await;
+    let replay = rina
+        .client
+        .post(format!("{}{path}", app.url))
+        .header("x-csrf-token", &rina.csrf)
+        .header("idempotency-key", "signup-7f3a")
+        .send()
+        .await
+        .unwrap();
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["status"], "withdrawn");
+}
+
+#[tokio::test]
+async fn concurrent_sign_ups_on_two_instances_never_overfill() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(6),
+        json!([{"name": "Relawan", "capacity": 5}]),
+        120,
+    )
+    .await;
+    let mut people = Vec::new();
+    for i in 0..24 {
+        let mut person = volunteer(&app, &format!("V{i}"), "id", &[]).await;
+        if i % 2 == 1 {
+            person.base = other.url.clone();
+        }
+        people.push(person);
+    }
+    let role = roles[0].clone();
+    let answers = futures_util::future::join_all(people.iter().map(|p| p.sign_up(&role))).await;
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+    }
+    let rows = signup_statuses(&app, &role).await;
+    let confirmed = rows.iter().filter(|(s, _, _)| s == "confirmed").count();
+    assert_eq!(confirmed, 5);
+    let mut places: Vec<i64> = rows.iter().filter_map(|(_, place, _)| *place).collect();
+    places.sort_unstable();
+    assert_eq!(places, [1, 2, 3, 4, 5]);
+    // Arrival numbers are distinct and the first five arrivals hold the places.
+    let positions: Vec<i64> = rows.iter().map(|(_, _, p)| *p).collect();
+    assert_eq!(positions, (1..=24).collect::<Vec<i64>>());
+    assert!(rows[..5].iter().all(|(s, _, _)| s == "confirmed"));
+    assert!(rows[5..].iter().all(|(s, _, _)| s == "waitlisted"));
+}
+
+#[tokio::test]
+async fn reminders_go_out_once_at_the_right_time() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, roles) = session_with_roles(
+        &staff,
+        Duration::hours(30),
+        json!([{"name": "Host", "capacity": 2}]),
+        120,
+    )
+    .await;
+    let rina = volunteer(&app, "Rina", "en", &[]).await;
+    rina.sign_up_ok(&roles[0]).await;
+    let start = starts_at(&session);
+    let queue = |at: DateTime<Utc>| jobs::queue_reminders(&app.db, &app.url, at);
+    assert_eq!(queue(start - Duration::hours(25)).await.unwrap(), 0);
+    assert_eq!(queue(start - Duration::hours(23)).await.unwrap(), 1);
+    assert_eq!(queue(start - Duration::hours(22)).await.unwrap(), 0);
+    assert_eq!(queue(start - Duration::hours(3)).await.unwrap(), 0);
+    assert_eq!(queue(start - Duration::minutes(119)).await.unwrap(), 1);
+    assert_eq!(queue(start - Duration::minutes(30)).await.unwrap(), 0);
+    let kinds: Vec<String> = mail::mailbox(&app.db, Some(&rina.email), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{}|{}", m.kind, m.subject))
+        .filter(|k| k.starts_with("reminder"))
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k.starts_with("reminder_24h|Tomorrow: "))
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k.starts_with("reminder_2h|In 2 hours: "))
+    );
+}
+
+#[tokio::test]
+async fn volunteers_hear_of_cancelled_and_changed_sessions_once() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, roles) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Host", "capacity": 2}]),
+        120,
+    )
+    .await;
+    let rina = volunteer(&app, "Rina", "id", &[]).await;
+    rina.sign_up_ok(&roles[0]).await;
+    let id = session["id"].as_str().unwrap();
+    assert_eq!(
+        jobs::notify_changes(&app.db, &app.url, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/sessions/{id}/cancel"),
+            json!({"reason": "Listrik padam"}),
+            200,
+        )
+        .await;
+    assert_eq!(
+        jobs::notify_changes(&app.db, &app.url, Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        jobs::notify_changes(&app.db, &app.url, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    let cancelled = mail::mailbox(&app.db, Some(&rina.email), 10).await.unwrap();
+    let notice = cancelled
+        .iter()
+        .find(|m| m.kind == "session_cancelled")
+        .unwrap();
+    assert!(notice.subject.starts_with("Sesi dibatalkan: "));
+    assert!(notice.body.contains("Alasan: Listrik padam"));
+    staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/sessions/{id}/restore"),
+            json!({}),
+            200,
+        )
+        .await;
+    assert_eq!(
+        jobs::notify_changes(&app.db, &app.url, Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn staff_assign_remove_mark_attendance_and_report_hours() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let partner = staff
+        .expect(
+            Method::POST,
+            "/api/v1/partners",
+            json!({"name": "Universitas Hasanuddin", "kind": "education"}),
+            201,
+        )
+        .await;
+    let (session, roles) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Host", "capacity": 1}]),
+        120,
+    )
+    .await;
+    let ani = volunteer(&app, "Ani", "id", &[]).await;
+    let budi = volunteer(&app, "Budi", "id", &[]).await;
+    let all = staff.get_json("/api/v1/volunteers").await;
+    let id_of = |email: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["email"] == email)
+            .unwrap()["id"]
+            .clone()
+    };
+    let (ani_id, budi_id) = (id_of(&ani.email), id_of(&budi.email));
+    // Budi studies at the partner university.
+    let mut profile = staff
+        .get_json(&format!("/api/v1/volunteers/{}", budi_id.as_str().unwrap()))
+        .await;
+    profile["partner_id"] = partner["id"].clone();
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/volunteers/{}", budi_id.as_str().unwrap()),
+            profile,
+            200,
+        )
+        .await;
+
+    let role_path = format!("/api/v1/session-roles/{}", roles[0].as_str().unwrap());
+    let a = staff
+        .expect(
+            Method::POST,
+            &format!("{role_path}/assign"),
+            json!({"volunteer_id": ani_id}),
+            200,
+        )
+        .await;
+    // Staff may fill beyond capacity.
+    let b = staff
+        .expect(
+            Method::POST,
+            &format!("{role_path}/assign"),
+            json!({"volunteer_id": budi_id}),
+            200,
+        )
+        .await;
+    assert_eq!(
+        (a["status"].as_str(), b["status"].as_str()),
+        (Some("confirmed"), Some("confirmed"))
+    );
+    staff
+        .expect(
+            Method::POST,
+            &format!("/api/v1/signups/{}/remove", a["id"].as_str().unwrap()),
+            json!({}),
+            200,
+        )
+        .await;
+
+    // Attendance waits for the session to start.
+    let sid = session["id"].as_str().unwrap();
+    let early = staff
+        .send(
+            Method::PUT,
+            &format!("/api/v1/sessions/{sid}/attendance"),
+            Some(json!([{"signup_id": b["id"], "attended": true}])),
+        )
+        .await;
+    assert_eq!(problem(early, 409).await["type"], "/problems/not-yet-held");
+    server::services::signups::reports::mark_attendance(
+        &app.db,
+        sid.parse().unwrap(),
+        vec![shared::dto::volunteers::AttendanceMark {
+            signup_id: b["id"].as_str().unwrap().parse().unwrap(),
+            attended: true,
+            minutes_served: Some(90),
+        }],
+        starts_at(&session) + Duration::hours(2),
+    )
+    .await
+    .unwrap();
+    let day = starts_at(&session)
+        .with_timezone(&chrono_tz::Asia::Makassar)
+        .date_naive();
+    let report = staff
+        .get_json(&format!("/api/v1/volunteering/hours?from={day}&to={day}"))
+        .await;
+    assert_eq!(report["by_volunteer"][0]["minutes"], 90);
+    assert_eq!(report["by_volunteer"][0]["sessions"], 1);
+    assert_eq!(report["by_partner"][0]["name"], "Universitas Hasanuddin");
+    assert_eq!(
+        report["by_volunteer"].as_array().unwrap().len(),
+        1,
+        "Ani was removed"
+    );
+    let csv = staff
+        .send(
+            Method::GET,
+            &format!("/api/v1/volunteering/hours.csv?from={day}&to={day}"),
+            None,
+        )
+        .await;
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains(",Budi,1,90,1.50\n"), "{csv}");
+    assert!(csv.contains(",Universitas Hasanuddin,1,90,1.50\n"), "{csv}");
+
+    // Merging Ani into Budi, then deactivation stops sign-in.
+    let merged = staff
+        .expect(
+            Method::POST,
+            "/api/v1/volunteers/merge",
+            json!({"keep": budi_id, "duplicate": ani_id}),
+            200,
+        )
+        .await;
+    assert_eq!(merged["id"], budi_id);
+    let ani_after = staff
+        .get_json(&format!("/api/v1/volunteers/{}", ani_id.as_str().unwrap()))
+        .await;
+    assert_eq!(ani_after["active"], false);
+    assert_eq!(ani_after["merged_into"], budi_id);
+    let me = ani.send(Method::GET, "/api/v1/volunteer/me", None).await;
+    assert_eq!(me.status(), 401, "a deactivated volunteer's session ends");
+}
+
+#[tokio::test]
+async fn feeds_list_open_slots_and_a_volunteers_own_sessions() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, roles) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Host", "capacity": 1}]),
+        120,
+    )
+    .await;
+    let uid = format!("{}@siar", session["id"].as_str().unwrap());
+    let open = app
+        .get("/calendar/open-slots.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(open.contains(&uid), "{open}");
+    let rina = volunteer(&app, "Rina", "id", &[]).await;
+    rina.sign_up_ok(&roles[0]).await;
+    let open = app
+        .get("/calendar/open-slots.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!open.contains(&uid), "a full session is no open slot");
+    let links: Value = rina
+        .send(Method::GET, "/api/v1/volunteer/me/calendar", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let feed_url = links["url"].as_str().unwrap();
+    let mine = app
+        .client
+        .get(feed_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains(&uid));
+    let parsed: icalendar::Calendar = mine.parse().unwrap();
+    assert!(!parsed.components.is_empty());
+    // After a reset the old URL is gone.
+    rina.send(Method::POST, "/api/v1/volunteer/me/calendar/reset", None)
+        .await;
+    assert_eq!(app.client.get(feed_url).send().await.unwrap().status(), 404);
+}
+
+/// A real SMTP server (aiosmtpd) writing what it receives to a file.
+struct SmtpSink {
+    child: Child,
+    port: u16,
+    out: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        let python = std::env::var("SIAR_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("mail.jsonl");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/mail/smtp_sink.py");
+        let mut child = Command::new(&python)
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&out)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {python}: {e}; run `cargo xtask test`"));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(
+            line.trim(),
+            "ready",
+            "aiosmtpd did not start (is it installed? `cargo xtask test` installs it)"
+        );
+        SmtpSink {
+            child,
+            port,
+            out,
+            _dir: dir,
+        }
+    }
+
+    fn received(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.out)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_outbox_survives_a_restart_and_sends_each_message_once_over_smtp() {
+    let sink = SmtpSink::start();
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Host", "capacity": 1}]),
+        120,
+    )
+    .await;
+    let rina = volunteer(&app, "Rina", "id", &[]).await;
+    let john = volunteer(&app, "John", "en", &[]).await;
+    rina.sign_up_ok(&roles[0]).await;
+    john.sign_up_ok(&roles[0]).await;
+
+    // The first attempt meets a mail server that is down: nothing is lost, a retry is due later.
+    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut config = server::config::Config::from_vars(&app.vars).unwrap();
+    config.smtp_url = Some(format!("smtp://127.0.0.1:{dead_port}"));
+    let down = Transport::from_config(&config).unwrap();
+    assert_eq!(
+        run_once(&app.db, &down, &app.url, Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    let waiting = mail::mailbox(&app.db, None, 100).await.unwrap();
+    assert_eq!(waiting.len(), 4);
+    assert!(
+        waiting
+            .iter()
+            .all(|m| m.sent_at.is_none() && m.attempts == 1 && m.last_error.is_some())
+    );
+
+    // "Restart": two fresh instances with the mail server up and their job loops running.
+    let smtp = format!("smtp://127.0.0.1:{}", sink.port);
+    let settings = [
+        ("SIAR_SMTP_URL", smtp.as_str()),
+        ("SIAR_JOBS_INTERVAL_MS", "200"),
+    ];
+    // The retry is 30 s after the failure; bring it forward as if that time had passed.
+    {
+        use sea_orm::{EntityTrait, sea_query::Expr};
+        server::db::entities::outbox::Entity::update_many()
+            .col_expr(
+                server::db::entities::outbox::Column::NextAttemptAt,
+                Expr::value(Utc::now() - Duration::seconds(1)),
+            )
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let first = app.another_instance_with(&settings).await;
+    let second = app.another_instance_with(&settings).await;
+    for _ in 0..100 {
+        if sink.received().len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    tokio::time::sleep(StdDuration::from_millis(1500)).await;
+    drop((first, second));
+    let received = sink.received();
+    assert_eq!(
+        received.len(),
+        4,
+        "each message exactly once: {received:#?}"
+    );
+    let mut ids: Vec<&str> = received
+        .iter()
+        .map(|m| m["message_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 4);
+    let to = |email: &str| -> Vec<String> {
+        received
+            .iter()
+            .filter(|m| m["to"][0] == email)
+            .map(|m| m["subject"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let rina_mail = to(&rina.email);
+    assert!(
+        rina_mail.contains(&"Tautan masuk Siar Anda".to_owned()),
+        "{rina_mail:?}"
+    );
+    assert!(
+        rina_mail.iter().any(|s| s.starts_with("Terdaftar: ")),
+        "{rina_mail:?}"
+    );
+    let john_mail = to(&john.email);
+    assert!(
+        john_mail.contains(&"Your Siar sign-in link".to_owned()),
+        "{john_mail:?}"
+    );
+    assert!(
+        john_mail.iter().any(|s| s.starts_with("Waitlisted: ")),
+        "{john_mail:?}"
+    );
+    assert!(received.iter().all(|m| m["from"] == "siar@localhost"));
+    let sent = mail::mailbox(&app.db, None, 100).await.unwrap();
+    assert!(
+        sent.iter()
+            .all(|m| m.delivered_via.as_deref() == Some("smtp"))
+    );
+}
