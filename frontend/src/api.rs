@@ -255,9 +255,9 @@ pub async fn my_calendar() -> Result<CalendarLinks, ApiError> {
     Ok(ssr::backend()?.my_calendar(&viewer).await?)
 }
 
-/// The signed-in volunteer's page data.
+/// The signed-in volunteer's page data; `None` when no volunteer is signed in.
 #[server(prefix = "/_fn", endpoint = "my_volunteering", input = GetUrl)]
-pub async fn get_my_volunteering() -> Result<MyVolunteering, ApiError> {
+pub async fn get_my_volunteering() -> Result<Option<MyVolunteering>, ApiError> {
     let viewer = ssr::viewer()?;
     Ok(ssr::backend()?.my_volunteering(&viewer).await?)
 }
@@ -322,8 +322,11 @@ pub mod ssr {
     /// over its services and provides it as `Arc<dyn Backend>` in the Leptos context.
     #[async_trait::async_trait]
     pub trait Backend: Send + Sync {
-        /// The signed-in volunteer's profile, sign-ups and private feed.
-        async fn my_volunteering(&self, viewer: &Viewer) -> Result<MyVolunteering, Problem>;
+        /// The signed-in volunteer's profile, sign-ups and private feed, if one is signed in.
+        async fn my_volunteering(
+            &self,
+            viewer: &Viewer,
+        ) -> Result<Option<MyVolunteering>, Problem>;
         /// Sessions that need volunteers.
         async fn open_sessions(
             &self,

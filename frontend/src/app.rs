@@ -21,7 +21,9 @@ use crate::pages::{
     staff_partners::{BlackoutsPage, PartnersPage},
     staff_programs::{ProgramEditorPage, ProgramsPage},
     staff_session::SessionEditorPage,
+    staff_volunteers::{MailboxPage, VolunteersPage},
     users::UsersPage,
+    volunteer::{MyVolunteeringPage, OpenSessionsPage, VolunteerPage, VolunteerSignInPage},
 };
 
 /// The id of the script element that carries the viewer from the server to the client.
@@ -95,6 +97,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/calendar") view=CalendarPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/partners") view=PartnersPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/blackouts") view=BlackoutsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/volunteers") view=VolunteersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/mailbox") view=MailboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/volunteer") view=VolunteerPage ssr=SsrMode::Async/>
+                        <Route path=path!("/volunteer/sign-in") view=VolunteerSignInPage ssr=SsrMode::Async/>
+                        <Route path=path!("/volunteer/open") view=OpenSessionsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/volunteer/me") view=MyVolunteeringPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -13,4 +13,6 @@ pub mod staff_calendar;
 pub mod staff_partners;
 pub mod staff_programs;
 pub mod staff_session;
+pub mod staff_volunteers;
 pub mod users;
+pub mod volunteer;

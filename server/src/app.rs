@@ -152,6 +152,26 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout", post(forms::logout))
         .route("/account/calendar/reset", post(forms::reset_calendar))
         .route("/lang/{code}", get(forms::switch_lang))
+        .route("/volunteer/register", post(forms::volunteering::register))
+        .route(
+            "/volunteer/sign-in-link",
+            post(forms::volunteering::request_link),
+        )
+        .route("/volunteer/sign-in", post(forms::volunteering::sign_in))
+        .route("/volunteer/sign-out", post(forms::volunteering::sign_out))
+        .route("/volunteer/signups", post(forms::volunteering::sign_up))
+        .route(
+            "/volunteer/signups/{id}/withdraw",
+            post(forms::volunteering::withdraw),
+        )
+        .route(
+            "/volunteer/signups/{id}/accept",
+            post(forms::volunteering::accept),
+        )
+        .route(
+            "/volunteer/calendar/reset",
+            post(forms::volunteering::reset_calendar),
+        )
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()

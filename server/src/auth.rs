@@ -43,6 +43,21 @@ pub fn require_role(
 #[derive(Debug, Clone)]
 pub struct Volunteer(pub shared::dto::volunteers::VolunteerBrief);
 
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for Volunteer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<RequestContext>()
+            .and_then(|context| context.volunteer.clone())
+            .map(Volunteer))
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Volunteer {
     type Rejection = AppError;
 

@@ -7,12 +7,14 @@ use shared::dto::auth::{CreateUserRequest, Role};
 use shared::dto::partners::{PartnerAssignment, PartnerInput};
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput};
 use shared::dto::schedule::{CancelRequest, SeriesInput, SessionEdit, SessionPage};
+use shared::dto::volunteers::{ProgramVolunteering, RoleInput, RoleLine, Skill, VolunteerInput};
 use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
 use shared::words::{EditScope, PartnerKind, PartnerRole, ProgramKind, ProgramStatus};
 use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::services;
+use crate::services::programs::Audience;
 use crate::services::sessions::SessionFilter;
 
 /// A demo staff login, printed at start-up.
@@ -46,7 +48,7 @@ pub const DEMO_LOGINS: [DemoLogin; 3] = [
 ];
 
 /// Seeds the demo data if the database has no staff yet; says whether it did.
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<bool> {
     if services::users::any_exist(db).await? {
         return Ok(false);
     }
@@ -69,7 +71,77 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     seed_schedule(db, Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("seeding demo schedule: {e:?}"))?;
+    seed_volunteering(db, base_url, Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding demo volunteering: {e:?}"))?;
     Ok(true)
+}
+
+/// The demo volunteer: signs in with a link from the mailbox page (`/staff/mailbox`).
+pub const DEMO_VOLUNTEER: &str = "ibu.rahma@siar.example";
+
+fn role(name: &str, capacity: u32, skill: Option<Skill>) -> RoleLine {
+    RoleLine {
+        id: None,
+        role: RoleInput {
+            name: name.into(),
+            capacity,
+            skill,
+        },
+    }
+}
+
+/// Volunteer roles on Dongkelor and Dapur Pustaka, and one registered volunteer.
+async fn seed_volunteering(
+    db: &DatabaseConnection,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let programs = services::programs::list_programs(db, Audience::Staff, now).await?;
+    for program in programs {
+        let roles = match program.slug.as_str() {
+            "dongkelor" => vec![
+                role("Pendongeng", 1, Some(Skill::Storyteller)),
+                role("Pembawa acara", 1, Some(Skill::Host)),
+                role("Operator siaran", 1, Some(Skill::Camera)),
+                role("Moderator obrolan", 2, None),
+            ],
+            "dapur-pustaka" => vec![
+                role("Juru masak", 2, Some(Skill::Cook)),
+                role("Pembaca cerita", 1, None),
+            ],
+            _ => continue,
+        };
+        services::roles::set_program_settings(
+            db,
+            program.id,
+            ProgramVolunteering {
+                signup_cutoff_minutes: 120,
+                offer_window_minutes: 720,
+                roles,
+            },
+            base_url,
+            now,
+        )
+        .await?;
+    }
+    services::volunteers::register(
+        db,
+        VolunteerInput {
+            name: "Ibu Rahma".into(),
+            email: DEMO_VOLUNTEER.into(),
+            phone: Some("+62 811 4000 123".into()),
+            skills: vec![Skill::Cook, Skill::Storyteller],
+            lang: shared::Lang::Id,
+            partner_id: None,
+            password: None,
+        },
+        true,
+        base_url,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The four partners of the field study: name, kind, contact, what they bring.

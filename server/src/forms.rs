@@ -18,6 +18,8 @@ use crate::context::{LANG_COOKIE, RequestContext};
 use crate::error::{AppError, AppResult};
 use crate::services;
 
+pub mod volunteering;
+
 /// The sign-in form's fields (its `csrf_token` is checked by the CSRF layer).
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
@@ -104,7 +106,8 @@ pub fn safe_next(next: Option<&str>) -> Option<&str> {
     })
 }
 
-fn encode_query(value: &str) -> String {
+/// `value` percent-encoded for a query string.
+pub fn encode_query(value: &str) -> String {
     serde_urlencoded::to_string([("", value)])
         .map(|s| s[1..].to_owned())
         .unwrap_or_default()

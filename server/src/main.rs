@@ -33,7 +33,7 @@ async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
     let app = App::build(config).await?;
     let base_url = app.state().config.base_url.clone();
     if seed_demo {
-        let seeded = demo::seed(&app.state().db).await?;
+        let seeded = demo::seed(&app.state().db, &base_url).await?;
         println!(
             "\nSiar demo {}",
             if seeded {
@@ -51,6 +51,10 @@ async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
                 login.password
             );
         }
+        println!(
+            "  Volunteer: {} (sign-in link in {base_url}/staff/mailbox, or ask for one at {base_url}/volunteer)",
+            demo::DEMO_VOLUNTEER
+        );
     }
     let addr = app.local_addr()?;
     println!("\nSiar is running at {base_url}  (listening on {addr}; Ctrl-C stops it)\n");

@@ -71,19 +71,21 @@ fn audience(viewer: &Viewer) -> Audience {
 
 #[async_trait]
 impl Backend for ServiceBackend {
-    async fn my_volunteering(&self, viewer: &Viewer) -> Result<MyVolunteering, Problem> {
+    async fn my_volunteering(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Option<MyVolunteering>, Problem> {
         answer(viewer, async {
-            let me = viewer
-                .volunteer
-                .as_ref()
-                .ok_or(crate::error::AppError::Unauthenticated)?;
+            let Some(me) = viewer.volunteer.as_ref() else {
+                return Ok(None);
+            };
             let profile = services::volunteers::find(&self.db, me.id).await?;
             let token = services::volunteers::calendar_token(&self.db, me.id).await?;
-            Ok(MyVolunteering {
+            Ok(Some(MyVolunteering {
                 signups: services::signups::my_signups(&self.db, me.id, Utc::now()).await?,
                 calendar: services::feeds::private_links(&self.base_url, &token, &profile.name),
                 profile: services::volunteers::to_response(&profile),
-            })
+            }))
         })
         .await
     }

@@ -621,7 +621,7 @@ async fn the_public_sees_published_programs_only() {
 #[tokio::test]
 async fn the_demo_schedule_has_the_four_programs_and_four_partners() {
     let app = TestApp::spawn().await;
-    assert!(server::demo::seed(&app.db).await.unwrap());
+    assert!(server::demo::seed(&app.db, &app.url).await.unwrap());
     let programs: Value = app.get("/api/v1/programs").await.json().await.unwrap();
     let slugs: Vec<_> = programs
         .as_array()
@@ -681,13 +681,13 @@ async fn the_demo_schedule_has_the_four_programs_and_four_partners() {
         .await;
     assert_eq!(series[0]["rrule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE");
     // Seeding again changes nothing.
-    assert!(!server::demo::seed(&app.db).await.unwrap());
+    assert!(!server::demo::seed(&app.db, &app.url).await.unwrap());
 }
 
 #[tokio::test]
 async fn public_pages_render_on_the_server_with_their_status() {
     let app = TestApp::spawn().await;
-    server::demo::seed(&app.db).await.unwrap();
+    server::demo::seed(&app.db, &app.url).await.unwrap();
     let page = app.get("/programs/dongkelor").await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();

@@ -279,6 +279,31 @@ async fn registration_and_one_time_links() {
         ))
     ));
 
+    // A volunteer who set a password may use it instead of a link.
+    let with_password = app
+        .client
+        .post(app.at("/api/v1/volunteers/register"))
+        .json(&json!({"name": "Dewi", "email": "dewi@siar.test", "password": "kata-sandi-relawan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_password.status(), 201);
+    let password_sign_in = |password: &'static str| {
+        let client = app.new_browser();
+        let url = app.at("/api/v1/volunteers/sign-in");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"email": "Dewi@siar.test", "password": password}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(password_sign_in("salah-kata-sandi").await, 401);
+    assert_eq!(password_sign_in("kata-sandi-relawan").await, 200);
+
     // Unknown addresses get the same answer and no mail.
     let before = mail::mailbox(&app.db, None, 100).await.unwrap().len();
     let ask = app

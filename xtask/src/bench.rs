@@ -13,7 +13,9 @@ pub fn bench() -> Result<()> {
     run_example("bench_schedule")?;
     // all.ics under load, against nginx serving the same bytes (issue 5).
     ensure_load_tools()?;
-    run_example("bench_feeds")
+    run_example("bench_feeds")?;
+    // 1,000 concurrent sign-ups for 10 places, on SQLite and PostgreSQL (issue 6).
+    run_example("bench_signups")
 }
 
 fn run_example(name: &str) -> Result<()> {

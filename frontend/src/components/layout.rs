@@ -47,6 +47,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <li><A href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</A></li>
             <li><A href="/staff/partners">{tr(viewer.lang, "Mitra", "Partners")}</A></li>
             <li><A href="/staff/blackouts">{tr(viewer.lang, "Hari libur", "Days off")}</A></li>
+            <li><A href="/staff/volunteers">{tr(viewer.lang, "Relawan", "Volunteers")}</A></li>
+            <li><A href="/staff/mailbox">{tr(viewer.lang, "Kotak surat", "Mailbox")}</A></li>
             {is_admin.then(|| view! { <li><A href="/staff/users">{t.nav_users}</A></li> })}
             <li>
                 <form method="post" action="/auth/logout" class="inline-form">
@@ -81,6 +83,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <ul>
                             <li><A href="/">{t.nav_home}</A></li>
                             <li><A href="/schedule">{tr(viewer.lang, "Jadwal", "Schedule")}</A></li>
+                            <li><A href="/volunteer/open">{tr(viewer.lang, "Relawan", "Volunteer")}</A></li>
                             {account}
                         </ul>
                         <div class="lang-switch" role="group" aria-label=t.language_label>{lang_links}</div>

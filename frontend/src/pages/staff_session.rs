@@ -168,5 +168,43 @@ fn Editor(
                 </form>
             }.into_any()
         }}
+        <Roster id lang/>
+    }
+}
+
+/// Who is in which role: confirmed, offered, waiting (in order), and who left.
+#[component]
+fn Roster(id: uuid::Uuid, lang: Lang) -> impl IntoView {
+    let roster = Resource::new(move || id, crate::api::get_roster);
+    view! {
+        <section class="card" aria-labelledby="roster-heading">
+            <h2 id="roster-heading">{tr(lang, "Relawan di sesi ini", "Volunteers in this session")}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let roster = roster.await?;
+                    Ok::<_, crate::api::ApiError>(if roster.roles.is_empty() {
+                        view! { <p>{tr(lang, "Sesi ini belum punya peran relawan. Atur di halaman program.", "This session has no volunteer roles. Set them on the program.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            {roster.roles.iter().map(|role| {
+                                let people: Vec<_> = roster.entries.iter().filter(|e| e.role_id == role.id).cloned().collect();
+                                view! {
+                                    <h3>{role.name.clone()}" — "{format!("{}/{}", role.confirmed, role.capacity)}</h3>
+                                    <ul>
+                                        {people.into_iter().map(|e| {
+                                            let status = match e.waitlist_position {
+                                                Some(p) => format!("{} #{p}", e.status.label(lang)),
+                                                None => e.status.label(lang).to_owned(),
+                                            };
+                                            view! { <li>{e.name}" · "{e.phone.unwrap_or(e.email)}" · "<strong>{status}</strong></li> }
+                                        }).collect_view()}
+                                    </ul>
+                                }
+                            }).collect_view()}
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -80,6 +80,7 @@ pub async fn request_link(
     responses(
         (status = 200, body = VolunteerSignedIn),
         (status = 401, description = "Wrong e-mail address or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The link expired, was used, or is unknown; or the account is deactivated", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -94,7 +95,14 @@ pub async fn sign_in(
             volunteers::sign_in_with_link(&state.db, &token, chrono::Utc::now()).await?
         }
         (None, Some(email), Some(password)) => {
-            volunteers::sign_in_with_password(&state.db, &email, &password).await?
+            volunteers::sign_in_with_password(
+                &state.db,
+                &email,
+                &password,
+                &context.client_addr,
+                chrono::Utc::now(),
+            )
+            .await?
         }
         _ => {
             return Err(AppError::field("token", shared::FieldError::Required));

@@ -32,10 +32,7 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> AppResult<UserResponse> {
     let account_key = normalize_email(email);
-    if let Some(retry_after_secs) = lockout(db, &account_key, client_addr, now).await? {
-        tracing::warn!("sign-in refused: too many failed attempts");
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
+    check_limit(db, &account_key, client_addr, now).await?;
 
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&account_key))
@@ -53,25 +50,59 @@ pub async fn sign_in(
 
     match user {
         Some(user) if accepted => {
-            login_attempts::Entity::delete_many()
-                .filter(login_attempts::Column::AccountKey.eq(&account_key))
-                .exec(db)
-                .await?;
+            clear_failures(db, &account_key).await?;
             tracing::info!(user.id = %user.id, "staff {} signed in", user.id);
             Ok(to_response(&user))
         }
         _ => {
-            login_attempts::Entity::insert(login_attempts::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                account_key: Set(account_key),
-                client_addr: Set(client_addr.to_owned()),
-                failed_at: Set(now),
-            })
-            .exec(db)
-            .await?;
+            record_failure(db, &account_key, client_addr, now).await?;
             Err(AppError::InvalidCredentials)
         }
     }
+}
+
+/// Refuses with `RateLimited` while the account or the address is locked out. Volunteers'
+/// password sign-in shares the limit under the account key `volunteer:<e-mail>`.
+pub async fn check_limit(
+    db: &DatabaseConnection,
+    account_key: &str,
+    client_addr: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    match lockout(db, account_key, client_addr, now).await? {
+        Some(retry_after_secs) => {
+            tracing::warn!("sign-in refused: too many failed attempts");
+            Err(AppError::RateLimited { retry_after_secs })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed sign-in against the account and the address.
+pub async fn record_failure(
+    db: &DatabaseConnection,
+    account_key: &str,
+    client_addr: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    login_attempts::Entity::insert(login_attempts::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        account_key: Set(account_key.to_owned()),
+        client_addr: Set(client_addr.to_owned()),
+        failed_at: Set(now),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets an account's failures after a successful sign-in.
+pub async fn clear_failures(db: &DatabaseConnection, account_key: &str) -> AppResult<()> {
+    login_attempts::Entity::delete_many()
+        .filter(login_attempts::Column::AccountKey.eq(account_key))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Seconds until a locked account or address may try again, or `None` when it may now.

@@ -74,7 +74,12 @@ impl Setting {
 
     /// The session as volunteers see it.
     pub fn brief(&self) -> SessionBrief {
+        let tz = parse_tz(&self.session.tz).unwrap_or(chrono_tz::Asia::Makassar);
+        let start = self.session.starts_at.with_timezone(&tz);
         SessionBrief {
+            start_local: start.naive_local(),
+            end_local: self.session.ends_at.with_timezone(&tz).naive_local(),
+            zone_label: start.format("%Z").to_string(),
             id: self.session.id,
             title: self.title(),
             program_name: self.program.name.clone(),

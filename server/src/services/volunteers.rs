@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::auth::password;
 use crate::db::entities::{magic_links, partners, signups, volunteers};
 use crate::error::{AppError, AppResult};
+use crate::services::auth;
 use crate::services::mail::{self, letters};
 
 /// How long a sign-in link works.
@@ -225,26 +226,35 @@ pub async fn sign_in_with_link(
     Ok(brief(&volunteer))
 }
 
-/// Signs in with e-mail and password (for volunteers who set one).
+/// Signs in with e-mail and password (for volunteers who set one), under the same rate limit
+/// as staff sign-in.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in_with_password(
     db: &DatabaseConnection,
     email: &str,
     password: &str,
+    client_addr: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<VolunteerBrief> {
+    let email = normalize_email(email);
+    let account_key = format!("volunteer:{email}");
+    auth::check_limit(db, &account_key, client_addr, now).await?;
     let volunteer = volunteers::Entity::find()
-        .filter(volunteers::Column::Email.eq(normalize_email(email)))
+        .filter(volunteers::Column::Email.eq(email))
         .one(db)
         .await?;
-    let Some((volunteer, stored)) =
-        volunteer.and_then(|v| v.password_hash.clone().map(|hash| (v, hash)))
-    else {
-        password::verify_against_dummy(password.to_owned()).await?;
+    let accepted = match volunteer.as_ref().and_then(|v| v.password_hash.clone()) {
+        Some(stored) => password::verify(password.to_owned(), stored).await?,
+        None => {
+            password::verify_against_dummy(password.to_owned()).await?;
+            false
+        }
+    };
+    let Some(volunteer) = volunteer.filter(|_| accepted) else {
+        auth::record_failure(db, &account_key, client_addr, now).await?;
         return Err(AppError::InvalidCredentials);
     };
-    if !password::verify(password.to_owned(), stored).await? {
-        return Err(AppError::InvalidCredentials);
-    }
+    auth::clear_failures(db, &account_key).await?;
     if !volunteer.active {
         return Err(AppError::Refused(Refusal::AccountInactive));
     }

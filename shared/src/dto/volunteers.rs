@@ -454,6 +454,12 @@ pub struct SessionBrief {
     pub ends_at: DateTime<Utc>,
     /// The program's IANA zone.
     pub tz: String,
+    /// Start, on the zone's clock.
+    pub start_local: chrono::NaiveDateTime,
+    /// End, on the zone's clock.
+    pub end_local: chrono::NaiveDateTime,
+    /// The zone's short name at the start, e.g. `WITA`.
+    pub zone_label: String,
     /// Whether the session is cancelled.
     pub cancelled: bool,
     /// When sign-up and withdrawal close.

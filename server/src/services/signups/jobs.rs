@@ -6,16 +6,17 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use shared::dto::volunteers::SignupStatus;
 use shared::words::SessionStatus;
 use uuid::Uuid;
 
 use super::{Setting, fill_free_places, lock_role};
-use crate::db::entities::{session_roles, sessions, signups, volunteers};
+use crate::db::entities::{outbox, session_roles, sessions, signups, volunteers};
 use crate::error::AppResult;
 use crate::services::mail::{self, letters, letters::Reminder};
 use crate::services::volunteers::recipient;
@@ -136,8 +137,8 @@ pub async fn queue_reminders(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
-    let mut queued = 0;
     let two_hours = Reminder::TwoHoursBefore.lead();
+    let mut due = Vec::new();
     for which in [Reminder::DayBefore, Reminder::TwoHoursBefore] {
         let from = match which {
             Reminder::DayBefore => now + two_hours,
@@ -146,16 +147,35 @@ pub async fn queue_reminders(
         for (signup, setting, role, volunteer) in
             confirmed_between(db, from, now + which.lead()).await?
         {
-            let letter = letters::reminder(
+            due.push(letters::reminder(
                 &recipient(&volunteer),
                 &setting.facts(&role, base_url),
                 which,
                 signup.id,
                 base_url,
-            );
-            if mail::enqueue(db, letter, now).await? {
-                queued += 1;
-            }
+            ));
+        }
+    }
+    // Skip what is already written: most passes find nothing new, and then write nothing.
+    let keys: Vec<String> = due.iter().filter_map(|l| l.dedupe_key.clone()).collect();
+    let written: std::collections::HashSet<String> = outbox::Entity::find()
+        .filter(outbox::Column::DedupeKey.is_in(keys))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.dedupe_key)
+        .collect();
+    let mut queued = 0;
+    for letter in due {
+        if letter
+            .dedupe_key
+            .as_ref()
+            .is_some_and(|key| written.contains(key))
+        {
+            continue;
+        }
+        if mail::enqueue(db, letter, now).await? {
+            queued += 1;
         }
     }
     Ok(queued)
@@ -170,9 +190,30 @@ pub async fn notify_changes(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<usize> {
-    let changed = sessions::Entity::find()
+    // Only sessions someone has not heard the latest of: a join, so a quiet pass reads
+    // nothing but the index.
+    let behind = signups::Entity::belongs_to(sessions::Entity)
+        .from(signups::Column::SessionId)
+        .to(sessions::Column::Id)
+        .into();
+    let session_ids: Vec<Uuid> = signups::Entity::find()
+        .join(JoinType::InnerJoin, behind)
+        .filter(signups::Column::Status.is_in([
+            SignupStatus::Confirmed.as_str(),
+            SignupStatus::Offered.as_str(),
+        ]))
+        .filter(
+            Expr::col((signups::Entity, signups::Column::NotifiedSequence))
+                .lt(Expr::col((sessions::Entity, sessions::Column::Sequence))),
+        )
         .filter(sessions::Column::EndsAt.gt(now))
-        .filter(sessions::Column::Sequence.gt(0))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.session_id)
+        .collect();
+    let changed = sessions::Entity::find()
+        .filter(sessions::Column::Id.is_in(session_ids))
         .all(db)
         .await?;
     let mut sent = 0;

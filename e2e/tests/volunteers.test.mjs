@@ -1,0 +1,139 @@
+// Volunteers on a 360 px phone without JavaScript: register, sign in through the e-mailed
+// link (read from the staff mailbox, where mail goes without an SMTP server), sign up, land on
+// the waitlist of a full role, and take the place when the other volunteer withdraws. Then
+// every volunteer page and the staff pages pass axe.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, COORDINATOR, openBrowser, waitForHydration, assertAccessible, signIn } from './helpers.mjs';
+
+const PHONE = { width: 360, height: 740 };
+
+/** The sign-in link in the newest mail to `email`, as staff see it in the mailbox. */
+async function linkFromMailbox(staffPage, email) {
+  await staffPage.goto(`${BASE}/staff/mailbox`);
+  const body = await staffPage.locator(`li[data-recipient="${email}"] .mail-body`).first().textContent();
+  const link = body.match(/https?:\/\/\S+\/volunteer\/sign-in\?token=\S+/);
+  assert.ok(link, `a sign-in link in: ${body}`);
+  return link[0];
+}
+
+async function register(page, name, email) {
+  await page.goto(`${BASE}/volunteer`);
+  await page.fill('#reg-name', name);
+  await page.fill('#reg-email', email);
+  await page.fill('#reg-phone', '+62 812 3456 7890');
+  await page.check('#skill-host');
+  await Promise.all([page.waitForURL(/\/volunteer\?sent=/), page.click('#register button[type="submit"]')]);
+  assert.match(await page.textContent('[data-testid="link-sent"]'), new RegExp(email));
+}
+
+async function signInByLink(page, staffPage, email) {
+  const link = await linkFromMailbox(staffPage, email);
+  await page.goto(link);
+  await Promise.all([page.waitForURL(/\/volunteer\/me$/), page.click('[data-testid="use-link"]')]);
+}
+
+test('a volunteer registers, signs in by link, waits in line and takes a freed place', async () => {
+  const stamp = Date.now();
+  const budiEmail = `budi-${stamp}@siar.example`;
+  const aniEmail = `ani-${stamp}@siar.example`;
+  const staff = await openBrowser({ javaScript: false });
+  const budi = await openBrowser({ javaScript: false, viewport: PHONE });
+  const ani = await openBrowser({ javaScript: false, viewport: PHONE });
+  try {
+    await signIn(staff.page, COORDINATOR);
+
+    // Budi takes the one host place of the next Dongkelor.
+    await register(budi.page, 'Budi Santoso', budiEmail);
+    await signInByLink(budi.page, staff.page, budiEmail);
+    await budi.page.goto(`${BASE}/volunteer/open?skill=host`);
+    const card = budi.page.locator('li.card:has(button[aria-label^="Daftar: Pembawa acara"])').first();
+    const sessionHref = await card.locator('h2 a').getAttribute('href');
+    await Promise.all([
+      budi.page.waitForURL(/\/volunteer\/me#signup-/),
+      card.locator('button[aria-label^="Daftar: Pembawa acara"]').click(),
+    ]);
+    const budiSignup = budi.page.locator(`li.card:has(h2 a[href="${sessionHref}"])`);
+    assert.equal(await budiSignup.locator('[data-testid="signup-status"]').textContent(), 'Terdaftar');
+
+    // Ani finds it full and joins the line.
+    await register(ani.page, 'Ani Wijaya', aniEmail);
+    await signInByLink(ani.page, staff.page, aniEmail);
+    // The link works once.
+    const used = await linkFromMailbox(staff.page, aniEmail);
+    await ani.page.goto(used);
+    await Promise.all([ani.page.waitForURL(/\/volunteer\?error=link-used/), ani.page.click('[data-testid="use-link"]')]);
+    assert.match(await ani.page.textContent('#form-error'), /sudah dipakai/);
+
+    await ani.page.goto(`${BASE}/volunteer/open?skill=host`);
+    const full = ani.page.locator(`li.card:has(h2 a[href="${sessionHref}"])`);
+    assert.match(await full.textContent(), /Pembawa acara — Penuh · 0 antre/);
+    await Promise.all([
+      ani.page.waitForURL(/\/volunteer\/me#signup-/),
+      full.locator('button[aria-label^="Masuk daftar tunggu: Pembawa acara"]').click(),
+    ]);
+    const aniSignup = ani.page.locator(`li.card:has(h2 a[href="${sessionHref}"])`);
+    assert.equal(await aniSignup.locator('[data-testid="signup-status"]').textContent(), 'Daftar tunggu · urutan 1');
+
+    // Budi withdraws; Ani is offered the place, by page and by mail, and takes it.
+    await Promise.all([
+      budi.page.waitForURL(/\/volunteer\/me\?done=withdrawn/),
+      budiSignup.locator('button[aria-label^="Mundur"]').click(),
+    ]);
+    await ani.page.goto(`${BASE}/volunteer/me`);
+    assert.equal(await aniSignup.locator('[data-testid="signup-status"]').textContent(), 'Ditawari tempat');
+    await staff.page.goto(`${BASE}/staff/mailbox`);
+    assert.match(await staff.page.locator(`li[data-recipient="${aniEmail}"] summary`).first().textContent(), /Ada tempat untuk Anda/);
+    await Promise.all([
+      ani.page.waitForURL(/\/volunteer\/me\?done=accepted/),
+      aniSignup.locator('[data-testid="accept-offer"]').click(),
+    ]);
+    assert.equal(await aniSignup.locator('[data-testid="signup-status"]').textContent(), 'Terdaftar');
+
+    // Staff see her on the session's roster.
+    const sessionId = sessionHref.split('/').pop();
+    const roster = await staff.page.request.get(`${BASE}/api/v1/sessions/${sessionId}/roster`);
+    const entries = (await roster.json()).entries.map((e) => `${e.name}:${e.status}`);
+    assert.ok(entries.includes('Ani Wijaya:confirmed'), entries.join(', '));
+    assert.ok(entries.includes('Budi Santoso:withdrawn'), entries.join(', '));
+  } finally {
+    await Promise.all([staff.close(), budi.close(), ani.close()]);
+  }
+});
+
+test('a bad registration keeps what was typed and names the field', async () => {
+  const { page, close } = await openBrowser({ javaScript: false, viewport: PHONE, locale: 'en-GB' });
+  try {
+    await page.goto(`${BASE}/lang/en?next=/volunteer`);
+    await page.fill('#reg-name', 'Citra');
+    await page.fill('#reg-email', `citra-${Date.now()}@siar.example`);
+    await page.fill('#reg-phone', 'not a phone');
+    await page.check('#skill-cook');
+    await Promise.all([page.waitForURL(/invalid=phone/), page.click('#register button[type="submit"]')]);
+    assert.match(await page.textContent('#reg-phone-error'), /not a phone number/);
+    assert.equal(await page.inputValue('#reg-name'), 'Citra');
+    assert.ok(await page.isChecked('#skill-cook'));
+  } finally {
+    await close();
+  }
+});
+
+test('volunteer and staff volunteering pages pass axe', async () => {
+  const { page, consoleErrors, close } = await openBrowser();
+  try {
+    for (const path of ['/volunteer', '/volunteer/open', '/volunteer/me', '/volunteer/sign-in?token=x']) {
+      await page.goto(`${BASE}${path}`);
+      await waitForHydration(page);
+      await assertAccessible(page, path);
+    }
+    await signIn(page, COORDINATOR);
+    for (const path of ['/staff/volunteers', '/staff/mailbox']) {
+      await page.goto(`${BASE}${path}`);
+      await waitForHydration(page);
+      await assertAccessible(page, path);
+    }
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await close();
+  }
+});

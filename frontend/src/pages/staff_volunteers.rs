@@ -1,0 +1,118 @@
+//! Staff pages for volunteering: `/staff/volunteers` (everyone, hours of the last 30 days,
+//! CSV export) and `/staff/mailbox` (the outbox: where mail goes without an SMTP server).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{ApiError, get_mailbox, get_volunteer_overview};
+use crate::i18n::{strings, tr, use_viewer};
+
+/// `/staff/volunteers`.
+#[component]
+pub fn VolunteersPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let data = Resource::new(|| (), |_| get_volunteer_overview());
+    view! {
+        <Title text=tr(lang, "Relawan", "Volunteers")/>
+        <h1>{tr(lang, "Relawan", "Volunteers")}</h1>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let data = data.await?;
+                let csv = format!("/api/v1/volunteering/hours.csv?from={}&to={}", data.from, data.to);
+                Ok::<_, ApiError>(view! {
+                    <section class="card" aria-labelledby="hours-heading">
+                        <h2 id="hours-heading">{tr(lang, "Jam pengabdian", "Hours served")}" "{format!("{} – {}", data.from, data.to)}</h2>
+                        <table>
+                            <caption>{tr(lang, "Per relawan", "Per volunteer")}</caption>
+                            <thead><tr><th scope="col">{tr(lang, "Nama", "Name")}</th><th scope="col">{tr(lang, "Sesi", "Sessions")}</th><th scope="col">{tr(lang, "Jam", "Hours")}</th></tr></thead>
+                            <tbody>
+                                {data.hours.by_volunteer.iter().map(|l| view! {
+                                    <tr><td>{l.name.clone()}</td><td>{l.sessions}</td><td>{format!("{:.1}", f64::from(l.minutes) / 60.0)}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <table>
+                            <caption>{tr(lang, "Per mitra", "Per partner")}</caption>
+                            <thead><tr><th scope="col">{tr(lang, "Mitra", "Partner")}</th><th scope="col">{tr(lang, "Sesi", "Sessions")}</th><th scope="col">{tr(lang, "Jam", "Hours")}</th></tr></thead>
+                            <tbody>
+                                {data.hours.by_partner.iter().map(|l| view! {
+                                    <tr>
+                                        <td>{if l.name.is_empty() { tr(lang, "(tanpa mitra)", "(no partner)").to_owned() } else { l.name.clone() }}</td>
+                                        <td>{l.sessions}</td><td>{format!("{:.1}", f64::from(l.minutes) / 60.0)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <p><a href=csv rel="external" download>{tr(lang, "Unduh CSV", "Download CSV")}</a></p>
+                    </section>
+                    <table>
+                        <caption>{tr(lang, "Semua relawan", "Every volunteer")}</caption>
+                        <thead><tr>
+                            <th scope="col">{tr(lang, "Nama", "Name")}</th>
+                            <th scope="col">{tr(lang, "Email", "E-mail")}</th>
+                            <th scope="col">{tr(lang, "HP", "Phone")}</th>
+                            <th scope="col">{tr(lang, "Keahlian", "Skills")}</th>
+                            <th scope="col">{tr(lang, "Status", "Status")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {data.volunteers.iter().map(|v| view! {
+                                <tr>
+                                    <td>{v.name.clone()}</td>
+                                    <td>{v.email.clone()}</td>
+                                    <td>{v.phone.clone().unwrap_or_default()}</td>
+                                    <td>{v.skills.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join(", ")}</td>
+                                    <td>{if v.active { tr(lang, "Aktif", "Active") } else { tr(lang, "Nonaktif", "Deactivated") }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// `/staff/mailbox`.
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let mail = Resource::new(|| (), |_| get_mailbox());
+    view! {
+        <Title text=tr(lang, "Kotak surat", "Mailbox")/>
+        <h1>{tr(lang, "Kotak surat", "Mailbox")}</h1>
+        <p>{tr(
+            lang,
+            "Semua email yang ditulis Siar, terbaru di atas. Tanpa server SMTP, email berhenti di sini.",
+            "Every e-mail Siar wrote, newest first. Without an SMTP server, mail stops here.",
+        )}</p>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let mail = mail.await?;
+                Ok::<_, ApiError>(view! {
+                    <ol class="mailbox">
+                        {mail.into_iter().map(|m| {
+                            let state = match (&m.sent_at, &m.last_error) {
+                                (Some(_), _) => m.delivered_via.clone().unwrap_or_default(),
+                                (None, Some(_)) => tr(lang, "gagal, dicoba lagi", "failed, will retry").to_owned(),
+                                (None, None) => tr(lang, "menunggu", "waiting").to_owned(),
+                            };
+                            view! {
+                                <li class="card" data-recipient=m.recipient.clone()>
+                                    <details>
+                                        <summary>
+                                            <strong>{m.subject.clone()}</strong>" → "{m.recipient.clone()}
+                                            " · "{m.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}" · "{state}
+                                        </summary>
+                                        <pre class="mail-body">{m.body.clone()}</pre>
+                                    </details>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,229 @@
+//! The volunteer pages' form posts, so registering, signing in, signing up, withdrawing and
+//! taking an offer work on any phone without JavaScript. Each answers 303 to a page; a
+//! refused request goes back with `?error=<problem slug>`, which the page explains in the
+//! volunteer's language.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use shared::Lang;
+use shared::dto::volunteers::{Skill, VolunteerInput};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use crate::api::auth::session_error;
+use crate::api::volunteers::start_volunteer_session;
+use crate::app::AppState;
+use crate::auth::{SESSION_VOLUNTEER_KEY, Volunteer};
+use crate::error::{AppError, AppResult};
+use crate::forms::encode_query;
+use crate::services::{signups, volunteers};
+
+/// Form fields as pairs: a form repeats `skills` once per ticked box.
+type Pairs = Vec<(String, String)>;
+
+fn field<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// Where a refused request goes back to: the page with the error's slug.
+fn back(page: &str, error: &AppError) -> Redirect {
+    let slug = match error {
+        AppError::Refused(refusal) => refusal.slug(),
+        AppError::NotFound => "not-found",
+        AppError::Unauthenticated => "unauthenticated",
+        AppError::InvalidCredentials => "invalid-credentials",
+        _ => "invalid",
+    };
+    let separator = if page.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{page}{separator}error={slug}"))
+}
+
+/// `POST /volunteer/register`: name, email, phone, skills (repeated), lang.
+pub async fn register(
+    State(state): State<AppState>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    let input = VolunteerInput {
+        name: field(&pairs, "name").unwrap_or_default().to_owned(),
+        email: field(&pairs, "email").unwrap_or_default().to_owned(),
+        phone: field(&pairs, "phone").map(str::to_owned),
+        skills: pairs
+            .iter()
+            .filter(|(key, _)| key == "skills")
+            .filter_map(|(_, value)| Skill::parse(value))
+            .collect(),
+        lang: field(&pairs, "lang")
+            .and_then(Lang::from_tag)
+            .unwrap_or_default(),
+        partner_id: None,
+        password: None,
+    };
+    let outcome = volunteers::register(
+        &state.db,
+        input.clone(),
+        false,
+        &state.config.base_url,
+        chrono::Utc::now(),
+    )
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/volunteer?sent={}",
+            encode_query(&input.email)
+        ))),
+        // Back to the form with what was typed, so nothing has to be typed twice.
+        Err(AppError::Invalid(errors)) => {
+            let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+            let taken = errors
+                .0
+                .get("email")
+                .is_some_and(|list| list.contains(&shared::FieldError::Taken));
+            let skills: Vec<&str> = input.skills.iter().map(|s| s.as_str()).collect();
+            Ok(Redirect::to(&format!(
+                "/volunteer?invalid={}&taken={taken}&name={}&email={}&phone={}&skills={}&lang={}#register",
+                encode_query(&fields.join(",")),
+                encode_query(&input.name),
+                encode_query(&input.email),
+                encode_query(input.phone.as_deref().unwrap_or_default()),
+                encode_query(&skills.join(",")),
+                input.lang.code(),
+            )))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /volunteer/sign-in-link`: mails a link; the page says to check the inbox.
+pub async fn request_link(
+    State(state): State<AppState>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    let email = field(&pairs, "email").unwrap_or_default();
+    match volunteers::request_link(&state.db, email, &state.config.base_url, chrono::Utc::now())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/volunteer?sent={}",
+            encode_query(email)
+        ))),
+        Err(AppError::Invalid(_)) => Ok(Redirect::to("/volunteer?error=email#sign-in")),
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /volunteer/sign-in`: the button on the link's page (a GET never uses the link, so
+/// mail scanners that open links cannot spend it).
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    let token = field(&pairs, "token").unwrap_or_default();
+    match volunteers::sign_in_with_link(&state.db, token, chrono::Utc::now()).await {
+        Ok(volunteer) => {
+            start_volunteer_session(&session, volunteer.id).await?;
+            Ok(Redirect::to("/volunteer/me"))
+        }
+        Err(error @ AppError::Refused(_)) => Ok(back("/volunteer", &error)),
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /volunteer/sign-out`.
+pub async fn sign_out(session: Session) -> AppResult<Redirect> {
+    session
+        .remove::<Uuid>(SESSION_VOLUNTEER_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(Redirect::to("/volunteer"))
+}
+
+/// `POST /volunteer/signups`: role_id and the idempotency key the page rendered.
+pub async fn sign_up(
+    State(state): State<AppState>,
+    volunteer: Option<Volunteer>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    let Some(volunteer) = volunteer else {
+        return Ok(Redirect::to("/volunteer?error=unauthenticated#sign-in"));
+    };
+    let Some(role_id) = field(&pairs, "role_id").and_then(|id| id.parse::<Uuid>().ok()) else {
+        return Ok(Redirect::to("/volunteer/open?error=not-found"));
+    };
+    let key = field(&pairs, "idempotency_key").map(str::to_owned);
+    match signups::sign_up(
+        &state.db,
+        volunteer.0.id,
+        role_id,
+        key,
+        &state.config.base_url,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(signup) => Ok(Redirect::to(&format!("/volunteer/me#signup-{}", signup.id))),
+        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => {
+            Ok(back("/volunteer/open", &error))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /volunteer/signups/{id}/withdraw`.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    volunteer: Volunteer,
+    Path(id): Path<Uuid>,
+) -> AppResult<Redirect> {
+    let outcome = signups::withdraw(
+        &state.db,
+        volunteer.0.id,
+        id,
+        &state.config.base_url,
+        chrono::Utc::now(),
+    )
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to("/volunteer/me?done=withdrawn")),
+        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => {
+            Ok(back("/volunteer/me", &error))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /volunteer/signups/{id}/accept`.
+pub async fn accept(
+    State(state): State<AppState>,
+    volunteer: Volunteer,
+    Path(id): Path<Uuid>,
+) -> AppResult<Redirect> {
+    let outcome = signups::accept_offer(
+        &state.db,
+        volunteer.0.id,
+        id,
+        &state.config.base_url,
+        chrono::Utc::now(),
+    )
+    .await;
+    match outcome {
+        Ok(_) => Ok(Redirect::to("/volunteer/me?done=accepted")),
+        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => {
+            Ok(back("/volunteer/me", &error))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// `POST /volunteer/calendar/reset`: a new private feed URL.
+pub async fn reset_calendar(
+    State(state): State<AppState>,
+    volunteer: Volunteer,
+) -> AppResult<Redirect> {
+    volunteers::reset_calendar_token(&state.db, volunteer.0.id).await?;
+    Ok(Redirect::to("/volunteer/me#my-calendar"))
+}
