@@ -98,7 +98,17 @@ test('ical.js expands every public feed into exactly Siar\'s sessions', async ()
     else if (path.startsWith('/calendar/partners/')) {
       const partner = await getJson(`/api/v1/partners/slug/${path.slice(19, -4)}`);
       expected = await siarSessions(from, to, `&partner=${partner.id}`);
-    } else if (path === '/calendar/open-slots.ics') expected = [];
+    } else if (path === '/calendar/open-slots.ics') {
+      // Sessions with a free place in some role, as the volunteering API lists them.
+      const open = await getJson('/api/v1/volunteering/open');
+      expected = open
+        .filter((o) => o.roles.some((r) => r.capacity - r.confirmed - r.offered > 0))
+        .map((o) => o.session)
+        .filter((s) => new Date(s.starts_at) >= from && new Date(s.starts_at) < to)
+        .map((s) => `${new Date(s.starts_at).toISOString()}|${new Date(s.ends_at).toISOString()}|${s.cancelled ? 'CANCELLED' : 'CONFIRMED'}`)
+        .sort();
+      assert.ok(expected.length > 0, 'the demo has sessions that need volunteers');
+    }
     else assert.fail(`unexpected feed ${path}`);
     await checkFeed(path, from, to, expected);
   }

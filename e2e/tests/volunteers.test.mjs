@@ -96,6 +96,15 @@ test('a volunteer registers, signs in by link, waits in line and takes a freed p
     const entries = (await roster.json()).entries.map((e) => `${e.name}:${e.status}`);
     assert.ok(entries.includes('Ani Wijaya:confirmed'), entries.join(', '));
     assert.ok(entries.includes('Budi Santoso:withdrawn'), entries.join(', '));
+    // …and on the session's editor page, where they can take her out again.
+    await staff.page.goto(`${BASE}/staff/sessions/${sessionId}`);
+    assert.match(await staff.page.textContent('#roster'), /Ani Wijaya/);
+    await Promise.all([
+      staff.page.waitForURL(/\/staff\/sessions\/.*\?done=1/),
+      staff.page.click('#roster button[aria-label="Keluarkan: Ani Wijaya"]'),
+    ]);
+    await ani.page.goto(`${BASE}/volunteer/me`);
+    assert.equal(await aniSignup.count(), 0, 'removed by staff, gone from her list');
   } finally {
     await Promise.all([staff.close(), budi.close(), ani.close()]);
   }

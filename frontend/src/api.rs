@@ -16,7 +16,8 @@ use shared::dto::schedule::{
     SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use shared::dto::volunteers::{
-    MailView, MyVolunteering, OpenSession, Roster, Skill, VolunteerOverview,
+    MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
+    VolunteerOverview,
 };
 use shared::words::ProgramKind;
 use uuid::Uuid;
@@ -289,6 +290,15 @@ pub async fn get_volunteer_overview() -> Result<VolunteerOverview, ApiError> {
     Ok(ssr::backend()?.volunteer_overview(&viewer).await?)
 }
 
+/// A program's volunteer roles and sign-up rules (staff).
+#[server(prefix = "/_fn", endpoint = "program_volunteering", input = GetUrl)]
+pub async fn get_program_volunteering(
+    slug: String,
+) -> Result<ProgramVolunteeringResponse, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.program_volunteering(&viewer, slug).await?)
+}
+
 /// The newest mail of the outbox (coordinators).
 #[server(prefix = "/_fn", endpoint = "mailbox", input = GetUrl)]
 pub async fn get_mailbox() -> Result<Vec<MailView>, ApiError> {
@@ -312,7 +322,8 @@ pub mod ssr {
         SeriesResponse, SessionEdit, SessionInput, SessionPage,
     };
     use shared::dto::volunteers::{
-        MailView, MyVolunteering, OpenSession, Roster, Skill, VolunteerOverview,
+        MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
+        VolunteerOverview,
     };
     use uuid::Uuid;
 
@@ -323,10 +334,8 @@ pub mod ssr {
     #[async_trait::async_trait]
     pub trait Backend: Send + Sync {
         /// The signed-in volunteer's profile, sign-ups and private feed, if one is signed in.
-        async fn my_volunteering(
-            &self,
-            viewer: &Viewer,
-        ) -> Result<Option<MyVolunteering>, Problem>;
+        async fn my_volunteering(&self, viewer: &Viewer)
+        -> Result<Option<MyVolunteering>, Problem>;
         /// Sessions that need volunteers.
         async fn open_sessions(
             &self,
@@ -339,6 +348,12 @@ pub mod ssr {
         async fn roster(&self, viewer: &Viewer, id: Uuid) -> Result<Roster, Problem>;
         /// Volunteers and this month's hours; staff only.
         async fn volunteer_overview(&self, viewer: &Viewer) -> Result<VolunteerOverview, Problem>;
+        /// A program's roles and sign-up rules, by slug; staff only.
+        async fn program_volunteering(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+        ) -> Result<ProgramVolunteeringResponse, Problem>;
         /// The outbox; coordinators only.
         async fn mailbox(&self, viewer: &Viewer) -> Result<Vec<MailView>, Problem>;
         /// Every staff account; admins only.

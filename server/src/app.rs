@@ -172,6 +172,30 @@ pub fn router(state: AppState) -> Router {
             "/volunteer/calendar/reset",
             post(forms::volunteering::reset_calendar),
         )
+        .route(
+            "/staff/volunteers/invite",
+            post(forms::staff_volunteering::invite),
+        )
+        .route(
+            "/staff/volunteers/{id}/active",
+            post(forms::staff_volunteering::set_active),
+        )
+        .route(
+            "/staff/session-roles/{id}/assign",
+            post(forms::staff_volunteering::assign),
+        )
+        .route(
+            "/staff/signups/{id}/remove",
+            post(forms::staff_volunteering::remove),
+        )
+        .route(
+            "/staff/sessions/{id}/attendance",
+            post(forms::staff_volunteering::attendance),
+        )
+        .route(
+            "/staff/programs/{slug}/volunteering",
+            post(forms::staff_volunteering::program_roles),
+        )
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()

@@ -21,7 +21,8 @@ use shared::dto::schedule::{
     PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use shared::dto::volunteers::{
-    MailView, MyVolunteering, OpenSession, Roster, Skill, VolunteerOverview,
+    MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
+    VolunteerOverview,
 };
 use uuid::Uuid;
 
@@ -71,10 +72,7 @@ fn audience(viewer: &Viewer) -> Audience {
 
 #[async_trait]
 impl Backend for ServiceBackend {
-    async fn my_volunteering(
-        &self,
-        viewer: &Viewer,
-    ) -> Result<Option<MyVolunteering>, Problem> {
+    async fn my_volunteering(&self, viewer: &Viewer) -> Result<Option<MyVolunteering>, Problem> {
         answer(viewer, async {
             let Some(me) = viewer.volunteer.as_ref() else {
                 return Ok(None);
@@ -126,6 +124,25 @@ impl Backend for ServiceBackend {
                 from,
                 to: today,
             })
+        })
+        .await
+    }
+
+    async fn program_volunteering(
+        &self,
+        viewer: &Viewer,
+        slug: String,
+    ) -> Result<ProgramVolunteeringResponse, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            let program = services::programs::get_program_by_slug(
+                &self.db,
+                &slug,
+                Audience::Staff,
+                Utc::now(),
+            )
+            .await?;
+            services::roles::program_settings(&self.db, program.id).await
         })
         .await
     }

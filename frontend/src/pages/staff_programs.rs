@@ -219,12 +219,17 @@ pub fn ProgramEditorPage() -> impl IntoView {
             })
         },
     );
+    let volunteering = Resource::new(slug, crate::api::get_program_volunteering);
     let saved = move || version.update(|v| *v += 1);
+    let csrf = use_viewer().csrf_token;
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+            let csrf = csrf.clone();
+            Suspend::new(async move {
                 let program = program.await?;
                 let partners = partners.await?;
+                let volunteering = volunteering.await?;
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
                     <h1>{program.name.clone()}</h1>
@@ -234,6 +239,7 @@ pub fn ProgramEditorPage() -> impl IntoView {
                         <ProgramForm lang existing=Some(program.clone())/>
                     </details>
                     <PartnerRoles lang target=PartnerTarget::Program(program.id) current=program.partners.clone() partners/>
+                    <VolunteerRolesForm lang slug=program.slug.clone() settings=volunteering csrf/>
                     <h2>{tr(lang, "Seri berulang", "Recurring series")}</h2>
                     <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                         {move || Suspend::new(async move {
@@ -261,8 +267,52 @@ pub fn ProgramEditorPage() -> impl IntoView {
                         })}
                     </Suspense>
                 })
-            })}
+            })}}
         </Suspense>
+    }
+}
+
+/// The program's volunteer roles, one per line (`name, places, skill`), and its sign-up
+/// rules: a plain form posting to `/staff/programs/{slug}/volunteering`.
+#[component]
+fn VolunteerRolesForm(
+    lang: Lang,
+    slug: String,
+    settings: shared::dto::volunteers::ProgramVolunteeringResponse,
+    csrf: String,
+) -> impl IntoView {
+    let lines: String = settings
+        .roles
+        .iter()
+        .map(|r| match r.skill {
+            Some(skill) => format!("{}, {}, {}\n", r.name, r.capacity, skill.as_str()),
+            None => format!("{}, {}\n", r.name, r.capacity),
+        })
+        .collect();
+    let skills: Vec<&str> = shared::dto::volunteers::Skill::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let error = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("error");
+    let open = error.is_some();
+    view! {
+        <details class="card" id="volunteer-roles" open=open>
+            <summary>{tr(lang, "Peran relawan dan aturan pendaftaran", "Volunteer roles and sign-up rules")}</summary>
+            {error.map(|_| view! { <p class="alert" role="alert">{tr(lang, "Periksa isian peran: satu per baris, nama, jumlah tempat, keahlian (boleh kosong).", "Check the roles: one per line, name, places, skill (optional).")}</p> })}
+            <form method="post" action=format!("/staff/programs/{slug}/volunteering") class="stack">
+                <input type="hidden" name="csrf_token" value=csrf/>
+                <label for="roles-text">{tr(lang, "Peran (satu per baris: nama, jumlah tempat, keahlian)", "Roles (one per line: name, places, skill)")}</label>
+                <textarea id="roles-text" name="roles" rows="5" aria-describedby="roles-help">{lines}</textarea>
+                <p id="roles-help" class="hint">{tr(lang, "Keahlian: ", "Skills: ")}{skills.join(", ")}</p>
+                <label for="cutoff">{tr(lang, "Pendaftaran ditutup (menit sebelum mulai)", "Sign-up closes (minutes before the start)")}</label>
+                <input id="cutoff" name="signup_cutoff_minutes" type="number" min="0" value=settings.signup_cutoff_minutes.to_string()/>
+                <label for="offer-window">{tr(lang, "Waktu untuk menerima tawaran (menit)", "Time to take an offered place (minutes)")}</label>
+                <input id="offer-window" name="offer_window_minutes" type="number" min="15" value=settings.offer_window_minutes.to_string()/>
+                <button type="submit" class="button primary">{tr(lang, "Simpan peran", "Save roles")}</button>
+            </form>
+        </details>
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::Lang;
 use shared::dto::schedule::{EditOutcome, SessionEdit, format_local, parse_local};
+use shared::dto::volunteers::SignupStatus;
 use shared::words::{EditScope, SessionStatus};
 
 use crate::api::{PartnerTarget, edit_session, list_partners, set_cancelled};
@@ -172,22 +173,30 @@ fn Editor(
     }
 }
 
-/// Who is in which role: confirmed, offered, waiting (in order), and who left.
+/// Who is in which role: confirmed, offered, waiting (in order), and who left; staff add
+/// and remove people, and mark attendance once the session has started. Plain forms.
 #[component]
 fn Roster(id: uuid::Uuid, lang: Lang) -> impl IntoView {
     let roster = Resource::new(move || id, crate::api::get_roster);
+    let csrf = use_viewer().csrf_token;
     view! {
-        <section class="card" aria-labelledby="roster-heading">
+        <section class="card" id="roster" aria-labelledby="roster-heading">
             <h2 id="roster-heading">{tr(lang, "Relawan di sesi ini", "Volunteers in this session")}</h2>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                let csrf = csrf.clone();
+                Suspend::new(async move {
                     let roster = roster.await?;
+                    let started = roster.session.starts_at <= chrono::Utc::now();
                     Ok::<_, crate::api::ApiError>(if roster.roles.is_empty() {
                         view! { <p>{tr(lang, "Sesi ini belum punya peran relawan. Atur di halaman program.", "This session has no volunteer roles. Set them on the program.")}</p> }.into_any()
                     } else {
+                        let present: Vec<_> = roster.entries.iter().filter(|e| e.status == SignupStatus::Confirmed).cloned().collect();
                         view! {
                             {roster.roles.iter().map(|role| {
                                 let people: Vec<_> = roster.entries.iter().filter(|e| e.role_id == role.id).cloned().collect();
+                                let assign_id = format!("assign-{}", role.id);
+                                let label_for = assign_id.clone();
                                 view! {
                                     <h3>{role.name.clone()}" — "{format!("{}/{}", role.confirmed, role.capacity)}</h3>
                                     <ul>
@@ -196,14 +205,53 @@ fn Roster(id: uuid::Uuid, lang: Lang) -> impl IntoView {
                                                 Some(p) => format!("{} #{p}", e.status.label(lang)),
                                                 None => e.status.label(lang).to_owned(),
                                             };
-                                            view! { <li>{e.name}" · "{e.phone.unwrap_or(e.email)}" · "<strong>{status}</strong></li> }
+                                            let active = e.status.is_active();
+                                            let name = e.name.clone();
+                                            view! {
+                                                <li>{e.name}" · "{e.phone.unwrap_or(e.email)}" · "<strong>{status}</strong>
+                                                    {active.then(|| view! {
+                                                        <form method="post" action=format!("/staff/signups/{}/remove", e.signup_id) class="inline">
+                                                            <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                                            <input type="hidden" name="session_id" value=id.to_string()/>
+                                                            <button type="submit" class="button" aria-label=format!("{}: {name}", tr(lang, "Keluarkan", "Remove"))>{tr(lang, "Keluarkan", "Remove")}</button>
+                                                        </form>
+                                                    })}
+                                                </li>
+                                            }
                                         }).collect_view()}
                                     </ul>
+                                    <form method="post" action=format!("/staff/session-roles/{}/assign", role.id) class="inline">
+                                        <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                        <input type="hidden" name="session_id" value=id.to_string()/>
+                                        <label for=label_for>{tr(lang, "Tambahkan relawan (email)", "Add a volunteer (e-mail)")}</label>
+                                        <input id=assign_id name="email" type="email" required/>
+                                        <button type="submit" class="button">{tr(lang, "Tambahkan", "Add")}</button>
+                                    </form>
                                 }
                             }).collect_view()}
+                            {(started && !present.is_empty()).then(|| view! {
+                                <form method="post" action=format!("/staff/sessions/{id}/attendance") class="stack">
+                                    <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                    <fieldset>
+                                        <legend>{tr(lang, "Kehadiran", "Attendance")}</legend>
+                                        {present.into_iter().map(|e| {
+                                            let box_id = format!("present-{}", e.signup_id);
+                                            let label_for = box_id.clone();
+                                            view! {
+                                                <input type="hidden" name="signup" value=e.signup_id.to_string()/>
+                                                <label class="checkbox" for=label_for>
+                                                    <input type="checkbox" id=box_id name="present" value=e.signup_id.to_string() checked=e.attended.unwrap_or(false)/>
+                                                    {e.name}
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <button type="submit" class="button primary">{tr(lang, "Simpan kehadiran", "Save attendance")}</button>
+                                </form>
+                            })}
                         }.into_any()
                     })
-                })}
+                })}}
             </Suspense>
         </section>
     }

@@ -10,14 +10,39 @@ use crate::i18n::{strings, tr, use_viewer};
 /// `/staff/volunteers`.
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
-    let lang = use_viewer().lang;
+    let viewer = use_viewer();
+    let lang = viewer.lang;
     let t = strings(lang);
     let data = Resource::new(|| (), |_| get_volunteer_overview());
+    let error = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("error");
+    let csrf = viewer.csrf_token.clone();
+    let invite_csrf = csrf.clone();
     view! {
         <Title text=tr(lang, "Relawan", "Volunteers")/>
         <h1>{tr(lang, "Relawan", "Volunteers")}</h1>
+        {error.map(|e| view! { <p class="alert" role="alert">{tr(lang, "Periksa isian: ", "Check the fields: ")}{e}</p> })}
+        <details class="card">
+            <summary>{tr(lang, "Undang relawan", "Invite a volunteer")}</summary>
+            <form method="post" action="/staff/volunteers/invite" class="stack">
+                <input type="hidden" name="csrf_token" value=invite_csrf/>
+                <label for="invite-name">{tr(lang, "Nama", "Name")}</label>
+                <input id="invite-name" name="name" required/>
+                <label for="invite-email">{tr(lang, "Email", "E-mail")}</label>
+                <input id="invite-email" name="email" type="email" required/>
+                <label for="invite-lang">{tr(lang, "Bahasa email", "Language of e-mails")}</label>
+                <select id="invite-lang" name="lang">
+                    <option value="id">"Bahasa Indonesia"</option>
+                    <option value="en">"English"</option>
+                </select>
+                <button type="submit" class="button primary">{tr(lang, "Kirim undangan", "Send the invitation")}</button>
+            </form>
+        </details>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+            let csrf = csrf.clone();
+            Suspend::new(async move {
                 let data = data.await?;
                 let csv = format!("/api/v1/volunteering/hours.csv?from={}&to={}", data.from, data.to);
                 Ok::<_, ApiError>(view! {
@@ -54,6 +79,7 @@ pub fn VolunteersPage() -> impl IntoView {
                             <th scope="col">{tr(lang, "HP", "Phone")}</th>
                             <th scope="col">{tr(lang, "Keahlian", "Skills")}</th>
                             <th scope="col">{tr(lang, "Status", "Status")}</th>
+                            <th scope="col">{tr(lang, "Tindakan", "Action")}</th>
                         </tr></thead>
                         <tbody>
                             {data.volunteers.iter().map(|v| view! {
@@ -63,12 +89,21 @@ pub fn VolunteersPage() -> impl IntoView {
                                     <td>{v.phone.clone().unwrap_or_default()}</td>
                                     <td>{v.skills.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join(", ")}</td>
                                     <td>{if v.active { tr(lang, "Aktif", "Active") } else { tr(lang, "Nonaktif", "Deactivated") }}</td>
+                                    <td>
+                                        <form method="post" action=format!("/staff/volunteers/{}/active", v.id) class="inline">
+                                            <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                            <input type="hidden" name="active" value=(!v.active).to_string()/>
+                                            <button type="submit" class="button" aria-label=format!("{}: {}", if v.active { tr(lang, "Nonaktifkan", "Deactivate") } else { tr(lang, "Aktifkan", "Activate") }, v.name)>
+                                                {if v.active { tr(lang, "Nonaktifkan", "Deactivate") } else { tr(lang, "Aktifkan", "Activate") }}
+                                            </button>
+                                        </form>
+                                    </td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
                     </table>
                 })
-            })}
+            })}}
         </Suspense>
     }
 }

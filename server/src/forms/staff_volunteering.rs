@@ -1,0 +1,261 @@
+//! Staff's volunteering forms, plain posts that work without JavaScript: invite a volunteer,
+//! turn an account off or on, put someone in a role or take them out, mark attendance, and
+//! set a program's roles. Each answers 303 back to the page it came from; a refusal comes
+//! back as `?error=<problem slug>`.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use shared::Lang;
+use shared::dto::auth::Role;
+use shared::dto::volunteers::{
+    AttendanceMark, ProgramVolunteering, RoleInput, RoleLine, Skill, VolunteerInput,
+};
+use shared::{FieldError, FieldErrors};
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::Staff;
+use crate::error::{AppError, AppResult};
+use crate::forms::encode_query;
+use crate::services::programs::Audience;
+use crate::services::{programs, roles, signups, volunteers};
+
+type Pairs = Vec<(String, String)>;
+
+fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default()
+}
+
+fn refused(page: &str, error: &AppError) -> Option<Redirect> {
+    let slug = match error {
+        AppError::Refused(refusal) => refusal.slug().to_owned(),
+        AppError::Invalid(errors) => {
+            let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+            format!("invalid:{}", fields.join(","))
+        }
+        _ => return None,
+    };
+    Some(Redirect::to(&format!(
+        "{page}?error={}",
+        encode_query(&slug)
+    )))
+}
+
+fn answer(page: &str, outcome: AppResult<()>) -> AppResult<Redirect> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("{page}?done=1"))),
+        Err(error) => refused(page, &error).ok_or(error),
+    }
+}
+
+/// `POST /staff/volunteers/invite`: name, email, lang.
+pub async fn invite(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Role::Coordinator)?;
+    let input = VolunteerInput {
+        name: field(&pairs, "name").to_owned(),
+        email: field(&pairs, "email").to_owned(),
+        lang: Lang::from_tag(field(&pairs, "lang")).unwrap_or_default(),
+        ..VolunteerInput::default()
+    };
+    let outcome = volunteers::register(
+        &state.db,
+        input,
+        true,
+        &state.config.base_url,
+        chrono::Utc::now(),
+    )
+    .await
+    .map(|_| ());
+    answer("/staff/volunteers", outcome)
+}
+
+/// `POST /staff/volunteers/{id}/active`: `active=true|false`.
+pub async fn set_active(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Role::Coordinator)?;
+    let active = field(&pairs, "active") == "true";
+    let outcome = volunteers::set_active(&state.db, id, active, chrono::Utc::now())
+        .await
+        .map(|_| ());
+    answer("/staff/volunteers", outcome)
+}
+
+fn session_page(pairs: &Pairs) -> String {
+    let session = field(pairs, "session_id");
+    match session.parse::<Uuid>() {
+        Ok(id) => format!("/staff/sessions/{id}"),
+        Err(_) => "/staff".to_owned(),
+    }
+}
+
+/// `POST /staff/session-roles/{id}/assign`: `email` of the volunteer, `session_id` to go back.
+pub async fn assign(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(role_id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Role::Coordinator)?;
+    let page = session_page(&pairs);
+    let email = field(&pairs, "email").trim().to_lowercase();
+    let found = volunteers::list(&state.db, Some(&email))
+        .await?
+        .into_iter()
+        .find(|v| v.email == email);
+    let outcome = match found {
+        Some(volunteer) => signups::assign(
+            &state.db,
+            role_id,
+            volunteer.id,
+            &state.config.base_url,
+            chrono::Utc::now(),
+        )
+        .await
+        .map(|_| ()),
+        None => Err(AppError::field("email", FieldError::UnknownReference)),
+    };
+    answer(&page, outcome)
+}
+
+/// `POST /staff/signups/{id}/remove`: `session_id` to go back.
+pub async fn remove(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Role::Coordinator)?;
+    let page = session_page(&pairs);
+    let outcome = signups::remove(&state.db, id, &state.config.base_url, chrono::Utc::now())
+        .await
+        .map(|_| ());
+    answer(&page, outcome)
+}
+
+/// `POST /staff/sessions/{id}/attendance`: one `present` field per sign-up that came, and
+/// one `signup` field per sign-up on the form.
+pub async fn attendance(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Role::Coordinator)?;
+    let present: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "present")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let marks = pairs
+        .iter()
+        .filter(|(k, _)| k == "signup")
+        .filter_map(|(_, v)| {
+            Some(AttendanceMark {
+                signup_id: v.parse().ok()?,
+                attended: present.contains(&v.as_str()),
+                minutes_served: None,
+            })
+        })
+        .collect();
+    let page = format!("/staff/sessions/{id}");
+    let outcome = signups::reports::mark_attendance(&state.db, id, marks, chrono::Utc::now())
+        .await
+        .map(|_| ());
+    answer(&page, outcome)
+}
+
+/// Reads the roles box: one role per line, `name, capacity[, skill]`.
+pub fn parse_roles(text: &str) -> Result<Vec<RoleInput>, FieldErrors> {
+    let mut roles = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut parts = line.split(',').map(str::trim);
+        let name = parts.next().unwrap_or_default().to_owned();
+        let capacity = parts.next().and_then(|c| c.parse::<u32>().ok());
+        let skill = parts.next().filter(|s| !s.is_empty());
+        let (Some(capacity), true) = (capacity, skill.is_none_or(|s| Skill::parse(s).is_some()))
+        else {
+            return Err(FieldErrors::single("roles", FieldError::NotAllowed));
+        };
+        roles.push(RoleInput {
+            name,
+            capacity,
+            skill: skill.and_then(Skill::parse),
+        });
+    }
+    Ok(roles)
+}
+
+/// `POST /staff/programs/{slug}/volunteering`: `roles` (one per line), `signup_cutoff_minutes`,
+/// `offer_window_minutes`. Roles keep their ids by name.
+pub async fn program_roles(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Role::Coordinator)?;
+    let now = chrono::Utc::now();
+    let page = format!("/staff/programs/{slug}");
+    let program = programs::get_program_by_slug(&state.db, &slug, Audience::Staff, now).await?;
+    let current = roles::program_settings(&state.db, program.id).await?;
+    let number = |name: &str| {
+        field(&pairs, name)
+            .trim()
+            .parse::<u32>()
+            .unwrap_or(u32::MAX)
+    };
+    let outcome = match parse_roles(field(&pairs, "roles")) {
+        Ok(lines) => {
+            let input = ProgramVolunteering {
+                signup_cutoff_minutes: number("signup_cutoff_minutes"),
+                offer_window_minutes: number("offer_window_minutes"),
+                roles: lines
+                    .into_iter()
+                    .map(|role| RoleLine {
+                        id: current
+                            .roles
+                            .iter()
+                            .find(|r| r.name == role.name)
+                            .map(|r| r.id),
+                        role,
+                    })
+                    .collect(),
+            };
+            roles::set_program_settings(&state.db, program.id, input, &state.config.base_url, now)
+                .await
+                .map(|_| ())
+        }
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    answer(&page, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_read_one_per_line() {
+        let roles =
+            parse_roles("Pendongeng, 1, storyteller\n\n  Moderator obrolan , 2 \n").unwrap();
+        assert_eq!(roles.len(), 2);
+        assert_eq!(roles[0].skill, Some(Skill::Storyteller));
+        assert_eq!(roles[1].name, "Moderator obrolan");
+        assert_eq!(roles[1].capacity, 2);
+        assert!(parse_roles("Host, many").is_err());
+        assert!(parse_roles("Host, 1, juggler").is_err());
+    }
+}
