@@ -16,6 +16,9 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use crate::db::entities::auth_sessions::{ActiveModel, Column, Entity};
 
+/// How far a session's expiry may lag behind its last request before it is written again.
+const EXPIRY_STEP: chrono::Duration = chrono::Duration::minutes(10);
+
 /// Sessions in the database.
 #[derive(Debug, Clone)]
 pub struct DbSessionStore {
@@ -69,7 +72,23 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        Entity::insert(active_model(record)?)
+        // Sessions that expire on inactivity are saved after every request only to move the
+        // expiry. A write per request would make every page view a database write (and on
+        // SQLite, a turn at its single write lock), so the expiry moves at most every
+        // EXPIRY_STEP; a 12-hour idle timeout can afford ten minutes.
+        let model = active_model(record)?;
+        let stored = Entity::find_by_id(id_hash(&record.id))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        if let (Some(stored), Set(data), Set(expires_at)) =
+            (&stored, &model.data, &model.expires_at)
+            && stored.data == *data
+            && stored.expires_at + EXPIRY_STEP >= *expires_at
+        {
+            return Ok(());
+        }
+        Entity::insert(model)
             .on_conflict(
                 OnConflict::column(Column::IdHash)
                     .update_columns([Column::Data, Column::ExpiresAt])
