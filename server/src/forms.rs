@@ -21,6 +21,18 @@ use crate::services;
 pub mod staff_volunteering;
 pub mod volunteering;
 
+/// A form's fields as pairs, in order: forms repeat a key once per ticked box (`skills`,
+/// `present`), which a struct cannot hold.
+pub type Pairs = Vec<(String, String)>;
+
+/// The first value of field `name`.
+pub fn field<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
 /// The sign-in form's fields (its `csrf_token` is checked by the CSRF layer).
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {

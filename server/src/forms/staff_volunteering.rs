@@ -17,19 +17,9 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::{AppError, AppResult};
-use crate::forms::encode_query;
+use crate::forms::{Pairs, encode_query, field};
 use crate::services::programs::Audience;
 use crate::services::{programs, roles, signups, volunteers};
-
-type Pairs = Vec<(String, String)>;
-
-fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-        .unwrap_or_default()
-}
 
 fn refused(page: &str, error: &AppError) -> Option<Redirect> {
     let slug = match error {
@@ -61,9 +51,9 @@ pub async fn invite(
 ) -> AppResult<Redirect> {
     staff.require(Role::Coordinator)?;
     let input = VolunteerInput {
-        name: field(&pairs, "name").to_owned(),
-        email: field(&pairs, "email").to_owned(),
-        lang: Lang::from_tag(field(&pairs, "lang")).unwrap_or_default(),
+        name: field(&pairs, "name").unwrap_or_default().to_owned(),
+        email: field(&pairs, "email").unwrap_or_default().to_owned(),
+        lang: Lang::from_tag(field(&pairs, "lang").unwrap_or_default()).unwrap_or_default(),
         ..VolunteerInput::default()
     };
     let outcome = volunteers::register(
@@ -86,7 +76,7 @@ pub async fn set_active(
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     staff.require(Role::Coordinator)?;
-    let active = field(&pairs, "active") == "true";
+    let active = field(&pairs, "active").unwrap_or_default() == "true";
     let outcome = volunteers::set_active(&state.db, id, active, chrono::Utc::now())
         .await
         .map(|_| ());
@@ -94,7 +84,7 @@ pub async fn set_active(
 }
 
 fn session_page(pairs: &Pairs) -> String {
-    let session = field(pairs, "session_id");
+    let session = field(pairs, "session_id").unwrap_or_default();
     match session.parse::<Uuid>() {
         Ok(id) => format!("/staff/sessions/{id}"),
         Err(_) => "/staff".to_owned(),
@@ -110,7 +100,10 @@ pub async fn assign(
 ) -> AppResult<Redirect> {
     staff.require(Role::Coordinator)?;
     let page = session_page(&pairs);
-    let email = field(&pairs, "email").trim().to_lowercase();
+    let email = field(&pairs, "email")
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
     let found = volunteers::list(&state.db, Some(&email))
         .await?
         .into_iter()
@@ -213,11 +206,12 @@ pub async fn program_roles(
     let current = roles::program_settings(&state.db, program.id).await?;
     let number = |name: &str| {
         field(&pairs, name)
+            .unwrap_or_default()
             .trim()
             .parse::<u32>()
             .unwrap_or(u32::MAX)
     };
-    let outcome = match parse_roles(field(&pairs, "roles")) {
+    let outcome = match parse_roles(field(&pairs, "roles").unwrap_or_default()) {
         Ok(lines) => {
             let input = ProgramVolunteering {
                 signup_cutoff_minutes: number("signup_cutoff_minutes"),

@@ -16,18 +16,8 @@ use crate::api::volunteers::start_volunteer_session;
 use crate::app::AppState;
 use crate::auth::{SESSION_VOLUNTEER_KEY, Volunteer};
 use crate::error::{AppError, AppResult};
-use crate::forms::encode_query;
+use crate::forms::{Pairs, encode_query, field};
 use crate::services::{signups, volunteers};
-
-/// Form fields as pairs: a form repeats `skills` once per ticked box.
-type Pairs = Vec<(String, String)>;
-
-fn field<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
 
 /// Where a refused request goes back to: the page with the error's slug.
 fn back(page: &str, error: &AppError) -> Redirect {
