@@ -14,6 +14,25 @@ use shared::dto::auth::{Role, UserResponse};
 use crate::context::RequestContext;
 use crate::error::AppError;
 
+/// 256 random bits, URL-safe (43 characters): CSRF tokens, private feed tokens, sign-in links.
+pub fn random_token() -> String {
+    use base64::Engine as _;
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The SHA-256 of `text` in hex: how secrets are kept in the database (session ids, sign-in
+/// links), so a copy of a table opens nothing.
+pub fn sha256_hex(text: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The session key holding the signed-in staff member's id.
 pub const SESSION_USER_KEY: &str = "user_id";
 /// The session key holding the signed-in volunteer's id.

@@ -19,7 +19,6 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
 
 use crate::auth::SESSION_COOKIE;
 use crate::context::cookie_value;
@@ -35,11 +34,7 @@ pub const CSRF_FIELD: &str = "csrf_token";
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// A fresh random token (256 bits).
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
+pub use crate::auth::random_token as new_token;
 
 /// The browser's token, if its cookie holds a well-formed one.
 pub fn token_from_cookie(headers: &HeaderMap) -> Option<String> {

@@ -10,7 +10,6 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
 };
-use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -33,8 +32,7 @@ impl DbSessionStore {
 }
 
 fn id_hash(id: &Id) -> String {
-    let digest = Sha256::digest(id.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::sha256_hex(&id.to_string())
 }
 
 fn to_chrono(time: time::OffsetDateTime) -> DateTime<Utc> {

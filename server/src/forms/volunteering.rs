@@ -32,6 +32,19 @@ fn back(page: &str, error: &AppError) -> Redirect {
     Redirect::to(&format!("{page}{separator}error={slug}"))
 }
 
+/// A sign-up action's answer: on to `done`, or back to `page` showing why it was refused.
+fn settle<T>(
+    outcome: AppResult<T>,
+    done: impl FnOnce(T) -> String,
+    page: &str,
+) -> AppResult<Redirect> {
+    match outcome {
+        Ok(value) => Ok(Redirect::to(&done(value))),
+        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => Ok(back(page, &error)),
+        Err(other) => Err(other),
+    }
+}
+
 /// `POST /volunteer/register`: name, email, phone, skills (repeated), lang.
 pub async fn register(
     State(state): State<AppState>,
@@ -145,7 +158,7 @@ pub async fn sign_up(
         return Ok(Redirect::to("/volunteer/open?error=not-found"));
     };
     let key = field(&pairs, "idempotency_key").map(str::to_owned);
-    match signups::sign_up(
+    let outcome = signups::sign_up(
         &state.db,
         volunteer.0.id,
         role_id,
@@ -153,14 +166,12 @@ pub async fn sign_up(
         &state.config.base_url,
         chrono::Utc::now(),
     )
-    .await
-    {
-        Ok(signup) => Ok(Redirect::to(&format!("/volunteer/me#signup-{}", signup.id))),
-        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => {
-            Ok(back("/volunteer/open", &error))
-        }
-        Err(other) => Err(other),
-    }
+    .await;
+    settle(
+        outcome,
+        |signup| format!("/volunteer/me#signup-{}", signup.id),
+        "/volunteer/open",
+    )
 }
 
 /// `POST /volunteer/signups/{id}/withdraw`.
@@ -177,13 +188,11 @@ pub async fn withdraw(
         chrono::Utc::now(),
     )
     .await;
-    match outcome {
-        Ok(_) => Ok(Redirect::to("/volunteer/me?done=withdrawn")),
-        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => {
-            Ok(back("/volunteer/me", &error))
-        }
-        Err(other) => Err(other),
-    }
+    settle(
+        outcome,
+        |_| "/volunteer/me?done=withdrawn".to_owned(),
+        "/volunteer/me",
+    )
 }
 
 /// `POST /volunteer/signups/{id}/accept`.
@@ -200,13 +209,11 @@ pub async fn accept(
         chrono::Utc::now(),
     )
     .await;
-    match outcome {
-        Ok(_) => Ok(Redirect::to("/volunteer/me?done=accepted")),
-        Err(error @ (AppError::Refused(_) | AppError::NotFound)) => {
-            Ok(back("/volunteer/me", &error))
-        }
-        Err(other) => Err(other),
-    }
+    settle(
+        outcome,
+        |_| "/volunteer/me?done=accepted".to_owned(),
+        "/volunteer/me",
+    )
 }
 
 /// `POST /volunteer/calendar/reset`: a new private feed URL.

@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
@@ -573,14 +572,6 @@ async fn person_by_token(
     Ok((volunteer.name, sessions))
 }
 
-/// A new private feed token: 256 random bits, URL-safe.
-fn new_token() -> String {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 /// The person's private feed token, made on first use.
 pub async fn calendar_token(db: &DatabaseConnection, user_id: Uuid) -> AppResult<String> {
     let user = find_user(db, user_id).await?;
@@ -605,7 +596,7 @@ async fn find_user(db: &DatabaseConnection, id: Uuid) -> AppResult<users::Model>
 }
 
 async fn replace_token(db: &DatabaseConnection, user: users::Model) -> AppResult<String> {
-    let token = new_token();
+    let token = crate::auth::random_token();
     let mut model: users::ActiveModel = user.into();
     model.calendar_token = Set(Some(token.clone()));
     model.update(db).await?;

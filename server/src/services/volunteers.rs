@@ -2,13 +2,11 @@
 //! profile changes, deactivation and merging duplicates.
 
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use shared::dto::volunteers::{
     MergeRequest, Refusal, Skill, VolunteerBrief, VolunteerInput, VolunteerResponse,
 };
@@ -16,7 +14,7 @@ use shared::validation::normalize_email;
 use shared::{FieldError, Lang};
 use uuid::Uuid;
 
-use crate::auth::password;
+use crate::auth::{password, random_token, sha256_hex};
 use crate::db::entities::{magic_links, partners, signups, volunteers};
 use crate::error::{AppError, AppResult};
 use crate::services::auth;
@@ -157,7 +155,7 @@ async fn mail_link<C: ConnectionTrait>(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let token = new_token();
+    let token = random_token();
     magic_links::ActiveModel {
         token_hash: Set(hash_token(&token)),
         volunteer_id: Set(volunteer.id),
@@ -177,19 +175,8 @@ async fn mail_link<C: ConnectionTrait>(
     Ok(())
 }
 
-/// 256 random bits, URL-safe.
-pub fn new_token() -> String {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn hash_token(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256_hex(token.trim())
 }
 
 /// Signs in with a link's token: valid for 15 minutes, once.
@@ -422,7 +409,7 @@ pub async fn calendar_token(db: &DatabaseConnection, id: Uuid) -> AppResult<Stri
 
 /// A new private feed token; the old feed URL answers 404 from now on.
 pub async fn reset_calendar_token(db: &DatabaseConnection, id: Uuid) -> AppResult<String> {
-    let token = new_token();
+    let token = random_token();
     let mut model: volunteers::ActiveModel = find(db, id).await?.into();
     model.calendar_token = Set(Some(token.clone()));
     model.update(db).await?;
@@ -444,7 +431,7 @@ mod tests {
 
     #[test]
     fn tokens_are_long_and_stored_only_as_hashes() {
-        let token = new_token();
+        let token = random_token();
         assert_eq!(token.len(), 43);
         let hash = hash_token(&token);
         assert_eq!(hash.len(), 64);
