@@ -7,6 +7,10 @@ use leptos::server_fn::codec::{GetUrl, Json, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
+use shared::dto::agreements::{
+    AgreementEditor, AgreementsOverview, CooperationAlerts, PartnerAccessView, PartnerDetail,
+    PartnerReport,
+};
 use shared::dto::auth::UserResponse;
 use shared::dto::calendar::CalendarLinks;
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
@@ -306,6 +310,48 @@ pub async fn get_mailbox() -> Result<Vec<MailView>, ApiError> {
     Ok(ssr::backend()?.mailbox(&viewer).await?)
 }
 
+/// A partner's staff page: profile, private link (coordinators) and agreements.
+#[server(prefix = "/_fn", endpoint = "partner_detail", input = GetUrl)]
+pub async fn get_partner_detail(slug: String) -> Result<PartnerDetail, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.partner_detail(&viewer, slug).await?)
+}
+
+/// Every agreement, and the form's choices (staff).
+#[server(prefix = "/_fn", endpoint = "agreements", input = GetUrl)]
+pub async fn get_agreements() -> Result<AgreementsOverview, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.agreements(&viewer).await?)
+}
+
+/// One agreement and the form's choices (staff).
+#[server(prefix = "/_fn", endpoint = "agreement", input = GetUrl)]
+pub async fn get_agreement_editor(id: Uuid) -> Result<AgreementEditor, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.agreement(&viewer, id).await?)
+}
+
+/// What a partner's private link shows (anyone holding the link).
+#[server(prefix = "/_fn", endpoint = "partner_access", input = GetUrl)]
+pub async fn get_partner_access(token: String) -> Result<PartnerAccessView, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.partner_access(&viewer, token).await?)
+}
+
+/// The cooperation report for a period (staff).
+#[server(prefix = "/_fn", endpoint = "partner_report", input = GetUrl)]
+pub async fn get_partner_report(from: NaiveDate, to: NaiveDate) -> Result<PartnerReport, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.partner_report(&viewer, from, to).await?)
+}
+
+/// The dashboard's cooperation card (staff).
+#[server(prefix = "/_fn", endpoint = "cooperation_alerts", input = GetUrl)]
+pub async fn get_cooperation_alerts() -> Result<CooperationAlerts, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.cooperation_alerts(&viewer).await?)
+}
+
 /// The server side of the server functions.
 #[cfg(feature = "ssr")]
 pub mod ssr {
@@ -313,6 +359,10 @@ pub mod ssr {
 
     use leptos::prelude::*;
     use shared::Problem;
+    use shared::dto::agreements::{
+        AgreementEditor, AgreementsOverview, CooperationAlerts, PartnerAccessView, PartnerDetail,
+        PartnerReport,
+    };
     use shared::dto::auth::{UserResponse, Viewer};
     use shared::dto::calendar::CalendarLinks;
     use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
@@ -459,6 +509,31 @@ pub mod ssr {
         ) -> Result<PartnerProfile, Problem>;
         /// The signed-in person's private feed; staff.
         async fn my_calendar(&self, viewer: &Viewer) -> Result<CalendarLinks, Problem>;
+        /// A partner's staff page.
+        async fn partner_detail(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+        ) -> Result<PartnerDetail, Problem>;
+        /// Every agreement and the form's choices.
+        async fn agreements(&self, viewer: &Viewer) -> Result<AgreementsOverview, Problem>;
+        /// One agreement and the form's choices.
+        async fn agreement(&self, viewer: &Viewer, id: Uuid) -> Result<AgreementEditor, Problem>;
+        /// A partner's private view.
+        async fn partner_access(
+            &self,
+            viewer: &Viewer,
+            token: String,
+        ) -> Result<PartnerAccessView, Problem>;
+        /// The cooperation report.
+        async fn partner_report(
+            &self,
+            viewer: &Viewer,
+            from: NaiveDate,
+            to: NaiveDate,
+        ) -> Result<PartnerReport, Problem>;
+        /// The dashboard's cooperation card.
+        async fn cooperation_alerts(&self, viewer: &Viewer) -> Result<CooperationAlerts, Problem>;
     }
 
     fn missing(what: &str) -> ApiError {

@@ -14,10 +14,14 @@ use crate::pages::{
     login::LoginPage,
     not_found::NotFound,
     partner::PartnerPage,
+    partner_access::PartnerAccessPage,
+    partner_report::PartnerReportPage,
     program::ProgramPage,
     schedule::SchedulePage,
     session::SessionPage,
+    staff_agreements::{AgreementPage, AgreementsPage},
     staff_calendar::CalendarPage,
+    staff_partner_detail::PartnerDetailPage,
     staff_partners::{BlackoutsPage, PartnersPage},
     staff_programs::{ProgramEditorPage, ProgramsPage},
     staff_session::SessionEditorPage,
@@ -96,6 +100,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/sessions/:id") view=SessionEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/calendar") view=CalendarPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/partners") view=PartnersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/partners/:slug") view=PartnerDetailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/agreements") view=AgreementsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/agreements/:id") view=AgreementPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/reports/partners") view=PartnerReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/partner-access/:token") view=PartnerAccessPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/blackouts") view=BlackoutsPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/volunteers") view=VolunteersPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/mailbox") view=MailboxPage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ mod m20261125_000003_create_login_attempts;
 mod m20261125_000004_create_programs_and_sessions;
 mod m20261125_000005_calendar_feeds;
 mod m20261126_000006_volunteers;
+mod m20261202_000007_partner_agreements;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_create_programs_and_sessions::Migration),
             Box::new(m20261125_000005_calendar_feeds::Migration),
             Box::new(m20261126_000006_volunteers::Migration),
+            Box::new(m20261202_000007_partner_agreements::Migration),
         ]
     }
 }

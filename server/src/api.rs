@@ -2,8 +2,10 @@
 //! generated from the handlers (utoipa). REST is the public contract for partners and tools;
 //! handlers stay thin and call `services`.
 
+pub mod agreements;
 pub mod auth;
 pub mod calendar;
+pub mod cooperation;
 pub mod health;
 pub mod partners;
 pub mod programs;
@@ -25,6 +27,10 @@ use crate::services::programs::Audience;
 
 /// The largest JSON body the API reads.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// The largest document upload body: the document limit plus the multipart framing.
+pub const DOCUMENT_BODY_LIMIT: usize =
+    (shared::dto::agreements::MAX_DOCUMENT_BYTES + agreements::MULTIPART_OVERHEAD) as usize;
 
 /// A JSON body whose rejections (malformed JSON, wrong content type, too large) become problem
 /// responses like every other error.
@@ -75,7 +81,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
         (name = "programs", description = "Programs (published ones are public)"),
         (name = "series", description = "Recurring series, rule previews and days off"),
         (name = "sessions", description = "Sessions: listing, one-offs, edits, cancelling, conflicts"),
-        (name = "partners", description = "Partner organisations"),
+        (name = "partners", description = "Partner organisations, their private links and answers to session requests, the cooperation report and alerts"),
+        (name = "agreements", description = "Cooperation agreements with partners, and their documents (PDF, JPEG, PNG)"),
         (name = "calendar", description = "iCalendar feeds: where they are, and the private feed of the signed-in person. \
                                              Feeds are served at /calendar/all.ics, /calendar/programs/{slug}.ics, /calendar/types/{type}.ics, \
                                              /calendar/partners/{slug}.ics, /calendar/open-slots.ics, /calendar/me/{token}.ics and /sessions/{id}.ics \
@@ -131,6 +138,33 @@ pub fn router() -> Router<AppState> {
             partners::update_partner,
             partners::delete_partner
         ))
+        .routes(routes!(cooperation::access_link))
+        .routes(routes!(cooperation::reset_access_link))
+        .routes(routes!(cooperation::access_view))
+        .routes(routes!(cooperation::answer))
+        .routes(routes!(cooperation::access_document))
+        .routes(routes!(cooperation::partner_report))
+        .routes(routes!(cooperation::partner_report_csv))
+        .routes(routes!(cooperation::alerts))
+        .routes(routes!(
+            agreements::list_agreements,
+            agreements::create_agreement
+        ))
+        .routes(routes!(
+            agreements::get_agreement,
+            agreements::update_agreement,
+            agreements::delete_agreement
+        ))
+        .routes(routes!(
+            agreements::get_document,
+            agreements::delete_document
+        ))
+        .merge(
+            // Documents are larger than JSON bodies; this route's own limit wins.
+            OpenApiRouter::new()
+                .routes(routes!(agreements::upload_document))
+                .layer(DefaultBodyLimit::max(DOCUMENT_BODY_LIMIT)),
+        )
         .routes(routes!(calendar::partner_profile))
         .routes(routes!(calendar::list_feeds))
         .routes(routes!(calendar::my_calendar))

@@ -28,6 +28,7 @@ use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::services::feeds::cache::FeedCache;
 use crate::services::mail::Transport;
+use crate::storage::Storage;
 use crate::{api, calendar, context, db, forms, jobs, page_guard, services, ssr};
 
 /// How long a staff session lasts without activity.
@@ -46,6 +47,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// This instance's calendar feed bytes; their validity is checked against the database.
     pub feeds: Arc<FeedCache>,
+    /// Uploaded files (agreement documents).
+    pub storage: Storage,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -67,6 +70,7 @@ impl App {
     /// picks a free one). Fails before binding if the database cannot be used.
     pub async fn build(mut config: Config) -> anyhow::Result<App> {
         let mail = Transport::from_config(&config)?;
+        let storage = Storage::open(&config.storage)?;
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
         let leptos = LeptosOptions::builder()
@@ -86,6 +90,7 @@ impl App {
             feeds: Arc::new(FeedCache::new(config.feed_recheck)),
             config: Arc::new(config),
             leptos,
+            storage,
         };
         let router = router(state.clone());
         Ok(App {
@@ -195,6 +200,39 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/programs/{slug}/volunteering",
             post(forms::staff_volunteering::program_roles),
+        )
+        .route(
+            "/staff/partners/{slug}",
+            post(forms::cooperation::save_partner),
+        )
+        .route(
+            "/staff/partners/{slug}/access-link/reset",
+            post(forms::cooperation::reset_access),
+        )
+        .route(
+            "/staff/agreements",
+            post(forms::cooperation::create_agreement),
+        )
+        .route(
+            "/staff/agreements/{id}",
+            post(forms::cooperation::update_agreement),
+        )
+        .route(
+            "/staff/agreements/{id}/delete",
+            post(forms::cooperation::delete_agreement),
+        )
+        .route(
+            "/staff/agreements/{id}/documents",
+            post(forms::cooperation::upload_document)
+                .layer(axum::extract::DefaultBodyLimit::max(api::DOCUMENT_BODY_LIMIT)),
+        )
+        .route(
+            "/staff/agreements/{id}/documents/{document_id}/delete",
+            post(forms::cooperation::delete_document),
+        )
+        .route(
+            "/partner-access/{token}/sessions/{session_id}/answer",
+            post(forms::cooperation::answer),
         )
         .nest_service(
             "/pkg",

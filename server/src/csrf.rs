@@ -5,7 +5,8 @@
 //!   request from another site is refused outright;
 //! - a token: each browser gets a random token in the `siar_csrf` cookie (HttpOnly,
 //!   SameSite=Lax), and a state-changing request must echo it in the `X-CSRF-Token` header
-//!   or, for a form post, in the `csrf_token` field. Another site can make a browser send
+//!   or, for a form post, in the `csrf_token` field (for a file upload form, in the
+//!   `csrf_token` query parameter of its action URL). Another site can make a browser send
 //!   the cookie but cannot read it to echo it.
 //!
 //! A JSON request without the session cookie needs no token: a browser cannot send one
@@ -98,6 +99,18 @@ pub async fn check(
             Ok(request)
         } else {
             Err(AppError::CsrfRejected)
+        };
+    }
+    if content_type.starts_with("multipart/form-data") {
+        // An upload form cannot be read here without buffering the file, so its page puts
+        // the token in the form's action URL instead.
+        let query_token = request
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded_field(q.as_bytes(), CSRF_FIELD));
+        return match query_token {
+            Some(token) if constant_time_eq(&token, expected) => Ok(request),
+            _ => Err(AppError::CsrfRejected),
         };
     }
     if !is_form {

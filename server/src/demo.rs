@@ -3,13 +3,17 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday as ChronoWeekday};
 use sea_orm::DatabaseConnection;
+use shared::dto::agreements::{AgreementInput, CostShare};
 use shared::dto::auth::{CreateUserRequest, Role};
 use shared::dto::partners::{PartnerAssignment, PartnerInput};
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput};
 use shared::dto::schedule::{CancelRequest, SeriesInput, SessionEdit, SessionPage};
 use shared::dto::volunteers::{ProgramVolunteering, RoleInput, RoleLine, Skill, VolunteerInput};
 use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
-use shared::words::{EditScope, PartnerKind, PartnerRole, ProgramKind, ProgramStatus};
+use shared::words::{
+    AgreementForm, AgreementState, Contribution, EditScope, PartnerKind, PartnerRole, ProgramKind,
+    ProgramStatus,
+};
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -144,31 +148,44 @@ async fn seed_volunteering(
     Ok(())
 }
 
-/// The four partners of the field study: name, kind, contact, what they bring.
-const PARTNERS: [(&str, PartnerKind, &str, &str); 4] = [
+/// One partner of the field study: name, kind, contact, what they bring in words and by kind.
+type DemoPartner = (
+    &'static str,
+    PartnerKind,
+    &'static str,
+    &'static str,
+    &'static [Contribution],
+);
+
+/// The four partners of the field study.
+const PARTNERS: [DemoPartner; 4] = [
     (
         "Dinas Perpustakaan Provinsi Sulawesi Selatan",
         PartnerKind::Library,
         "Bagian Layanan Anak",
         "Sirkulasi, perpustakaan keliling, referensi, layanan audio-visual, dongeng anak",
+        &[Contribution::Resources, Contribution::Skills],
     ),
     (
         "Perpustakaan UIN Alauddin Makassar",
-        PartnerKind::Library,
+        PartnerKind::University,
         "Kepala Perpustakaan",
         "Pengadaan koleksi bersama dan pengembangan layanan",
+        &[Contribution::Resources, Contribution::Venue],
     ),
     (
         "Kampus ITB KALLA",
-        PartnerKind::Education,
+        PartnerKind::Campus,
         "Bagian Kemahasiswaan",
         "Kegiatan mahasiswa dan mitra bisnis",
+        &[Contribution::Volunteers, Contribution::Venue],
     ),
     (
         "Harian FAJAR Makassar",
         PartnerKind::Media,
         "Redaksi",
         "Mitra media: memberitakan program",
+        &[Contribution::MediaCoverage],
     ),
 ];
 
@@ -212,7 +229,7 @@ async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<()
         .find(|u| u.role == Role::Coordinator)
         .map(|u| u.id);
     let mut partner_ids = Vec::new();
-    for (name, kind, contact, contributes) in PARTNERS {
+    for (name, kind, contact, contributes, offers) in PARTNERS {
         let partner = services::partners::create_partner(
             db,
             PartnerInput {
@@ -223,6 +240,12 @@ async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<()
                 contact_phone: None,
                 responsible_user_id: coordinator,
                 contributes: contributes.into(),
+                offers: offers.to_vec(),
+                needs: String::new(),
+                address: "Makassar, Sulawesi Selatan".into(),
+                their_responsible: Some(contact.into()),
+                other_contacts: vec![],
+                notes: String::new(),
             },
             now,
         )
@@ -407,6 +430,80 @@ async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<()
             rule: second_saturday,
             title: None,
             host: Some("PPI Leiden".into()),
+        },
+        now,
+    )
+    .await?;
+    seed_agreements(db, &partner_ids, dongkelor.id, coordinator, now).await
+}
+
+/// A written MoU with the provincial library in force for two years, and an oral agreement
+/// with the newspaper that ends in 45 days (so the dashboard's expiry card has something).
+async fn seed_agreements(
+    db: &DatabaseConnection,
+    partner_ids: &[Uuid],
+    dongkelor: Uuid,
+    coordinator: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let today = services::agreements::library_today(now);
+    let (Some(provincial), Some(newspaper)) = (partner_ids.first(), partner_ids.get(3)) else {
+        return Ok(());
+    };
+    services::agreements::create(
+        db,
+        AgreementInput {
+            title: "Nota kesepahaman layanan dongeng dan literasi anak".into(),
+            form: AgreementForm::WrittenMou,
+            state: AgreementState::InForce,
+            partner_ids: vec![*provincial],
+            program_ids: vec![dongkelor],
+            scope: "Penyelenggaraan Dongkelor bersama, pertukaran pendongeng dan koleksi anak."
+                .into(),
+            shared_rules: "Jadwal disepakati tiap bulan; masing-masing pihak menunjuk satu \
+                           penanggung jawab; evaluasi tiap triwulan."
+                .into(),
+            costs: vec![
+                CostShare {
+                    payer: "Perpustakaan Kota".into(),
+                    item: "Kuota internet dan peralatan siaran".into(),
+                    amount_idr: Some(3_000_000),
+                },
+                CostShare {
+                    payer: "Perpustakaan Provinsi".into(),
+                    item: "Honor pendongeng tamu".into(),
+                    amount_idr: Some(2_500_000),
+                },
+            ],
+            starts_on: today - Duration::days(300),
+            ends_on: Some(today + Duration::days(430)),
+            agreed_by: Some("Kepala dinas kedua pihak".into()),
+            agreed_on: Some(today - Duration::days(310)),
+            library_responsible_id: coordinator,
+            partner_responsible: Some("Kepala Bagian Layanan Anak".into()),
+        },
+        now,
+    )
+    .await?;
+    services::agreements::create(
+        db,
+        AgreementInput {
+            title: "Liputan Dongkelor di Harian FAJAR".into(),
+            form: AgreementForm::Oral,
+            state: AgreementState::InForce,
+            partner_ids: vec![*newspaper],
+            program_ids: vec![dongkelor],
+            scope: "FAJAR memuat berita Dongkelor sebulan sekali; perpustakaan mengirim foto \
+                    dan jadwal seminggu sebelumnya."
+                .into(),
+            shared_rules: String::new(),
+            costs: vec![],
+            starts_on: today - Duration::days(60),
+            ends_on: Some(today + Duration::days(45)),
+            agreed_by: Some("Redaktur pelaksana".into()),
+            agreed_on: Some(today - Duration::days(62)),
+            library_responsible_id: coordinator,
+            partner_responsible: Some("Redaktur pelaksana".into()),
         },
         now,
     )

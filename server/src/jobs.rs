@@ -1,5 +1,5 @@
 //! The background job loop every instance runs: expired waitlist offers, session reminders,
-//! change notices, then mail delivery. All state lives in the database, and each job is safe
+//! change notices, agreement expiry reminders, then mail delivery. All state lives in the database, and each job is safe
 //! to run on several instances at once, so scaling out needs no leader.
 
 use std::time::Duration;
@@ -8,6 +8,7 @@ use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
 use crate::error::AppResult;
+use crate::services::cooperation;
 use crate::services::mail::{self, Transport};
 use crate::services::signups::jobs;
 
@@ -21,6 +22,7 @@ pub async fn run_once(
     jobs::expire_offers(db, base_url, now).await?;
     jobs::queue_reminders(db, base_url, now).await?;
     jobs::notify_changes(db, base_url, now).await?;
+    cooperation::queue_expiry_reminders(db, base_url, now).await?;
     mail::deliver_due(db, transport, now).await
 }
 

@@ -20,4 +20,5 @@ pub mod jobs;
 pub mod page_guard;
 pub mod services;
 pub mod ssr;
+pub mod storage;
 pub mod telemetry;

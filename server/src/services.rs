@@ -2,8 +2,10 @@
 //! transaction, and knows nothing of HTTP; REST handlers, page forms and server functions
 //! are thin doors to these.
 
+pub mod agreements;
 pub mod auth;
 pub mod blackouts;
+pub mod cooperation;
 pub mod feeds;
 pub mod mail;
 pub mod partners;

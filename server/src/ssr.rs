@@ -12,6 +12,10 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::Problem;
+use shared::dto::agreements::{
+    AgreementEditor, AgreementsOverview, CooperationAlerts, PartnerAccessView, PartnerDetail,
+    PartnerReport,
+};
 use shared::dto::auth::{Role, UserResponse, Viewer};
 use shared::dto::calendar::CalendarLinks;
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
@@ -434,4 +438,86 @@ impl Backend for ServiceBackend {
         })
         .await
     }
+
+    async fn partner_detail(
+        &self,
+        viewer: &Viewer,
+        slug: String,
+    ) -> Result<PartnerDetail, Problem> {
+        answer(viewer, async {
+            let user = require_role(viewer.user.as_ref(), Role::Viewer)?;
+            let model = services::partners::find_by_slug(&self.db, &slug).await?;
+            let access_link = if user.role.includes(Role::Coordinator) {
+                Some(services::cooperation::access_link(&self.db, &self.base_url, model.id).await?)
+            } else {
+                None
+            };
+            Ok(PartnerDetail {
+                partner: services::partners::get_partner(&self.db, model.id).await?,
+                access_link,
+                agreements: services::agreements::list(&self.db, Some(model.id), today()).await?,
+            })
+        })
+        .await
+    }
+
+    async fn agreements(&self, viewer: &Viewer) -> Result<AgreementsOverview, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            Ok(AgreementsOverview {
+                agreements: services::agreements::list(&self.db, None, today()).await?,
+                choices: services::agreements::choices(&self.db).await?,
+            })
+        })
+        .await
+    }
+
+    async fn agreement(&self, viewer: &Viewer, id: Uuid) -> Result<AgreementEditor, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            Ok(AgreementEditor {
+                agreement: services::agreements::get(&self.db, id, today()).await?,
+                choices: services::agreements::choices(&self.db).await?,
+            })
+        })
+        .await
+    }
+
+    async fn partner_access(
+        &self,
+        viewer: &Viewer,
+        token: String,
+    ) -> Result<PartnerAccessView, Problem> {
+        answer(
+            viewer,
+            services::cooperation::access_view(&self.db, &self.base_url, &token, Utc::now()),
+        )
+        .await
+    }
+
+    async fn partner_report(
+        &self,
+        viewer: &Viewer,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<PartnerReport, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::cooperation::report::partner_report(&self.db, from, to, None, Utc::now())
+                .await
+        })
+        .await
+    }
+
+    async fn cooperation_alerts(&self, viewer: &Viewer) -> Result<CooperationAlerts, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::cooperation::alerts(&self.db, Utc::now()).await
+        })
+        .await
+    }
+}
+
+fn today() -> NaiveDate {
+    services::agreements::library_today(Utc::now())
 }

@@ -1,5 +1,6 @@
 //! Request and response types on the wire, one module per resource.
 
+pub mod agreements;
 pub mod auth;
 pub mod calendar;
 pub mod partners;

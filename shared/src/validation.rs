@@ -64,6 +64,16 @@ pub enum FieldError {
     UnknownReference,
     /// Not a phone number.
     InvalidPhone,
+    /// A file whose content is not one of the accepted kinds (read from its first bytes).
+    FileType {
+        /// The accepted kinds, for people (`PDF, JPEG, PNG`).
+        accepted: String,
+    },
+    /// A file larger than the limit.
+    FileTooLarge {
+        /// The limit in MiB.
+        max_mib: u64,
+    },
 }
 
 impl FieldError {
@@ -129,6 +139,18 @@ impl FieldError {
             }
             (FieldError::InvalidPhone, Lang::En) => {
                 "This is not a phone number (6–20 digits; +, spaces and - allowed).".into()
+            }
+            (FieldError::FileType { accepted }, Lang::Id) => {
+                format!("Jenis berkas ini tidak diterima; kirim berkas {accepted}.")
+            }
+            (FieldError::FileType { accepted }, Lang::En) => {
+                format!("This kind of file is not accepted; send a {accepted} file.")
+            }
+            (FieldError::FileTooLarge { max_mib }, Lang::Id) => {
+                format!("Berkas terlalu besar; maksimal {max_mib} MiB.")
+            }
+            (FieldError::FileTooLarge { max_mib }, Lang::En) => {
+                format!("The file is too large; the limit is {max_mib} MiB.")
             }
         }
     }

@@ -94,16 +94,22 @@ word_enum! {
 word_enum! {
     /// What kind of organisation a partner is.
     PartnerKind {
-        /// A library (provincial, university, school).
+        /// A public or special library (provincial, city, school library).
         Library = "library", "Perpustakaan", "Library";
-        /// A school, campus or university.
-        Education = "education", "Lembaga pendidikan", "School or campus";
+        /// A university or its library.
+        University = "university", "Universitas", "University";
+        /// A campus, college or academy.
+        Campus = "campus", "Kampus", "Campus";
+        /// A school.
+        Education = "education", "Sekolah", "School";
         /// Newspaper, radio, television, online media.
         Media = "media", "Media", "Media";
+        /// Community or foundation.
+        Community = "community", "Komunitas", "Community";
+        /// A business.
+        Business = "business", "Usaha", "Business";
         /// Government office.
         Government = "government", "Instansi pemerintah", "Government office";
-        /// Community, foundation, business.
-        Community = "community", "Komunitas atau usaha", "Community or business";
         /// Anything else.
         Other = "other", "Lainnya", "Other";
     }
@@ -135,6 +141,95 @@ word_enum! {
     }
 }
 
+word_enum! {
+    /// What a partner brings to (or lacks for) the cooperation.
+    Contribution {
+        /// Money, books, equipment.
+        Resources = "resources", "Sumber daya", "Resources";
+        /// Know-how: storytellers, speakers, trainers.
+        Skills = "skills", "Keahlian", "Skills";
+        /// A place or a studio.
+        Venue = "venue", "Tempat", "Venue";
+        /// News coverage and promotion.
+        MediaCoverage = "media_coverage", "Liputan media", "Media coverage";
+        /// People who help at sessions.
+        Volunteers = "volunteers", "Relawan", "Volunteers";
+    }
+}
+
+word_enum! {
+    /// The form a cooperation agreement takes.
+    AgreementForm {
+        /// A signed memorandum of understanding.
+        WrittenMou = "written_mou", "Nota kesepahaman (MoU) tertulis", "Written MoU";
+        /// An exchange of letters.
+        Letter = "letter", "Surat", "Letter";
+        /// Agreed by word of mouth; who agreed, when, and a written summary are recorded.
+        Oral = "oral", "Lisan", "Oral";
+    }
+}
+
+word_enum! {
+    /// Where staff have put an agreement; its status follows from this and its dates.
+    AgreementState {
+        /// Being prepared.
+        Draft = "draft", "Draf", "Draft";
+        /// Agreed; in force between its start and end dates.
+        InForce = "in_force", "Disepakati", "Agreed";
+        /// Ended early by the parties.
+        Ended = "ended", "Diakhiri", "Ended";
+    }
+}
+
+word_enum! {
+    /// An agreement's status on a given day.
+    AgreementStatus {
+        /// Being prepared.
+        Draft = "draft", "Draf", "Draft";
+        /// Agreed, starting later.
+        Upcoming = "upcoming", "Belum berlaku", "Not yet in force";
+        /// In force today.
+        Active = "active", "Berlaku", "Active";
+        /// Its end date has passed.
+        Expired = "expired", "Kedaluwarsa", "Expired";
+        /// Ended early by the parties.
+        Ended = "ended", "Diakhiri", "Ended";
+    }
+}
+
+word_enum! {
+    /// A partner's answer to taking part in a session.
+    PartnerAnswer {
+        /// Asked, not yet answered.
+        Requested = "requested", "Menunggu jawaban", "Awaiting answer";
+        /// The partner takes part.
+        Confirmed = "confirmed", "Dikonfirmasi", "Confirmed";
+        /// The partner cannot take part.
+        Declined = "declined", "Ditolak", "Declined";
+    }
+}
+
+impl AgreementStatus {
+    /// The status on `today` of an agreement in `state` running from `starts_on` to `ends_on`
+    /// (inclusive; no end means open-ended).
+    pub fn on(
+        state: AgreementState,
+        starts_on: chrono::NaiveDate,
+        ends_on: Option<chrono::NaiveDate>,
+        today: chrono::NaiveDate,
+    ) -> AgreementStatus {
+        match state {
+            AgreementState::Draft => AgreementStatus::Draft,
+            AgreementState::Ended => AgreementStatus::Ended,
+            AgreementState::InForce if today < starts_on => AgreementStatus::Upcoming,
+            AgreementState::InForce if ends_on.is_some_and(|end| today > end) => {
+                AgreementStatus::Expired
+            }
+            AgreementState::InForce => AgreementStatus::Active,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +250,39 @@ mod tests {
             "Sesi ini dan berikutnya"
         );
         assert_eq!(ProgramStatus::parse("gone"), None);
+    }
+
+    #[test]
+    fn an_agreement_runs_from_its_first_to_its_last_day() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
+        let status = |state, today| AgreementStatus::on(state, day(10), Some(day(20)), today);
+        assert_eq!(
+            status(AgreementState::InForce, day(9)),
+            AgreementStatus::Upcoming
+        );
+        assert_eq!(
+            status(AgreementState::InForce, day(10)),
+            AgreementStatus::Active
+        );
+        assert_eq!(
+            status(AgreementState::InForce, day(20)),
+            AgreementStatus::Active
+        );
+        assert_eq!(
+            status(AgreementState::InForce, day(21)),
+            AgreementStatus::Expired
+        );
+        assert_eq!(
+            status(AgreementState::Draft, day(15)),
+            AgreementStatus::Draft
+        );
+        assert_eq!(
+            status(AgreementState::Ended, day(15)),
+            AgreementStatus::Ended
+        );
+        assert_eq!(
+            AgreementStatus::on(AgreementState::InForce, day(10), None, day(31)),
+            AgreementStatus::Active
+        );
     }
 }

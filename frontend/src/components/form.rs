@@ -114,3 +114,43 @@ pub fn optional(value: String) -> Option<String> {
     let trimmed = value.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
+
+/// The field errors a plain form post sent back as `?errors=<JSON>`, as messages in `lang`.
+pub fn query_messages(lang: shared::Lang) -> FieldMessages {
+    leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("errors")
+        .and_then(|json| serde_json::from_str::<shared::FieldErrors>(&json).ok())
+        .map(|errors| errors.messages(lang))
+        .unwrap_or_default()
+}
+
+/// A plain form field's error line and the attributes that tie it to its input.
+pub struct PlainError {
+    /// `aria-invalid`.
+    pub invalid: Option<&'static str>,
+    /// `aria-describedby`.
+    pub described_by: Option<String>,
+    /// The message line, if any.
+    pub line: Option<AnyView>,
+}
+
+/// The error of field `name` (input id `id`) among `all`.
+pub fn plain_error(all: &FieldMessages, name: &str, id: &str) -> PlainError {
+    let messages = messages_for(all, name);
+    if messages.is_empty() {
+        return PlainError {
+            invalid: None,
+            described_by: None,
+            line: None,
+        };
+    }
+    let error_id = format!("{id}-error");
+    PlainError {
+        invalid: Some("true"),
+        described_by: Some(error_id.clone()),
+        line: Some(
+            view! { <p class="field-error" id=error_id>{messages.join(" ")}</p> }.into_any(),
+        ),
+    }
+}

@@ -46,6 +46,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <li><A href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</A></li>
             <li><A href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</A></li>
             <li><A href="/staff/partners">{tr(viewer.lang, "Mitra", "Partners")}</A></li>
+            <li><A href="/staff/agreements">{tr(viewer.lang, "Perjanjian", "Agreements")}</A></li>
             <li><A href="/staff/blackouts">{tr(viewer.lang, "Hari libur", "Days off")}</A></li>
             <li><A href="/staff/volunteers">{tr(viewer.lang, "Relawan", "Volunteers")}</A></li>
             <li><A href="/staff/mailbox">{tr(viewer.lang, "Kotak surat", "Mailbox")}</A></li>

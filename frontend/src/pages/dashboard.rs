@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::my_calendar;
+use crate::api::{ApiError, get_cooperation_alerts, my_calendar};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The staff dashboard.
@@ -18,6 +18,7 @@ pub fn DashboardPage() -> impl IntoView {
         }
     });
     let calendar = Resource::new(|| (), |_| my_calendar());
+    let alerts = Resource::new(|| (), |_| get_cooperation_alerts());
     let lang = viewer.lang;
     let csrf = viewer.csrf_token.clone();
     view! {
@@ -28,6 +29,35 @@ pub fn DashboardPage() -> impl IntoView {
             <p>{t.dashboard_empty}</p>
             <p><a href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</a>" · "
                <a href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</a></p>
+        </section>
+        <section class="card" id="cooperation" aria-labelledby="cooperation-heading" data-testid="cooperation-card">
+            <h2 id="cooperation-heading">{tr(lang, "Kerja sama mitra", "Partner cooperation")}</h2>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    let alerts = alerts.await?;
+                    Ok::<_, ApiError>(view! {
+                        <h3>{tr(lang, "Perjanjian yang segera berakhir", "Agreements ending soon")}</h3>
+                        {alerts.expiring.is_empty().then(|| view! { <p>{tr(lang, "Tidak ada dalam 60 hari ke depan.", "None in the next 60 days.")}</p> })}
+                        <ul data-testid="expiring-agreements">
+                            {alerts.expiring.iter().map(|a| view! {
+                                <li>
+                                    <a href=format!("/staff/agreements/{}", a.id)>{a.title.clone()}</a>
+                                    {format!(" ({}) · {} {} · {} {}", a.partners.join(", "), tr(lang, "berakhir", "ends"), a.ends_on, a.days_left, tr(lang, "hari lagi", "days left"))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <h3>{tr(lang, "Mitra tanpa perjanjian yang berlaku", "Partners without an agreement in force")}</h3>
+                        {alerts.uncovered.is_empty().then(|| view! { <p>{tr(lang, "Semua mitra dengan sesi mendatang punya perjanjian.", "Every partner with upcoming sessions has an agreement.")}</p> })}
+                        <ul data-testid="uncovered-partners">
+                            {alerts.uncovered.iter().map(|p| view! {
+                                <li><a href=format!("/staff/partners/{}", p.slug)>{p.name.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                        <p><a href="/staff/agreements">{tr(lang, "Semua perjanjian", "All agreements")}</a>" · "
+                           <a href="/staff/reports/partners">{tr(lang, "Laporan kerja sama", "Cooperation report")}</a></p>
+                    })
+                })}
+            </Suspense>
         </section>
         <section class="card" id="my-calendar" aria-labelledby="my-calendar-heading">
             <h2 id="my-calendar-heading">{tr(lang, "Kalender pribadi saya", "My private calendar")}</h2>

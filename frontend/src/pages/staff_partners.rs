@@ -48,6 +48,12 @@ pub fn PartnersPage() -> impl IntoView {
             contact_phone: optional(phone.get()),
             responsible_user_id: use_viewer().user.map(|u| u.id),
             contributes: contributes.get(),
+            offers: vec![],
+            needs: String::new(),
+            address: String::new(),
+            their_responsible: None,
+            other_contacts: vec![],
+            notes: String::new(),
         });
     };
     let title = tr(lang, "Mitra", "Partners");
@@ -69,7 +75,7 @@ pub fn PartnersPage() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|p| view! {
                                     <tr>
-                                        <td>{p.name}</td>
+                                        <td><a href=format!("/staff/partners/{}", p.slug)>{p.name}</a></td>
                                         <td>{p.kind.label(lang)}</td>
                                         <td>{[p.contact_name, p.contact_email, p.contact_phone].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</td>
                                         <td>{p.responsible_user_name}</td>

@@ -1,6 +1,10 @@
 //! sea-orm entities, one per table, in the shape `sea-orm-cli generate entity` writes them.
 //! They mirror `migrations/`; behaviour goes in `services/`, never here.
 
+pub mod agreement_documents;
+pub mod agreement_partners;
+pub mod agreement_programs;
+pub mod agreements;
 pub mod auth_sessions;
 pub mod blackout_dates;
 pub mod login_attempts;

@@ -6,9 +6,11 @@ use sea_orm::{
     QueryOrder, SqlErr,
 };
 use shared::FieldError;
-use shared::dto::partners::{PartnerInput, PartnerProfile, PartnerProgram, PartnerResponse};
+use shared::dto::partners::{
+    PartnerContact, PartnerInput, PartnerProfile, PartnerProgram, PartnerResponse,
+};
 use shared::validation::{clean_optional, normalize_email};
-use shared::words::{PartnerKind, PartnerRole, ProgramStatus};
+use shared::words::{Contribution, PartnerKind, PartnerRole, ProgramStatus};
 use uuid::Uuid;
 
 use crate::db::entities::{partners, program_partners, programs, users};
@@ -26,6 +28,16 @@ fn view(model: partners::Model, responsible: Option<String>) -> PartnerResponse 
         responsible_user_id: model.responsible_user_id,
         responsible_user_name: responsible,
         contributes: model.contributes,
+        offers: model
+            .offers
+            .split(',')
+            .filter_map(Contribution::parse)
+            .collect(),
+        needs: model.needs,
+        address: model.address,
+        their_responsible: model.their_responsible,
+        other_contacts: serde_json::from_str(&model.other_contacts).unwrap_or_default(),
+        notes: model.notes,
         created_at: model.created_at,
         updated_at: model.updated_at,
     }
@@ -58,6 +70,29 @@ async fn fill(
     model.contact_phone = Set(clean_optional(input.contact_phone));
     model.responsible_user_id = Set(input.responsible_user_id);
     model.contributes = Set(input.contributes.trim().to_owned());
+    let offers: Vec<&str> = Contribution::ALL
+        .iter()
+        .filter(|c| input.offers.contains(c))
+        .map(|c| c.as_str())
+        .collect();
+    model.offers = Set(offers.join(","));
+    model.needs = Set(input.needs.trim().to_owned());
+    model.address = Set(input.address.trim().to_owned());
+    model.notes = Set(input.notes.trim().to_owned());
+    model.their_responsible = Set(clean_optional(input.their_responsible));
+    let contacts: Vec<PartnerContact> = input
+        .other_contacts
+        .into_iter()
+        .map(|c| PartnerContact {
+            name: c.name.trim().to_owned(),
+            position: clean_optional(c.position),
+            email: clean_optional(c.email).map(|e| normalize_email(&e)),
+            phone: clean_optional(c.phone),
+        })
+        .collect();
+    model.other_contacts =
+        Set(serde_json::to_string(&contacts)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?);
     model.updated_at = Set(now);
     Ok(())
 }

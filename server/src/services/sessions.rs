@@ -17,7 +17,7 @@ use shared::dto::schedule::{
 };
 use shared::recurrence::RecurrenceRule;
 use shared::validation::clean_optional;
-use shared::words::{EditScope, ProgramKind, ProgramStatus, SessionStatus};
+use shared::words::{EditScope, PartnerAnswer, ProgramKind, ProgramStatus, SessionStatus};
 use uuid::Uuid;
 
 use crate::db::entities::{program_partners, programs, series, session_partners, sessions};
@@ -446,16 +446,30 @@ pub async fn set_session_partners(
     let session = find(db, id, Audience::Staff).await?;
     let assignments = checked_assignments(db, assignments).await?;
     let txn = db.begin().await?;
+    // A partner kept in the same role keeps its answer; anyone new is asked afresh.
+    let before = session_partners::Entity::find()
+        .filter(session_partners::Column::SessionId.eq(id))
+        .all(&txn)
+        .await?;
     session_partners::Entity::delete_many()
         .filter(session_partners::Column::SessionId.eq(id))
         .exec(&txn)
         .await?;
     for a in assignments {
+        let kept = before
+            .iter()
+            .find(|b| b.partner_id == a.partner_id && b.role == a.role.as_str());
         session_partners::ActiveModel {
             id: Set(Uuid::now_v7()),
             session_id: Set(id),
             partner_id: Set(a.partner_id),
             role: Set(a.role.as_str().to_owned()),
+            answer: Set(kept.map_or_else(
+                || PartnerAnswer::Requested.as_str().to_owned(),
+                |b| b.answer.clone(),
+            )),
+            answer_note: Set(kept.and_then(|b| b.answer_note.clone())),
+            answered_at: Set(kept.and_then(|b| b.answered_at)),
         }
         .insert(&txn)
         .await?;

@@ -6,7 +6,27 @@ use uuid::Uuid;
 
 use crate::FieldErrors;
 use crate::validation::{email, optional_text, required_text};
-use crate::words::{PartnerKind, PartnerRole};
+use crate::words::{Contribution, PartnerKind, PartnerRole};
+
+/// The most contacts besides the primary one.
+pub const MAX_OTHER_CONTACTS: usize = 10;
+
+/// A person to reach at a partner.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerContact {
+    /// Name.
+    pub name: String,
+    /// Their position (head of library, editor, …).
+    #[serde(default)]
+    pub position: Option<String>,
+    /// E-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Phone or WhatsApp.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
 
 /// A partner as staff create or change it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,9 +48,27 @@ pub struct PartnerInput {
     /// The staff member responsible on the library's side.
     #[serde(default)]
     pub responsible_user_id: Option<Uuid>,
-    /// What they bring to the cooperation.
+    /// What they bring to the cooperation, in words.
     #[serde(default)]
     pub contributes: String,
+    /// What they bring, by kind (for reports and the partner list).
+    #[serde(default)]
+    pub offers: Vec<Contribution>,
+    /// What they need or lack.
+    #[serde(default)]
+    pub needs: String,
+    /// Postal address.
+    #[serde(default)]
+    pub address: String,
+    /// The person responsible for the cooperation on the partner's side.
+    #[serde(default)]
+    pub their_responsible: Option<String>,
+    /// Further contacts; the primary one is `contact_*`.
+    #[serde(default)]
+    pub other_contacts: Vec<PartnerContact>,
+    /// Free notes for staff.
+    #[serde(default)]
+    pub notes: String,
 }
 
 impl PartnerInput {
@@ -54,6 +92,36 @@ impl PartnerInput {
             optional_text(self.contact_phone.as_deref(), 40),
         );
         errors.check("contributes", optional_text(Some(&self.contributes), 2000));
+        errors.check("needs", optional_text(Some(&self.needs), 2000));
+        errors.check("address", optional_text(Some(&self.address), 500));
+        errors.check("notes", optional_text(Some(&self.notes), 4000));
+        errors.check(
+            "their_responsible",
+            optional_text(self.their_responsible.as_deref(), 200),
+        );
+        if self.other_contacts.len() > MAX_OTHER_CONTACTS {
+            errors.add(
+                "other_contacts",
+                crate::FieldError::OutOfRange {
+                    min: 0,
+                    max: MAX_OTHER_CONTACTS as i64,
+                },
+            );
+        }
+        for contact in &self.other_contacts {
+            errors.check("other_contacts", required_text(&contact.name, 200));
+            errors.check(
+                "other_contacts",
+                optional_text(contact.position.as_deref(), 200),
+            );
+            errors.check(
+                "other_contacts",
+                optional_text(contact.phone.as_deref(), 40),
+            );
+            if let Some(address) = contact.email.as_deref().filter(|a| !a.trim().is_empty()) {
+                errors.check("other_contacts", email(address));
+            }
+        }
         errors.into_result()
     }
 }
@@ -83,6 +151,18 @@ pub struct PartnerResponse {
     pub responsible_user_name: Option<String>,
     /// What they bring.
     pub contributes: String,
+    /// What they bring, by kind.
+    pub offers: Vec<Contribution>,
+    /// What they need or lack.
+    pub needs: String,
+    /// Postal address.
+    pub address: String,
+    /// The person responsible on the partner's side.
+    pub their_responsible: Option<String>,
+    /// Further contacts.
+    pub other_contacts: Vec<PartnerContact>,
+    /// Free notes for staff.
+    pub notes: String,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Last changed.
@@ -142,4 +222,94 @@ pub struct PartnerProgram {
     pub name: String,
     /// The partner's role on it.
     pub role: PartnerRole,
+}
+
+/// The further contacts as the form's text box shows them: `name; position; email; phone`.
+pub fn contacts_to_text(contacts: &[PartnerContact]) -> String {
+    contacts
+        .iter()
+        .map(|c| {
+            [
+                c.name.as_str(),
+                c.position.as_deref().unwrap_or_default(),
+                c.email.as_deref().unwrap_or_default(),
+                c.phone.as_deref().unwrap_or_default(),
+            ]
+            .join("; ")
+            .trim_end_matches([';', ' '])
+            .to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Reads the contacts box: one contact per line, `name; position; email; phone` (the last
+/// three optional).
+pub fn contacts_from_text(text: &str) -> Vec<PartnerContact> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let mut parts = line.split(';').map(str::trim);
+            let mut next = || parts.next().filter(|p| !p.is_empty()).map(str::to_owned);
+            PartnerContact {
+                name: next().unwrap_or_default(),
+                position: next(),
+                email: next(),
+                phone: next(),
+            }
+        })
+        .collect()
+}
+
+/// Reads the partner form (a plain HTML form; `offers` repeats, `other_contacts` is a text
+/// box). The field rules are [`PartnerInput::validate`].
+pub fn partner_from_form(
+    pairs: &[(String, String)],
+    responsible_user_id: Option<Uuid>,
+) -> Result<PartnerInput, FieldErrors> {
+    let first = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.trim())
+    };
+    let optional = |name: &str| Some(first(name).to_owned()).filter(|v| !v.is_empty());
+    let Some(kind) = PartnerKind::parse(first("kind")) else {
+        return Err(FieldErrors::single("kind", crate::FieldError::NotAllowed));
+    };
+    Ok(PartnerInput {
+        name: first("name").to_owned(),
+        kind,
+        contact_name: optional("contact_name"),
+        contact_email: optional("contact_email"),
+        contact_phone: optional("contact_phone"),
+        responsible_user_id,
+        contributes: first("contributes").to_owned(),
+        offers: pairs
+            .iter()
+            .filter(|(key, _)| key == "offers")
+            .filter_map(|(_, value)| Contribution::parse(value))
+            .collect(),
+        needs: first("needs").to_owned(),
+        address: first("address").to_owned(),
+        their_responsible: optional("their_responsible"),
+        other_contacts: contacts_from_text(first("other_contacts")),
+        notes: first("notes").to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_read_back_from_their_text() {
+        let contacts = contacts_from_text("Andi; Redaktur; andi@fajar.example\n\nSari;;;0811 222");
+        assert_eq!(contacts.len(), 2);
+        assert_eq!(contacts[0].email.as_deref(), Some("andi@fajar.example"));
+        assert_eq!(contacts[1].position, None);
+        assert_eq!(contacts[1].phone.as_deref(), Some("0811 222"));
+        assert_eq!(contacts_from_text(&contacts_to_text(&contacts)), contacts);
+    }
 }

@@ -19,6 +19,21 @@ pub struct Model {
     pub responsible_user_id: Option<Uuid>,
     #[sea_orm(column_type = "Text")]
     pub contributes: String,
+    /// Contribution codes, comma-separated.
+    pub offers: String,
+    #[sea_orm(column_type = "Text")]
+    pub needs: String,
+    #[sea_orm(column_type = "Text")]
+    pub address: String,
+    #[sea_orm(column_type = "Text")]
+    pub notes: String,
+    pub their_responsible: Option<String>,
+    /// JSON array of `PartnerContact`.
+    #[sea_orm(column_type = "Text")]
+    pub other_contacts: String,
+    /// The secret of `/partner-access/{token}`.
+    #[sea_orm(unique)]
+    pub access_token: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

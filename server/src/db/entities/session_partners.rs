@@ -10,6 +10,10 @@ pub struct Model {
     pub session_id: Uuid,
     pub partner_id: Uuid,
     pub role: String,
+    /// `requested`, `confirmed` or `declined`.
+    pub answer: String,
+    pub answer_note: Option<String>,
+    pub answered_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -415,6 +415,63 @@ pub fn reminder(
     )
 }
 
+/// What a reminder says about an agreement that is ending.
+#[derive(Debug, Clone)]
+pub struct AgreementFacts {
+    /// Its title.
+    pub title: String,
+    /// The partners' names.
+    pub partners: Vec<String>,
+    /// Its last day.
+    pub ends_on: chrono::NaiveDate,
+    /// The reminder's lead, in days (60 or 14).
+    pub lead_days: i64,
+    /// Its page.
+    pub url: String,
+}
+
+/// An agreement the recipient is responsible for ends soon; at most one per agreement,
+/// end date, lead and recipient.
+pub fn agreement_ending(to: &Recipient, facts: &AgreementFacts, dedupe_key: String) -> Letter {
+    let lang = to.lang;
+    let partners = facts.partners.join(", ");
+    let date = facts.ends_on.format("%Y-%m-%d");
+    let subject = match lang {
+        Lang::Id => format!("Kerja sama berakhir {date}: {}", facts.title),
+        Lang::En => format!("Agreement ends {date}: {}", facts.title),
+    };
+    let text = match lang {
+        Lang::Id => format!(
+            "Perjanjian \"{}\" dengan {partners} berakhir pada {date} (sekitar {} hari lagi). \
+             Anda tercatat sebagai penanggung jawab di pihak perpustakaan: perpanjang, \
+             perbarui atau akhiri perjanjian ini tepat waktu.",
+            facts.title, facts.lead_days
+        ),
+        Lang::En => format!(
+            "The agreement \"{}\" with {partners} ends on {date} (in about {} days). \
+             You are responsible for it on the library's side: renew, update or close it in time.",
+            facts.title, facts.lead_days
+        ),
+    };
+    let body = format!(
+        "{}\n\n{text}\n\n{}\n-- \nSiar · {}",
+        greeting(to),
+        facts.url,
+        pick(lang, "Perpustakaan Kota Makassar", "Makassar City Library")
+    );
+    letter(
+        if facts.lead_days > 14 {
+            "agreement_ending_60"
+        } else {
+            "agreement_ending_14"
+        },
+        to,
+        subject,
+        body,
+        Some(dedupe_key),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

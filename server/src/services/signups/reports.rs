@@ -36,7 +36,7 @@ pub struct OpenFilter {
     pub to: Option<NaiveDate>,
 }
 
-fn day_start(day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn day_start(day: NaiveDate) -> DateTime<Utc> {
     let tz = parse_tz(DEFAULT_TZ).unwrap_or(chrono_tz::Asia::Makassar);
     day.and_hms_opt(0, 0, 0)
         .and_then(|t| local_to_utc(tz, t).ok())
@@ -340,7 +340,7 @@ pub fn hours_csv(report: &HoursReport) -> String {
 }
 
 /// Quotes a CSV field when needed, and defuses spreadsheet formulas.
-fn csv_field(value: &str) -> String {
+pub(crate) fn csv_field(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@']) {
         format!("'{value}")
     } else {

@@ -1,0 +1,79 @@
+//! `/staff/reports/partners`: the cooperation report for a period, one printable page, with
+//! its CSV.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{ApiError, get_partner_report};
+use crate::format::parse_day;
+use crate::i18n::{strings, tr, use_viewer};
+
+/// `/staff/reports/partners?from=YYYY-MM-DD&to=YYYY-MM-DD` (default: this year so far).
+#[component]
+pub fn PartnerReportPage() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let query = use_query_map().get_untracked();
+    // Makassar has no daylight saving: UTC+8 all year.
+    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let from = query
+        .get("from")
+        .and_then(|d| parse_day(&d))
+        .unwrap_or(year_start);
+    let to = query.get("to").and_then(|d| parse_day(&d)).unwrap_or(today);
+    let report = Resource::new(
+        move || (from, to),
+        |(from, to)| get_partner_report(from, to),
+    );
+    let title = tr(
+        lang,
+        "Laporan kerja sama mitra",
+        "Partner cooperation report",
+    );
+    view! {
+        <Title text=title/>
+        <h1>{title}</h1>
+        <form method="get" action="/staff/reports/partners" class="card inline-form no-print">
+            <label for="report-from">{tr(lang, "Dari", "From")}</label>
+            <input id="report-from" type="date" name="from" value=from.to_string()/>
+            <label for="report-to">{tr(lang, "Sampai", "To")}</label>
+            <input id="report-to" type="date" name="to" value=to.to_string()/>
+            <button type="submit" class="button">{tr(lang, "Tampilkan", "Show")}</button>
+        </form>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                let report = report.await?;
+                let csv = format!("/api/v1/reports/partners.csv?from={}&to={}", report.from, report.to);
+                Ok::<_, ApiError>(view! {
+                    <p class="no-print"><a href=csv>{tr(lang, "Unduh CSV", "Download CSV")}</a></p>
+                    <div class="table-wrap">
+                        <table data-testid="partner-report">
+                            <caption>{format!("{} – {}", report.from, report.to)}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr(lang, "Mitra", "Partner")}</th>
+                                <th scope="col">{tr(lang, "Sesi terlaksana", "Sessions held")}</th>
+                                <th scope="col">{tr(lang, "Peran", "Roles")}</th>
+                                <th scope="col">{tr(lang, "Jam relawan", "Volunteer hours")}</th>
+                                <th scope="col">{tr(lang, "Perjanjian berlaku", "Agreements in force")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {report.lines.iter().map(|line| view! {
+                                    <tr>
+                                        <th scope="row">{line.name.clone()}</th>
+                                        <td>{line.sessions_held}</td>
+                                        <td>{line.roles.iter().map(|r| format!("{} × {}", r.role.label(lang), r.sessions)).collect::<Vec<_>>().join(", ")}</td>
+                                        <td>{format!("{:.1}", f64::from(line.volunteer_minutes) / 60.0)}</td>
+                                        <td>{line.agreements_active}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}

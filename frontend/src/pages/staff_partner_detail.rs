@@ -1,0 +1,162 @@
+//! `/staff/partners/{slug}`: one partner for staff: its profile (kind, address, contacts,
+//! who is responsible on each side, what it brings and needs), its private link and its
+//! agreements. A plain form: it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::dto::partners::{PartnerResponse, contacts_to_text};
+use shared::words::{Contribution, PartnerKind};
+
+use crate::api::{ApiError, get_partner_detail};
+use crate::components::form::{FieldMessages, plain_error, query_messages};
+use crate::i18n::{strings, tr, use_viewer};
+use crate::pages::staff_agreements::{period, status_badge};
+
+fn input(
+    errors: &FieldMessages,
+    name: &'static str,
+    label: &'static str,
+    value: Option<String>,
+    kind: &'static str,
+) -> AnyView {
+    let id = format!("partner-{name}");
+    let error = plain_error(errors, name, &id);
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type=kind value=value.unwrap_or_default()
+                aria-invalid=error.invalid aria-describedby=error.described_by/>
+            {error.line}
+        </div>
+    }
+    .into_any()
+}
+
+fn area(errors: &FieldMessages, name: &'static str, label: &'static str, value: String) -> AnyView {
+    let id = format!("partner-{name}");
+    let error = plain_error(errors, name, &id);
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <textarea id=id name=name rows="3" aria-invalid=error.invalid aria-describedby=error.described_by>{value}</textarea>
+            {error.line}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProfileForm(partner: PartnerResponse, errors: FieldMessages, csrf: String) -> impl IntoView {
+    let lang = use_viewer().lang;
+    let p = partner;
+    let contacts_error = plain_error(&errors, "other_contacts", "partner-other_contacts");
+    view! {
+        <form method="post" action=format!("/staff/partners/{}", p.slug) class="card stack" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">{tr(lang, "Profil", "Profile")}</h2>
+            <input type="hidden" name="csrf_token" value=csrf/>
+            {input(&errors, "name", tr(lang, "Nama", "Name"), Some(p.name.clone()), "text")}
+            <div class="field">
+                <label for="partner-kind">{tr(lang, "Jenis", "Kind")}</label>
+                <select id="partner-kind" name="kind">
+                    {PartnerKind::ALL.iter().map(|k| view! {
+                        <option value=k.as_str() selected=*k == p.kind>{k.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {area(&errors, "address", tr(lang, "Alamat", "Address"), p.address.clone())}
+            <fieldset>
+                <legend>{tr(lang, "Kontak utama", "Primary contact")}</legend>
+                {input(&errors, "contact_name", tr(lang, "Nama", "Name"), p.contact_name.clone(), "text")}
+                {input(&errors, "contact_email", tr(lang, "Email", "E-mail"), p.contact_email.clone(), "email")}
+                {input(&errors, "contact_phone", tr(lang, "Telepon / WhatsApp", "Phone / WhatsApp"), p.contact_phone.clone(), "tel")}
+            </fieldset>
+            <div class="field">
+                <label for="partner-other_contacts">{tr(lang, "Kontak lain", "Other contacts")}</label>
+                <p class="hint" id="partner-other_contacts-hint">{tr(lang, "Satu per baris: nama; jabatan; email; telepon.", "One per line: name; position; e-mail; phone.")}</p>
+                <textarea id="partner-other_contacts" name="other_contacts" rows="3" aria-invalid=contacts_error.invalid
+                    aria-describedby=contacts_error.described_by.map_or_else(|| "partner-other_contacts-hint".to_owned(), |e| format!("partner-other_contacts-hint {e}"))>{contacts_to_text(&p.other_contacts)}</textarea>
+                {contacts_error.line}
+            </div>
+            {input(&errors, "their_responsible", tr(lang, "Penanggung jawab di pihak mitra", "Responsible at the partner"), p.their_responsible.clone(), "text")}
+            <p>{tr(lang, "Penanggung jawab di perpustakaan: ", "Responsible at the library: ")}{p.responsible_user_name.clone().unwrap_or_else(|| "—".into())}</p>
+            <fieldset>
+                <legend>{tr(lang, "Yang dibawa mitra", "What the partner brings")}</legend>
+                {Contribution::ALL.iter().map(|c| view! {
+                    <label class="checkbox"><input type="checkbox" name="offers" value=c.as_str() checked=p.offers.contains(c)/>" "{c.label(lang)}</label>
+                }).collect_view()}
+            </fieldset>
+            {area(&errors, "contributes", tr(lang, "Kontribusi (uraian)", "Contribution (in words)"), p.contributes.clone())}
+            {area(&errors, "needs", tr(lang, "Yang dibutuhkan mitra", "What the partner needs"), p.needs.clone())}
+            {area(&errors, "notes", tr(lang, "Catatan", "Notes"), p.notes.clone())}
+            <button type="submit" class="button primary">{tr(lang, "Simpan profil", "Save the profile")}</button>
+        </form>
+    }
+}
+
+/// `/staff/partners/{slug}`.
+#[component]
+pub fn PartnerDetailPage() -> impl IntoView {
+    let viewer = use_viewer();
+    let lang = viewer.lang;
+    let t = strings(lang);
+    let params = use_params_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let data = Resource::new(slug, get_partner_detail);
+    let errors = query_messages(lang);
+    let query = use_query_map().get_untracked();
+    let saved = query.get("done").is_some();
+    let reset = query.get("reset").is_some();
+    let csrf = viewer.csrf_token.clone();
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || {
+                let errors = errors.clone();
+                let csrf = csrf.clone();
+                Suspend::new(async move {
+                    let detail = data.await?;
+                    let p = detail.partner.clone();
+                    Ok::<_, ApiError>(view! {
+                        <Title text=p.name.clone()/>
+                        <p><a href="/staff/partners">{tr(lang, "← Semua mitra", "← All partners")}</a></p>
+                        <h1>{p.name.clone()}</h1>
+                        <p class="badge">{p.kind.label(lang)}</p>
+                        {saved.then(|| view! { <p class="notice" role="status">{tr(lang, "Tersimpan.", "Saved.")}</p> })}
+                        {(!errors.is_empty()).then(|| view! {
+                            <p class="alert" role="alert">{tr(lang, "Periksa isian yang ditandai.", "Check the marked fields.")}</p>
+                        })}
+                        {detail.access_link.clone().map(|link| view! {
+                            <section class="card" id="access" aria-labelledby="access-heading">
+                                <h2 id="access-heading">{tr(lang, "Tautan pribadi mitra", "The partner's private link")}</h2>
+                                <p>{tr(lang,
+                                    "Kirim tautan ini ke kontak mitra: di sana mereka melihat sesi dan perjanjiannya, dan menjawab permintaan sesi. Siapa pun yang memegangnya dapat melihatnya; buat tautan baru bila tersebar.",
+                                    "Send this link to the partner's contact: there they see their sessions and agreements and answer session requests. Anyone holding it can see them; make a new one if it got out.")}</p>
+                                {reset.then(|| view! { <p class="notice" role="status">{tr(lang, "Tautan baru dibuat; tautan lama tidak berlaku lagi.", "A new link was made; the old one no longer works.")}</p> })}
+                                <label for="access-url">{tr(lang, "Alamat", "Address")}</label>
+                                <input id="access-url" type="text" readonly value=link.url.clone() data-testid="partner-access-url"/>
+                                <p><a href=link.url.clone()>{tr(lang, "Buka halaman mitra", "Open the partner's page")}</a></p>
+                                <form method="post" action=format!("/staff/partners/{}/access-link/reset", p.slug)>
+                                    <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                    <button type="submit" class="button">{tr(lang, "Buat tautan baru", "Make a new link")}</button>
+                                </form>
+                            </section>
+                        })}
+                        <section class="card" aria-labelledby="agreements-heading">
+                            <h2 id="agreements-heading">{tr(lang, "Perjanjian", "Agreements")}</h2>
+                            {detail.agreements.is_empty().then(|| view! {
+                                <p>{tr(lang, "Belum ada perjanjian.", "No agreement yet.")}</p>
+                            })}
+                            <ul>
+                                {detail.agreements.iter().map(|a| view! {
+                                    <li><a href=format!("/staff/agreements/{}", a.id)>{a.title.clone()}</a>" "{status_badge(lang, a.status)}" "{a.form.label(lang)}" · "{period(lang, a)}</li>
+                                }).collect_view()}
+                            </ul>
+                            <p><a href=format!("/staff/agreements?partner={}", p.id)>{tr(lang, "Catat perjanjian dengan mitra ini", "Record an agreement with this partner")}</a></p>
+                        </section>
+                        <ProfileForm partner=p errors=errors csrf=csrf/>
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
