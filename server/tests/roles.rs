@@ -75,6 +75,39 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("GET", "/api/v1/volunteering/hours", Role::Viewer),
     ("GET", "/api/v1/volunteering/hours.csv", Role::Viewer),
     ("GET", "/api/v1/mailbox", Role::Coordinator),
+    (
+        "GET",
+        "/api/v1/partners/{id}/access-link",
+        Role::Coordinator,
+    ),
+    (
+        "POST",
+        "/api/v1/partners/{id}/access-link/reset",
+        Role::Coordinator,
+    ),
+    ("GET", "/api/v1/reports/partners", Role::Viewer),
+    ("GET", "/api/v1/reports/partners.csv", Role::Viewer),
+    ("GET", "/api/v1/cooperation/alerts", Role::Viewer),
+    ("GET", "/api/v1/agreements", Role::Viewer),
+    ("POST", "/api/v1/agreements", Role::Coordinator),
+    ("GET", "/api/v1/agreements/{id}", Role::Viewer),
+    ("PUT", "/api/v1/agreements/{id}", Role::Coordinator),
+    ("DELETE", "/api/v1/agreements/{id}", Role::Coordinator),
+    (
+        "POST",
+        "/api/v1/agreements/{id}/documents",
+        Role::Coordinator,
+    ),
+    (
+        "GET",
+        "/api/v1/agreements/{id}/documents/{document_id}",
+        Role::Viewer,
+    ),
+    (
+        "DELETE",
+        "/api/v1/agreements/{id}/documents/{document_id}",
+        Role::Coordinator,
+    ),
     ("GET", "/staff", Role::Viewer),
     ("GET", "/staff/users", Role::Admin),
 ];
@@ -124,6 +157,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("POST", "/api/v1/partners") | ("PUT", "/api/v1/partners/{id}") => json!({
             "name": format!("Mitra {}", uuid::Uuid::new_v4().simple()), "kind": "media",
         }),
+        ("POST", "/api/v1/agreements") | ("PUT", "/api/v1/agreements/{id}") => json!({
+            "title": "Uji", "form": "letter", "state": "draft", "partner_ids": [some_id],
+            "starts_on": "2030-01-01",
+        }),
         ("POST", "/api/v1/volunteers") | ("PUT", "/api/v1/volunteers/{id}") => json!({
             "name": "Relawan", "email": format!("r-{}@siar.test", uuid::Uuid::new_v4().simple()),
         }),
@@ -155,8 +192,10 @@ async fn status_of(
     method: &str,
     path: &str,
 ) -> u16 {
-    let mut url = app.at(&path.replace("{id}", &uuid::Uuid::new_v4().to_string()));
-    if path.starts_with("/api/v1/volunteering/hours") {
+    let mut url = app.at(&path
+        .replace("{id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{document_id}", &uuid::Uuid::new_v4().to_string()));
+    if path.starts_with("/api/v1/volunteering/hours") || path.starts_with("/api/v1/reports/") {
         url.push_str("?from=2030-01-01&to=2030-01-31");
     }
     let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);

@@ -1,6 +1,7 @@
 //! `/api/v1/agreements`: cooperation agreements and their documents (staff only).
 
 use axum::Json;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -158,8 +159,12 @@ pub fn check_declared_size(headers: &HeaderMap) -> AppResult<()> {
     Ok(())
 }
 
-/// The `file` part of a multipart body: its name and bytes.
-pub async fn file_part(mut multipart: Multipart) -> AppResult<(String, Bytes)> {
+/// The `file` part of a multipart body: its name and bytes. Takes the extraction's result,
+/// so that handlers check the role before complaining about the body.
+pub async fn file_part(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> AppResult<(String, Bytes)> {
+    let mut multipart = multipart.map_err(|e| AppError::Malformed(e.body_text()))?;
     let unreadable = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             documents::too_large()
@@ -195,7 +200,7 @@ pub async fn upload_document(
     staff: Staff,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<DocumentResponse>)> {
     staff.require(Role::Coordinator)?;
     check_declared_size(&headers)?;

@@ -4,6 +4,7 @@
 //! errors go back as `?errors=<JSON of the field errors>`, which the page shows by field.
 
 use axum::Form;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Redirect;
@@ -132,7 +133,7 @@ pub async fn upload_document(
     staff: Staff,
     Path(id): Path<Uuid>,
     headers: HeaderMap,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Redirect> {
     staff.require(Role::Coordinator)?;
     let page = format!("/staff/agreements/{id}");

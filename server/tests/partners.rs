@@ -1,0 +1,853 @@
+//! Partners and agreements on the real server, database and file storage: agreement status
+//! over time and expiry reminders with a controlled clock, a partner's private link (only its
+//! own data, dead after a reset), answers to session requests, document types and limits, the
+//! cooperation report against a hand-made fixture, and the dashboard's alerts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::{StaffClient, TestApp, problem};
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+use server::db::entities::{agreement_documents, outbox};
+use server::services::agreements::library_today;
+use server::services::cooperation::{self, report};
+use shared::dto::auth::Role;
+use shared::dto::volunteers::{AttendanceMark, VolunteerInput};
+use shared::words::AgreementStatus;
+use uuid::Uuid;
+
+async fn partner(staff: &StaffClient, name: &str, kind: &str) -> Value {
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/partners",
+            json!({"name": format!("{name} {}", &Uuid::new_v4().simple().to_string()[..6]), "kind": kind}),
+            201,
+        )
+        .await
+}
+
+async fn program(staff: &StaffClient) -> Value {
+    let slug = format!("p-{}", &Uuid::new_v4().simple().to_string()[..8]);
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": format!("Dongkelor {slug}"), "slug": slug, "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": "published"}),
+            201,
+        )
+        .await
+}
+
+async fn session(staff: &StaffClient, program: &Value, starts_in: Duration) -> Value {
+    let start = (Utc::now() + starts_in).with_timezone(&chrono_tz::Asia::Makassar);
+    let outcome = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program["id"], "start_local": start.format("%Y-%m-%dT%H:00:00").to_string(),
+                   "duration_minutes": 60}),
+            201,
+        )
+        .await;
+    outcome["session"].clone()
+}
+
+fn agreement_body(partners: &[&Value], starts_on: NaiveDate, ends_on: NaiveDate) -> Value {
+    json!({
+        "title": format!("Kerja sama {}", &Uuid::new_v4().simple().to_string()[..6]),
+        "form": "written_mou",
+        "state": "in_force",
+        "partner_ids": partners.iter().map(|p| p["id"].clone()).collect::<Vec<_>>(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+    })
+}
+
+fn id(value: &Value) -> Uuid {
+    value["id"].as_str().unwrap().parse().unwrap()
+}
+
+async fn upload(
+    staff: &StaffClient,
+    agreement: &Value,
+    name: &str,
+    bytes: Vec<u8>,
+    lang: &str,
+) -> reqwest::Response {
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    staff
+        .client
+        .post(format!(
+            "{}/api/v1/agreements/{}/documents",
+            staff.base,
+            agreement["id"].as_str().unwrap()
+        ))
+        .header("x-csrf-token", &staff.csrf)
+        .header("accept-language", lang)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn mails_of_kind(app: &TestApp, kind: &str) -> Vec<outbox::Model> {
+    outbox::Entity::find()
+        .filter(outbox::Column::Kind.eq(kind))
+        .all(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn agreement_status_follows_the_dates_and_reminders_go_once() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let me = staff.get_json("/api/v1/auth/me").await;
+    let fajar = partner(&staff, "Harian FAJAR", "media").await;
+    let now = Utc::now();
+    let today = library_today(now);
+    let mut body = agreement_body(
+        &[&fajar],
+        today - Duration::days(10),
+        today + Duration::days(70),
+    );
+    body["library_responsible_id"] = me["id"].clone();
+    let agreement = staff
+        .expect(Method::POST, "/api/v1/agreements", body.clone(), 201)
+        .await;
+    assert_eq!(agreement["status"], "active");
+
+    // The status on other days, in the library's zone.
+    let status_on = |day: NaiveDate| {
+        let db = app.db.clone();
+        let agreement_id = id(&agreement);
+        async move {
+            server::services::agreements::get(&db, agreement_id, day)
+                .await
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(
+        status_on(today - Duration::days(11)).await,
+        AgreementStatus::Upcoming
+    );
+    assert_eq!(
+        status_on(today + Duration::days(70)).await,
+        AgreementStatus::Active
+    );
+    assert_eq!(
+        status_on(today + Duration::days(71)).await,
+        AgreementStatus::Expired
+    );
+    // A draft stays a draft, and ending it early ends it.
+    let mut draft = body.clone();
+    draft["state"] = json!("draft");
+    draft["title"] = json!("Draf kerja sama");
+    let draft = staff
+        .expect(Method::POST, "/api/v1/agreements", draft, 201)
+        .await;
+    assert_eq!(draft["status"], "draft");
+    let mut ended = body.clone();
+    ended["state"] = json!("ended");
+    ended["title"] = json!("Diakhiri lebih awal");
+    let ended = staff
+        .expect(Method::POST, "/api/v1/agreements", ended, 201)
+        .await;
+    assert_eq!(ended["status"], "ended");
+
+    // Reminders: none 70 days out, the 60-day one once, then the 14-day one once. Only the
+    // agreement in force is reminded of.
+    let reminders = |at: DateTime<Utc>| {
+        let db = app.db.clone();
+        let url = app.url.clone();
+        async move {
+            cooperation::queue_expiry_reminders(&db, &url, at)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(reminders(now).await, 0);
+    assert_eq!(reminders(now + Duration::days(10)).await, 1);
+    assert_eq!(reminders(now + Duration::days(11)).await, 0);
+    let sixty = mails_of_kind(&app, "agreement_ending_60").await;
+    assert_eq!(sixty.len(), 1);
+    assert_eq!(sixty[0].recipient, me["email"].as_str().unwrap());
+    assert!(
+        sixty[0]
+            .subject
+            .contains(agreement["title"].as_str().unwrap())
+    );
+    assert!(sixty[0].body.contains(&format!(
+        "/staff/agreements/{}",
+        agreement["id"].as_str().unwrap()
+    )));
+    // Through the job loop, as the server runs it.
+    let delivered = server::jobs::run_once(
+        &app.db,
+        &server::services::mail::Transport::Mailbox,
+        &app.url,
+        now + Duration::days(56),
+    )
+    .await
+    .unwrap();
+    assert!(delivered >= 1);
+    assert_eq!(reminders(now + Duration::days(57)).await, 0);
+    assert_eq!(mails_of_kind(&app, "agreement_ending_14").await.len(), 1);
+    assert_eq!(reminders(now + Duration::days(80)).await, 0);
+
+    // An agreement recorded 10 days before its end gets only the 14-day reminder; with
+    // nobody responsible, coordinators and admins get it.
+    let late = agreement_body(
+        &[&fajar],
+        today - Duration::days(100),
+        today + Duration::days(10),
+    );
+    staff
+        .expect(Method::POST, "/api/v1/agreements", late, 201)
+        .await;
+    let queued = reminders(now).await;
+    assert!(queued >= 1, "every coordinator and admin is told");
+    assert_eq!(mails_of_kind(&app, "agreement_ending_60").await.len(), 1);
+
+    // The dashboard lists agreements ending within 60 days.
+    let alerts = staff.get_json("/api/v1/cooperation/alerts").await;
+    let expiring: Vec<&str> = alerts["expiring"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        !expiring.contains(&agreement["title"].as_str().unwrap()),
+        "70 days out"
+    );
+    assert_eq!(expiring.len(), 1);
+    assert_eq!(alerts["expiring"][0]["days_left"], 10);
+}
+
+#[tokio::test]
+async fn a_partner_link_shows_only_its_partner_and_dies_on_reset() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let library = partner(&staff, "Perpustakaan Provinsi", "library").await;
+    let newspaper = partner(&staff, "Harian FAJAR", "media").await;
+    let dongkelor = program(&staff).await;
+    let talkshow = program(&staff).await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/programs/{}/partners",
+                dongkelor["id"].as_str().unwrap()
+            ),
+            json!([{"partner_id": library["id"], "role": "co_host"}]),
+            200,
+        )
+        .await;
+    let on_dongkelor = session(&staff, &dongkelor, Duration::days(3)).await;
+    let requested = session(&staff, &talkshow, Duration::days(4)).await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/sessions/{}/partners",
+                requested["id"].as_str().unwrap()
+            ),
+            json!([{"partner_id": newspaper["id"], "role": "media_partner"}]),
+            200,
+        )
+        .await;
+    let today = library_today(Utc::now());
+    let ours = staff
+        .expect(
+            Method::POST,
+            "/api/v1/agreements",
+            agreement_body(&[&library], today, today + Duration::days(365)),
+            201,
+        )
+        .await;
+    let theirs = staff
+        .expect(
+            Method::POST,
+            "/api/v1/agreements",
+            agreement_body(&[&newspaper], today, today + Duration::days(365)),
+            201,
+        )
+        .await;
+    let their_pdf = upload(&staff, &theirs, "mou.pdf", b"%PDF-1.4 FAJAR".to_vec(), "id").await;
+    assert_eq!(their_pdf.status(), 201);
+    let their_pdf: Value = their_pdf.json().await.unwrap();
+
+    let link = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}/access-link",
+            library["id"].as_str().unwrap()
+        ))
+        .await;
+    let url = link["url"].as_str().unwrap();
+    let token = url.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(
+        staff
+            .get_json(&format!(
+                "/api/v1/partners/{}/access-link",
+                library["id"].as_str().unwrap()
+            ))
+            .await["url"],
+        url,
+        "the link is stable until reset"
+    );
+
+    // The partner's contact has no account: the link is enough, and shows only its data.
+    let anonymous = app.new_browser();
+    let view: Value = anonymous
+        .get(app.at(&format!("/api/v1/partner-access/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["name"], library["name"]);
+    let sessions: Vec<&str> = view["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["session_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(sessions, [on_dongkelor["id"].as_str().unwrap()]);
+    assert_eq!(view["sessions"][0]["role"], "co_host");
+    assert_eq!(
+        view["sessions"][0]["answer"],
+        Value::Null,
+        "a whole program is not a request"
+    );
+    let agreements: Vec<&str> = view["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(agreements, [ours["id"].as_str().unwrap()]);
+    // Another partner's document and session request are not reachable through it.
+    let foreign_doc = anonymous
+        .get(app.at(&format!(
+            "/api/v1/partner-access/{token}/documents/{}",
+            their_pdf["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign_doc.status(), 404);
+    let foreign_answer = anonymous
+        .post(app.at(&format!(
+            "/api/v1/partner-access/{token}/sessions/{}/answer",
+            requested["id"].as_str().unwrap()
+        )))
+        .json(&json!({"answer": "declined"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign_answer.status(), 404);
+
+    // The newspaper answers its request; staff see the answer kept on the session.
+    let their_link = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}/access-link",
+            newspaper["id"].as_str().unwrap()
+        ))
+        .await;
+    let their_token = their_link["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let their_view: Value = anonymous
+        .get(app.at(&format!("/api/v1/partner-access/{their_token}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(their_view["sessions"][0]["answer"], "requested");
+    let answered: Value = anonymous
+        .post(app.at(&format!(
+            "/api/v1/partner-access/{their_token}/sessions/{}/answer",
+            requested["id"].as_str().unwrap()
+        )))
+        .json(&json!({"answer": "confirmed", "note": "Wartawan kami datang."}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answered["answer"], "confirmed");
+    assert_eq!(answered["answer_note"], "Wartawan kami datang.");
+    let downloaded = anonymous
+        .get(app.at(&format!(
+            "/api/v1/partner-access/{their_token}/documents/{}",
+            their_pdf["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(downloaded.status(), 200);
+    assert_eq!(
+        downloaded.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.4 FAJAR"
+    );
+    // Saving the same partners again keeps the answer; the private page renders.
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/sessions/{}/partners",
+                requested["id"].as_str().unwrap()
+            ),
+            json!([{"partner_id": newspaper["id"], "role": "media_partner"}]),
+            200,
+        )
+        .await;
+    let page = anonymous
+        .get(app.at(&format!("/partner-access/{their_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(theirs["title"].as_str().unwrap()));
+    assert!(html.contains("Dikonfirmasi"), "the kept answer is shown");
+
+    // A reset kills the old link at once.
+    let reset = staff
+        .expect(
+            Method::POST,
+            &format!(
+                "/api/v1/partners/{}/access-link/reset",
+                library["id"].as_str().unwrap()
+            ),
+            json!({}),
+            200,
+        )
+        .await;
+    assert_ne!(reset["url"], link["url"]);
+    for dead in [token.as_str(), "short", &"x".repeat(43)] {
+        let response = anonymous
+            .get(app.at(&format!("/api/v1/partner-access/{dead}")))
+            .send()
+            .await
+            .unwrap();
+        problem(response, 404).await;
+    }
+    let fresh = reset["url"].as_str().unwrap().rsplit('/').next().unwrap();
+    let response = anonymous
+        .get(app.at(&format!("/api/v1/partner-access/{fresh}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn documents_are_pdf_jpeg_or_png_by_content_and_within_the_limit() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let library = partner(&staff, "Perpustakaan UIN", "university").await;
+    let today = library_today(Utc::now());
+    let agreement = staff
+        .expect(
+            Method::POST,
+            "/api/v1/agreements",
+            agreement_body(&[&library], today, today + Duration::days(30)),
+            201,
+        )
+        .await;
+    let pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".to_vec();
+    let response = upload(
+        &staff,
+        &agreement,
+        "MoU bertanda tangan.pdf",
+        pdf.clone(),
+        "id",
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let document: Value = response.json().await.unwrap();
+    assert_eq!(document["content_type"], "application/pdf");
+    assert_eq!(document["file_name"], "MoU bertanda tangan.pdf");
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    let response = upload(&staff, &agreement, "pindaian", png, "id").await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["content_type"],
+        "image/png"
+    );
+
+    // The name says PDF, the bytes say ZIP: refused, with the reason, in the asked language.
+    let response = upload(
+        &staff,
+        &agreement,
+        "mou.pdf",
+        b"PK\x03\x04zip".to_vec(),
+        "id",
+    )
+    .await;
+    let body = problem(response, 422).await;
+    assert_eq!(
+        body["errors"]["file"][0],
+        "Jenis berkas ini tidak diterima; kirim berkas PDF, JPEG, PNG."
+    );
+    let response = upload(&staff, &agreement, "notes.txt", b"hello".to_vec(), "en").await;
+    let body = problem(response, 422).await;
+    assert_eq!(
+        body["errors"]["file"][0],
+        "This kind of file is not accepted; send a PDF, JPEG, PNG file."
+    );
+    // Over 10 MiB: refused from the declared length, before the body is read.
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b'0');
+    let response = upload(&staff, &agreement, "besar.pdf", big, "en").await;
+    let body = problem(response, 422).await;
+    assert_eq!(
+        body["errors"]["file"][0],
+        "The file is too large; the limit is 10 MiB."
+    );
+    // Only the two good files were kept, and they read back byte for byte.
+    let kept = agreement_documents::Entity::find()
+        .filter(agreement_documents::Column::AgreementId.eq(id(&agreement)))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 2);
+    let path = format!(
+        "/api/v1/agreements/{}/documents/{}",
+        agreement["id"].as_str().unwrap(),
+        document["id"].as_str().unwrap()
+    );
+    let response = staff.send(Method::GET, &path, None).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    // A viewer may read but not attach.
+    let viewer = StaffClient::new(&app, Role::Viewer).await;
+    assert_eq!(viewer.send(Method::GET, &path, None).await.status(), 200);
+    let refused = upload(&viewer, &agreement, "x.pdf", pdf, "id").await;
+    assert_eq!(refused.status(), 403);
+    // Removing it removes the file too.
+    assert_eq!(staff.send(Method::DELETE, &path, None).await.status(), 204);
+    assert_eq!(staff.send(Method::GET, &path, None).await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_report_adds_up_to_a_hand_made_fixture() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let library = partner(&staff, "Perpustakaan Provinsi", "library").await;
+    let newspaper = partner(&staff, "Harian FAJAR", "media").await;
+    let campus = partner(&staff, "Kampus ITB KALLA", "campus").await;
+    let dongkelor = program(&staff).await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/programs/{}/volunteering",
+                dongkelor["id"].as_str().unwrap()
+            ),
+            json!({"signup_cutoff_minutes": 60, "offer_window_minutes": 720,
+                   "roles": [{"name": "Pendongeng", "capacity": 5}]}),
+            200,
+        )
+        .await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/programs/{}/partners",
+                dongkelor["id"].as_str().unwrap()
+            ),
+            json!([{"partner_id": library["id"], "role": "co_host"}]),
+            200,
+        )
+        .await;
+    // Four sessions a week apart; the fourth is cancelled.
+    let mut sessions = Vec::new();
+    for week in 1..=4 {
+        sessions.push(session(&staff, &dongkelor, Duration::days(7 * week)).await);
+    }
+    staff
+        .expect(
+            Method::POST,
+            &format!(
+                "/api/v1/sessions/{}/cancel",
+                sessions[3]["id"].as_str().unwrap()
+            ),
+            json!({"reason": "Libur"}),
+            200,
+        )
+        .await;
+    // The newspaper is asked for sessions 1 and 2 and declines the second.
+    for s in &sessions[..2] {
+        staff
+            .expect(
+                Method::PUT,
+                &format!("/api/v1/sessions/{}/partners", s["id"].as_str().unwrap()),
+                json!([{"partner_id": newspaper["id"], "role": "media_partner"}]),
+                200,
+            )
+            .await;
+    }
+    let newspaper_token = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}/access-link",
+            newspaper["id"].as_str().unwrap()
+        ))
+        .await["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    cooperation::answer(
+        &app.db,
+        &newspaper_token,
+        id(&sessions[1]),
+        shared::dto::agreements::AnswerInput {
+            answer: shared::words::PartnerAnswer::Declined,
+            note: None,
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+
+    // Volunteers: two from the library, one on their own. The library's serve 60 + 60 + 30
+    // minutes; the third 60 minutes that count for no partner.
+    let now = Utc::now();
+    let volunteer = |name: &str, partner: Option<&Value>| VolunteerInput {
+        name: name.into(),
+        email: format!(
+            "{}-{}@siar.test",
+            name.to_lowercase(),
+            Uuid::new_v4().simple()
+        ),
+        partner_id: partner.map(id),
+        ..VolunteerInput::default()
+    };
+    let mut people = Vec::new();
+    for (name, partner) in [
+        ("Rahma", Some(&library)),
+        ("Sari", Some(&library)),
+        ("Andi", None),
+    ] {
+        people.push(
+            server::services::volunteers::register(
+                &app.db,
+                volunteer(name, partner),
+                true,
+                &app.url,
+                now,
+            )
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    let role_of = |s: &Value| {
+        let staff = &staff;
+        let sid = s["id"].as_str().unwrap().to_owned();
+        async move {
+            let roles = staff
+                .get_json(&format!("/api/v1/sessions/{sid}/roles"))
+                .await;
+            roles[0]["id"].as_str().unwrap().parse::<Uuid>().unwrap()
+        }
+    };
+    let assign = |role: Uuid, person: Uuid| {
+        let db = app.db.clone();
+        let url = app.url.clone();
+        async move {
+            server::services::signups::assign(&db, role, person, &url, now)
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    let first_role = role_of(&sessions[0]).await;
+    let second_role = role_of(&sessions[1]).await;
+    let rahma_1 = assign(first_role, people[0]).await;
+    let sari_1 = assign(first_role, people[1]).await;
+    let andi_1 = assign(first_role, people[2]).await;
+    let rahma_2 = assign(second_role, people[0]).await;
+    let after_all = now + Duration::days(40);
+    let mark = |session: &Value, marks: Vec<AttendanceMark>| {
+        let db = app.db.clone();
+        let session_id = id(session);
+        async move {
+            server::services::signups::reports::mark_attendance(&db, session_id, marks, after_all)
+                .await
+                .unwrap();
+        }
+    };
+    let present = |signup_id, minutes_served| AttendanceMark {
+        signup_id,
+        attended: true,
+        minutes_served,
+    };
+    mark(
+        &sessions[0],
+        vec![
+            present(rahma_1, None),
+            present(sari_1, Some(30)),
+            present(andi_1, None),
+        ],
+    )
+    .await;
+    mark(&sessions[1], vec![present(rahma_2, None)]).await;
+
+    // Agreements: the library's in force; the newspaper's ended before the period, and a
+    // draft, neither counting.
+    let today = library_today(now);
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/agreements",
+            agreement_body(
+                &[&library, &campus],
+                today - Duration::days(30),
+                today + Duration::days(300),
+            ),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/agreements",
+            agreement_body(
+                &[&newspaper],
+                today - Duration::days(300),
+                today - Duration::days(1),
+            ),
+            201,
+        )
+        .await;
+    let mut draft = agreement_body(&[&newspaper], today, today + Duration::days(300));
+    draft["state"] = json!("draft");
+    staff
+        .expect(Method::POST, "/api/v1/agreements", draft, 201)
+        .await;
+
+    let found = report::partner_report(&app.db, today, today + Duration::days(35), None, after_all)
+        .await
+        .unwrap();
+    let line = |p: &Value| {
+        found
+            .lines
+            .iter()
+            .find(|l| l.partner_id == id(p))
+            .expect("a line per partner")
+            .clone()
+    };
+    let lib = line(&library);
+    assert_eq!(lib.sessions_held, 3, "the cancelled session was not held");
+    assert_eq!(lib.roles.len(), 1);
+    assert_eq!(
+        (lib.roles[0].role.as_str(), lib.roles[0].sessions),
+        ("co_host", 3)
+    );
+    assert_eq!((lib.volunteer_sessions, lib.volunteer_minutes), (3, 150));
+    assert_eq!(lib.agreements_active, 1);
+    let paper = line(&newspaper);
+    assert_eq!(
+        paper.sessions_held, 1,
+        "the declined session does not count"
+    );
+    assert_eq!(
+        (paper.roles[0].role.as_str(), paper.roles[0].sessions),
+        ("media_partner", 1)
+    );
+    assert_eq!(
+        (
+            paper.volunteer_sessions,
+            paper.volunteer_minutes,
+            paper.agreements_active
+        ),
+        (0, 0, 0)
+    );
+    let kalla = line(&campus);
+    assert_eq!((kalla.sessions_held, kalla.agreements_active), (0, 1));
+    // Before the sessions end, none was held yet.
+    let early = report::partner_report(
+        &app.db,
+        today,
+        today + Duration::days(35),
+        Some(id(&library)),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(early.lines.len(), 1);
+    assert_eq!(early.lines[0].sessions_held, 0);
+
+    let csv = report::partner_report_csv(&found);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(library["id"].as_str().unwrap()))
+        .unwrap();
+    assert!(row.ends_with(",3,co_host:3,3,150,2.50,1"), "{row}");
+    // Through the API, with a bad period refused on its field.
+    let response = staff
+        .send(
+            Method::GET,
+            "/api/v1/reports/partners?from=2027-02-01&to=2027-01-01",
+            None,
+        )
+        .await;
+    let body = problem(response, 422).await;
+    assert!(body["errors"]["to"].is_array());
+    let response = staff
+        .send(
+            Method::GET,
+            &format!(
+                "/api/v1/reports/partners.csv?from={today}&to={}",
+                today + Duration::days(35)
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+
+    // The dashboard: the newspaper has upcoming sessions and no agreement in force.
+    let alerts = cooperation::alerts(&app.db, now).await.unwrap();
+    let uncovered: Vec<Uuid> = alerts.uncovered.iter().map(|p| p.id).collect();
+    assert!(!uncovered.contains(&id(&library)));
+    assert!(
+        uncovered.contains(&id(&newspaper)),
+        "asked for next week, no agreement in force"
+    );
+    assert!(!uncovered.contains(&id(&campus)), "no upcoming sessions");
+}
