@@ -1,6 +1,7 @@
 //! The background job loop every instance runs: expired waitlist offers, session reminders,
-//! change notices, agreement expiry reminders, then mail delivery. All state lives in the database, and each job is safe
-//! to run on several instances at once, so scaling out needs no leader.
+//! change notices, agreement expiry reminders, then mail delivery. All state lives in the
+//! database, and each job is safe to run on several instances at once, so scaling out needs
+//! no leader.
 
 use std::time::Duration;
 

@@ -118,9 +118,7 @@ impl Backend for ServiceBackend {
     async fn volunteer_overview(&self, viewer: &Viewer) -> Result<VolunteerOverview, Problem> {
         answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Viewer)?;
-            let today = Utc::now()
-                .with_timezone(&chrono_tz::Asia::Makassar)
-                .date_naive();
+            let today = today();
             let from = today - chrono::Duration::days(30);
             Ok(VolunteerOverview {
                 volunteers: services::volunteers::list(&self.db, None).await?,
@@ -453,9 +451,10 @@ impl Backend for ServiceBackend {
                 None
             };
             Ok(PartnerDetail {
-                partner: services::partners::get_partner(&self.db, model.id).await?,
-                access_link,
                 agreements: services::agreements::list(&self.db, Some(model.id), today()).await?,
+                partner: services::partners::response(&self.db, model).await?,
+                access_link,
+                staff: services::agreements::staff_choices(&self.db).await?,
             })
         })
         .await
@@ -518,6 +517,7 @@ impl Backend for ServiceBackend {
     }
 }
 
+/// Today in the library's zone.
 fn today() -> NaiveDate {
     services::agreements::library_today(Utc::now())
 }

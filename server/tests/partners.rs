@@ -851,3 +851,142 @@ async fn the_report_adds_up_to_a_hand_made_fixture() {
     );
     assert!(!uncovered.contains(&id(&campus)), "no upcoming sessions");
 }
+
+fn location(response: &reqwest::Response) -> String {
+    assert_eq!(
+        response.status(),
+        303,
+        "a form post answers with a redirect"
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The field errors a refused plain form sent back in `?errors=`.
+fn sent_back_errors(location: &str) -> Value {
+    let query = location.split_once('?').unwrap().1;
+    let (_, json) = serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .unwrap()
+        .into_iter()
+        .find(|(key, _)| key == "errors")
+        .unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+#[tokio::test]
+async fn the_plain_forms_save_and_send_field_errors_back() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let me = staff.get_json("/api/v1/auth/me").await;
+    let fajar = partner(&staff, "Harian FAJAR", "media").await;
+    let slug = fajar["slug"].as_str().unwrap();
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let staff = &staff;
+        async move {
+            let mut fields = fields;
+            fields.push(("csrf_token", staff.csrf.clone()));
+            staff
+                .client
+                .post(format!("{}{path}", staff.base))
+                .form(&fields)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // The profile form saves every field, the library-side responsible included.
+    let profile = |email: &str| {
+        vec![
+            ("name", fajar["name"].as_str().unwrap().to_owned()),
+            ("kind", "media".to_owned()),
+            ("contact_email", email.to_owned()),
+            ("address", "Jl. Racing Centre, Makassar".to_owned()),
+            ("offers", "media_coverage".to_owned()),
+            (
+                "other_contacts",
+                "Andi; Redaktur; andi@fajar.example".to_owned(),
+            ),
+            ("their_responsible", "Redaktur pelaksana".to_owned()),
+            ("responsible_user_id", me["id"].as_str().unwrap().to_owned()),
+        ]
+    };
+    let saved = post(
+        format!("/staff/partners/{slug}"),
+        profile("redaksi@fajar.example"),
+    )
+    .await;
+    assert!(location(&saved).ends_with("?done=1"));
+    let stored = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}",
+            fajar["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(stored["offers"], json!(["media_coverage"]));
+    assert_eq!(stored["other_contacts"][0]["position"], "Redaktur");
+    assert_eq!(stored["responsible_user_id"], me["id"]);
+    // A bad address comes back on its field; nothing saved is lost.
+    let refused = post(format!("/staff/partners/{slug}"), profile("bukan-email")).await;
+    let errors = sent_back_errors(&location(&refused));
+    assert_eq!(errors["contact_email"][0]["code"], "invalid_email");
+    let unchanged = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}",
+            fajar["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(unchanged["contact_email"], "redaksi@fajar.example");
+
+    // An oral agreement without who agreed is refused on that field; a complete one opens
+    // its page.
+    let today = library_today(Utc::now());
+    let agreement = |agreed_by: &str| {
+        vec![
+            ("title", "Liputan Dongkelor".to_owned()),
+            ("form", "oral".to_owned()),
+            ("state", "in_force".to_owned()),
+            ("partner_ids", fajar["id"].as_str().unwrap().to_owned()),
+            ("starts_on", today.to_string()),
+            ("ends_on", (today + Duration::days(30)).to_string()),
+            ("agreed_by", agreed_by.to_owned()),
+            ("agreed_on", today.to_string()),
+            ("scope", "Berita sebulan sekali".to_owned()),
+            ("costs", "Perpustakaan; Foto; 150.000".to_owned()),
+        ]
+    };
+    let refused = post("/staff/agreements".into(), agreement("")).await;
+    let errors = sent_back_errors(&location(&refused));
+    assert_eq!(errors["agreed_by"][0]["code"], "required");
+    let created = post("/staff/agreements".into(), agreement("Redaktur pelaksana")).await;
+    let page = location(&created);
+    let id = page
+        .trim_start_matches("/staff/agreements/")
+        .trim_end_matches("?done=1")
+        .to_owned();
+    let stored = staff.get_json(&format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(stored["costs"][0]["amount_idr"], 150_000);
+
+    // The upload form carries its token in its address; without it, it is refused.
+    let upload_form = |token: Option<&str>| {
+        let form = Form::new().part(
+            "file",
+            Part::bytes(b"%PDF-1.4 lisan".to_vec()).file_name("ringkasan.pdf"),
+        );
+        let query = token
+            .map(|t| format!("?csrf_token={t}"))
+            .unwrap_or_default();
+        staff
+            .client
+            .post(format!(
+                "{}/staff/agreements/{id}/documents{query}",
+                staff.base
+            ))
+            .multipart(form)
+            .send()
+    };
+    assert_eq!(upload_form(None).await.unwrap().status(), 403);
+    let attached = upload_form(Some(&staff.csrf)).await.unwrap();
+    assert!(location(&attached).contains("attached=1"));
+    let stored = staff.get_json(&format!("/api/v1/agreements/{id}")).await;
+    assert_eq!(stored["documents"][0]["file_name"], "ringkasan.pdf");
+}

@@ -154,3 +154,55 @@ pub fn plain_error(all: &FieldMessages, name: &str, id: &str) -> PlainError {
         ),
     }
 }
+
+/// A labelled plain-form input named `name`, with id `{prefix}-{name}` and its error line.
+pub fn plain_input(
+    errors: &FieldMessages,
+    prefix: &str,
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    kind: &'static str,
+    required: bool,
+) -> AnyView {
+    let id = format!("{prefix}-{name}");
+    let error = plain_error(errors, name, &id);
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id name=name type=kind value=value required=required
+                aria-invalid=error.invalid aria-describedby=error.described_by/>
+            {error.line}
+        </div>
+    }
+    .into_any()
+}
+
+/// A labelled plain-form text box named `name`, with id `{prefix}-{name}`, an optional hint
+/// and its error line.
+pub fn plain_textarea(
+    errors: &FieldMessages,
+    prefix: &str,
+    name: &'static str,
+    label: &'static str,
+    hint: Option<&'static str>,
+    value: String,
+) -> AnyView {
+    let id = format!("{prefix}-{name}");
+    let hint_id = format!("{id}-hint");
+    let error = plain_error(errors, name, &id);
+    let described: Vec<String> = [hint.map(|_| hint_id.clone()), error.described_by]
+        .into_iter()
+        .flatten()
+        .collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
+            <textarea id=id name=name rows="3" aria-invalid=error.invalid aria-describedby=described>{value}</textarea>
+            {error.line}
+        </div>
+    }
+    .into_any()
+}

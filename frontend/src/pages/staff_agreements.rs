@@ -13,7 +13,9 @@ use shared::words::{AgreementForm, AgreementState, AgreementStatus};
 use uuid::Uuid;
 
 use crate::api::{ApiError, get_agreement_editor, get_agreements};
-use crate::components::form::{FieldMessages, plain_error, query_messages};
+use crate::components::form::{
+    FieldMessages, plain_error, plain_input, plain_textarea, query_messages,
+};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The status as a badge.
@@ -32,55 +34,6 @@ pub fn period(lang: Lang, agreement: &AgreementResponse) -> String {
         Some(end) => format!("{} – {end}", agreement.starts_on),
         None => format!("{} {}", tr(lang, "sejak", "from"), agreement.starts_on),
     }
-}
-
-fn text_input(
-    errors: &FieldMessages,
-    name: &'static str,
-    label: &'static str,
-    value: String,
-    kind: &'static str,
-    required: bool,
-) -> AnyView {
-    let id = format!("agreement-{name}");
-    let error = plain_error(errors, name, &id);
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input id=id name=name type=kind value=value required=required
-                aria-invalid=error.invalid aria-describedby=error.described_by/>
-            {error.line}
-        </div>
-    }
-    .into_any()
-}
-
-fn text_area(
-    errors: &FieldMessages,
-    name: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    value: String,
-) -> AnyView {
-    let id = format!("agreement-{name}");
-    let hint_id = format!("{id}-hint");
-    let error = plain_error(errors, name, &id);
-    let described = Some(
-        [Some(hint_id.clone()), error.described_by]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-    );
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <p class="hint" id=hint_id>{hint}</p>
-            <textarea id=id name=name rows="3" aria-invalid=error.invalid aria-describedby=described>{value}</textarea>
-            {error.line}
-        </div>
-    }
-    .into_any()
 }
 
 /// The agreement's fields (a new one when `agreement` is none).
@@ -107,7 +60,7 @@ fn AgreementFields(
     let partners_error = plain_error(&errors, "partner_ids", "agreement-partners");
     let programs_error = plain_error(&errors, "program_ids", "agreement-programs");
     view! {
-        {text_input(&errors, "title", tr(lang, "Judul", "Title"), text(|a| a.title.clone()), "text", true)}
+        {plain_input(&errors, "agreement", "title", tr(lang, "Judul", "Title"), text(|a| a.title.clone()), "text", true)}
         <div class="field">
             <label for="agreement-form">{tr(lang, "Bentuk", "Form")}</label>
             <select id="agreement-form" name="form">
@@ -138,16 +91,16 @@ fn AgreementFields(
             }).collect_view()}
             {programs_error.line}
         </fieldset>
-        {text_input(&errors, "starts_on", tr(lang, "Berlaku mulai", "In force from"), text(|a| a.starts_on.to_string()), "date", true)}
-        {text_input(&errors, "ends_on", tr(lang, "Berlaku sampai (kosong: tanpa batas)", "In force until (empty: open-ended)"), text(|a| a.ends_on.map(|d| d.to_string()).unwrap_or_default()), "date", false)}
-        {text_input(&errors, "agreed_by", tr(lang, "Disepakati oleh (wajib untuk kesepakatan lisan)", "Agreed by (required for an oral agreement)"), text(|a| a.agreed_by.clone().unwrap_or_default()), "text", false)}
-        {text_input(&errors, "agreed_on", tr(lang, "Tanggal disepakati", "Agreed on"), text(|a| a.agreed_on.map(|d| d.to_string()).unwrap_or_default()), "date", false)}
-        {text_area(&errors, "scope", tr(lang, "Ruang lingkup / ringkasan kesepakatan", "Scope / summary of what was agreed"),
-            tr(lang, "Untuk kesepakatan lisan: tulis ringkasan apa yang disepakati.", "For an oral agreement: write down what was agreed."), text(|a| a.scope.clone()))}
-        {text_area(&errors, "shared_rules", tr(lang, "Aturan dan mekanisme bersama", "Shared rules and mechanisms"),
-            tr(lang, "Siapa melakukan apa, bagaimana berkoordinasi.", "Who does what, how both sides coordinate."), text(|a| a.shared_rules.clone()))}
-        {text_area(&errors, "costs", tr(lang, "Pembagian biaya", "Cost sharing"),
-            tr(lang, "Satu baris per biaya: pembayar; keperluan; jumlah dalam rupiah (boleh kosong).", "One line per cost: who pays; what for; amount in rupiah (optional)."),
+        {plain_input(&errors, "agreement", "starts_on", tr(lang, "Berlaku mulai", "In force from"), text(|a| a.starts_on.to_string()), "date", true)}
+        {plain_input(&errors, "agreement", "ends_on", tr(lang, "Berlaku sampai (kosong: tanpa batas)", "In force until (empty: open-ended)"), text(|a| a.ends_on.map(|d| d.to_string()).unwrap_or_default()), "date", false)}
+        {plain_input(&errors, "agreement", "agreed_by", tr(lang, "Disepakati oleh (wajib untuk kesepakatan lisan)", "Agreed by (required for an oral agreement)"), text(|a| a.agreed_by.clone().unwrap_or_default()), "text", false)}
+        {plain_input(&errors, "agreement", "agreed_on", tr(lang, "Tanggal disepakati", "Agreed on"), text(|a| a.agreed_on.map(|d| d.to_string()).unwrap_or_default()), "date", false)}
+        {plain_textarea(&errors, "agreement", "scope", tr(lang, "Ruang lingkup / ringkasan kesepakatan", "Scope / summary of what was agreed"),
+            Some(tr(lang, "Untuk kesepakatan lisan: tulis ringkasan apa yang disepakati.", "For an oral agreement: write down what was agreed.")), text(|a| a.scope.clone()))}
+        {plain_textarea(&errors, "agreement", "shared_rules", tr(lang, "Aturan dan mekanisme bersama", "Shared rules and mechanisms"),
+            Some(tr(lang, "Siapa melakukan apa, bagaimana berkoordinasi.", "Who does what, how both sides coordinate.")), text(|a| a.shared_rules.clone()))}
+        {plain_textarea(&errors, "agreement", "costs", tr(lang, "Pembagian biaya", "Cost sharing"),
+            Some(tr(lang, "Satu baris per biaya: pembayar; keperluan; jumlah dalam rupiah (boleh kosong).", "One line per cost: who pays; what for; amount in rupiah (optional).")),
             a.map(|a| costs_to_text(&a.costs)).unwrap_or_default())}
         <div class="field">
             <label for="agreement-responsible">{tr(lang, "Penanggung jawab di perpustakaan", "Responsible at the library")}</label>
@@ -158,7 +111,7 @@ fn AgreementFields(
                 }).collect_view()}
             </select>
         </div>
-        {text_input(&errors, "partner_responsible", tr(lang, "Penanggung jawab di pihak mitra", "Responsible at the partner"), text(|a| a.partner_responsible.clone().unwrap_or_default()), "text", false)}
+        {plain_input(&errors, "agreement", "partner_responsible", tr(lang, "Penanggung jawab di pihak mitra", "Responsible at the partner"), text(|a| a.partner_responsible.clone().unwrap_or_default()), "text", false)}
     }
 }
 

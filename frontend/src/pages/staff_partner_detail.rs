@@ -5,57 +5,29 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use shared::dto::agreements::NamedRef;
 use shared::dto::partners::{PartnerResponse, contacts_to_text};
 use shared::words::{Contribution, PartnerKind};
 
 use crate::api::{ApiError, get_partner_detail};
-use crate::components::form::{FieldMessages, plain_error, query_messages};
+use crate::components::form::{FieldMessages, plain_input, plain_textarea, query_messages};
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::staff_agreements::{period, status_badge};
 
-fn input(
-    errors: &FieldMessages,
-    name: &'static str,
-    label: &'static str,
-    value: Option<String>,
-    kind: &'static str,
-) -> AnyView {
-    let id = format!("partner-{name}");
-    let error = plain_error(errors, name, &id);
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input id=id name=name type=kind value=value.unwrap_or_default()
-                aria-invalid=error.invalid aria-describedby=error.described_by/>
-            {error.line}
-        </div>
-    }
-    .into_any()
-}
-
-fn area(errors: &FieldMessages, name: &'static str, label: &'static str, value: String) -> AnyView {
-    let id = format!("partner-{name}");
-    let error = plain_error(errors, name, &id);
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <textarea id=id name=name rows="3" aria-invalid=error.invalid aria-describedby=error.described_by>{value}</textarea>
-            {error.line}
-        </div>
-    }
-    .into_any()
-}
-
 #[component]
-fn ProfileForm(partner: PartnerResponse, errors: FieldMessages, csrf: String) -> impl IntoView {
+fn ProfileForm(
+    partner: PartnerResponse,
+    staff: Vec<NamedRef>,
+    errors: FieldMessages,
+    csrf: String,
+) -> impl IntoView {
     let lang = use_viewer().lang;
     let p = partner;
-    let contacts_error = plain_error(&errors, "other_contacts", "partner-other_contacts");
     view! {
         <form method="post" action=format!("/staff/partners/{}", p.slug) class="card stack" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{tr(lang, "Profil", "Profile")}</h2>
             <input type="hidden" name="csrf_token" value=csrf/>
-            {input(&errors, "name", tr(lang, "Nama", "Name"), Some(p.name.clone()), "text")}
+            {plain_input(&errors, "partner", "name", tr(lang, "Nama", "Name"), p.name.clone(), "text", true)}
             <div class="field">
                 <label for="partner-kind">{tr(lang, "Jenis", "Kind")}</label>
                 <select id="partner-kind" name="kind">
@@ -64,31 +36,35 @@ fn ProfileForm(partner: PartnerResponse, errors: FieldMessages, csrf: String) ->
                     }).collect_view()}
                 </select>
             </div>
-            {area(&errors, "address", tr(lang, "Alamat", "Address"), p.address.clone())}
+            {plain_textarea(&errors, "partner", "address", tr(lang, "Alamat", "Address"), None, p.address.clone())}
             <fieldset>
                 <legend>{tr(lang, "Kontak utama", "Primary contact")}</legend>
-                {input(&errors, "contact_name", tr(lang, "Nama", "Name"), p.contact_name.clone(), "text")}
-                {input(&errors, "contact_email", tr(lang, "Email", "E-mail"), p.contact_email.clone(), "email")}
-                {input(&errors, "contact_phone", tr(lang, "Telepon / WhatsApp", "Phone / WhatsApp"), p.contact_phone.clone(), "tel")}
+                {plain_input(&errors, "partner", "contact_name", tr(lang, "Nama", "Name"), p.contact_name.clone().unwrap_or_default(), "text", false)}
+                {plain_input(&errors, "partner", "contact_email", tr(lang, "Email", "E-mail"), p.contact_email.clone().unwrap_or_default(), "email", false)}
+                {plain_input(&errors, "partner", "contact_phone", tr(lang, "Telepon / WhatsApp", "Phone / WhatsApp"), p.contact_phone.clone().unwrap_or_default(), "tel", false)}
             </fieldset>
+            {plain_textarea(&errors, "partner", "other_contacts", tr(lang, "Kontak lain", "Other contacts"),
+                Some(tr(lang, "Satu per baris: nama; jabatan; email; telepon.", "One per line: name; position; e-mail; phone.")),
+                contacts_to_text(&p.other_contacts))}
+            {plain_input(&errors, "partner", "their_responsible", tr(lang, "Penanggung jawab di pihak mitra", "Responsible at the partner"), p.their_responsible.clone().unwrap_or_default(), "text", false)}
             <div class="field">
-                <label for="partner-other_contacts">{tr(lang, "Kontak lain", "Other contacts")}</label>
-                <p class="hint" id="partner-other_contacts-hint">{tr(lang, "Satu per baris: nama; jabatan; email; telepon.", "One per line: name; position; e-mail; phone.")}</p>
-                <textarea id="partner-other_contacts" name="other_contacts" rows="3" aria-invalid=contacts_error.invalid
-                    aria-describedby=contacts_error.described_by.map_or_else(|| "partner-other_contacts-hint".to_owned(), |e| format!("partner-other_contacts-hint {e}"))>{contacts_to_text(&p.other_contacts)}</textarea>
-                {contacts_error.line}
+                <label for="partner-responsible_user_id">{tr(lang, "Penanggung jawab di perpustakaan", "Responsible at the library")}</label>
+                <select id="partner-responsible_user_id" name="responsible_user_id">
+                    <option value="">{tr(lang, "(belum ditentukan)", "(not set)")}</option>
+                    {staff.iter().map(|u| view! {
+                        <option value=u.id.to_string() selected=p.responsible_user_id == Some(u.id)>{u.name.clone()}</option>
+                    }).collect_view()}
+                </select>
             </div>
-            {input(&errors, "their_responsible", tr(lang, "Penanggung jawab di pihak mitra", "Responsible at the partner"), p.their_responsible.clone(), "text")}
-            <p>{tr(lang, "Penanggung jawab di perpustakaan: ", "Responsible at the library: ")}{p.responsible_user_name.clone().unwrap_or_else(|| "—".into())}</p>
             <fieldset>
                 <legend>{tr(lang, "Yang dibawa mitra", "What the partner brings")}</legend>
                 {Contribution::ALL.iter().map(|c| view! {
                     <label class="checkbox"><input type="checkbox" name="offers" value=c.as_str() checked=p.offers.contains(c)/>" "{c.label(lang)}</label>
                 }).collect_view()}
             </fieldset>
-            {area(&errors, "contributes", tr(lang, "Kontribusi (uraian)", "Contribution (in words)"), p.contributes.clone())}
-            {area(&errors, "needs", tr(lang, "Yang dibutuhkan mitra", "What the partner needs"), p.needs.clone())}
-            {area(&errors, "notes", tr(lang, "Catatan", "Notes"), p.notes.clone())}
+            {plain_textarea(&errors, "partner", "contributes", tr(lang, "Kontribusi (uraian)", "Contribution (in words)"), None, p.contributes.clone())}
+            {plain_textarea(&errors, "partner", "needs", tr(lang, "Yang dibutuhkan mitra", "What the partner needs"), None, p.needs.clone())}
+            {plain_textarea(&errors, "partner", "notes", tr(lang, "Catatan", "Notes"), None, p.notes.clone())}
             <button type="submit" class="button primary">{tr(lang, "Simpan profil", "Save the profile")}</button>
         </form>
     }
@@ -153,7 +129,7 @@ pub fn PartnerDetailPage() -> impl IntoView {
                             </ul>
                             <p><a href=format!("/staff/agreements?partner={}", p.id)>{tr(lang, "Catat perjanjian dengan mitra ini", "Record an agreement with this partner")}</a></p>
                         </section>
-                        <ProfileForm partner=p errors=errors csrf=csrf/>
+                        <ProfileForm partner=p staff=detail.staff.clone() errors=errors csrf=csrf/>
                     })
                 })
             }}

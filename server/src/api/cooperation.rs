@@ -21,8 +21,7 @@ use crate::api::agreements::document_response;
 use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::error::{AppError, AppResult};
-use crate::services::agreements::documents;
+use crate::error::AppResult;
 use crate::services::cooperation::{self, report};
 
 /// The partner's private link (made on first use).
@@ -134,21 +133,14 @@ pub async fn access_document(
     State(state): State<AppState>,
     Path((token, document_id)): Path<(String, Uuid)>,
 ) -> AppResult<Response> {
-    let view = cooperation::access_view(
+    let (document, bytes) = cooperation::partner_document(
         &state.db,
-        &state.config.base_url,
+        &state.storage,
         &token,
+        document_id,
         chrono::Utc::now(),
     )
     .await?;
-    // Only documents of agreements this partner is party to (and not drafts).
-    let agreement = view
-        .agreements
-        .iter()
-        .find(|a| a.documents.iter().any(|d| d.id == document_id))
-        .ok_or(AppError::NotFound)?;
-    let (document, bytes) =
-        documents::open(&state.db, &state.storage, agreement.id, document_id).await?;
     Ok(document_response(&document, bytes))
 }
 

@@ -46,13 +46,7 @@ pub async fn save_partner(
     staff.require(Role::Coordinator)?;
     let page = format!("/staff/partners/{slug}");
     let partner = partners::find_by_slug(&state.db, &slug).await?;
-    let responsible = field(&pairs, "responsible_user_id")
-        .filter(|v| !v.is_empty())
-        .map(|v| v.parse::<Uuid>())
-        .transpose()
-        .unwrap_or(None)
-        .or(partner.responsible_user_id);
-    let input = match partner_from_form(&pairs, responsible) {
+    let input = match partner_from_form(&pairs) {
         Ok(input) => input,
         Err(errors) => return Ok(with_errors(&page, &errors)),
     };

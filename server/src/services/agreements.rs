@@ -135,6 +135,22 @@ pub async fn list(
     views(db, models, today).await
 }
 
+fn partner_ref(p: partners::Model) -> NamedRef {
+    NamedRef {
+        id: p.id,
+        name: p.name,
+        slug: p.slug,
+    }
+}
+
+fn program_ref(p: programs::Model) -> NamedRef {
+    NamedRef {
+        id: p.id,
+        name: p.name,
+        slug: p.slug,
+    }
+}
+
 /// What the agreement form offers: every partner and program, and the active staff.
 pub async fn choices(db: &DatabaseConnection) -> AppResult<AgreementChoices> {
     let partners = partners::Entity::find()
@@ -142,24 +158,25 @@ pub async fn choices(db: &DatabaseConnection) -> AppResult<AgreementChoices> {
         .all(db)
         .await?
         .into_iter()
-        .map(|p| NamedRef {
-            id: p.id,
-            name: p.name,
-            slug: p.slug,
-        })
+        .map(partner_ref)
         .collect();
     let programs = programs::Entity::find()
         .order_by_asc(programs::Column::Name)
         .all(db)
         .await?
         .into_iter()
-        .map(|p| NamedRef {
-            id: p.id,
-            name: p.name,
-            slug: p.slug,
-        })
+        .map(program_ref)
         .collect();
-    let staff = users::Entity::find()
+    Ok(AgreementChoices {
+        partners,
+        programs,
+        staff: staff_choices(db).await?,
+    })
+}
+
+/// The active staff, by name, for "responsible at the library" (their slug is their e-mail).
+pub async fn staff_choices(db: &DatabaseConnection) -> AppResult<Vec<NamedRef>> {
+    Ok(users::Entity::find()
         .filter(users::Column::Active.eq(true))
         .order_by_asc(users::Column::Name)
         .all(db)
@@ -170,12 +187,7 @@ pub async fn choices(db: &DatabaseConnection) -> AppResult<AgreementChoices> {
             name: u.name,
             slug: u.email,
         })
-        .collect();
-    Ok(AgreementChoices {
-        partners,
-        programs,
-        staff,
-    })
+        .collect())
 }
 
 pub(crate) async fn find(db: &DatabaseConnection, id: Uuid) -> AppResult<agreements::Model> {
@@ -295,28 +307,14 @@ pub(crate) async fn views(
         .all(db)
         .await?
         .into_iter()
-        .map(|p| {
-            let named = NamedRef {
-                id: p.id,
-                name: p.name,
-                slug: p.slug,
-            };
-            (named.id, named)
-        })
+        .map(|p| (p.id, partner_ref(p)))
         .collect();
     let covered: HashMap<Uuid, NamedRef> = programs::Entity::find()
         .filter(programs::Column::Id.is_in(program_links.iter().map(|l| l.program_id)))
         .all(db)
         .await?
         .into_iter()
-        .map(|p| {
-            let named = NamedRef {
-                id: p.id,
-                name: p.name,
-                slug: p.slug,
-            };
-            (named.id, named)
-        })
+        .map(|p| (p.id, program_ref(p)))
         .collect();
     let staff: HashMap<Uuid, String> = users::Entity::find()
         .filter(users::Column::Id.is_in(models.iter().filter_map(|m| m.library_responsible_id)))

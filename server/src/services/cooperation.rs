@@ -6,6 +6,7 @@ pub mod report;
 
 use std::collections::{HashMap, HashSet};
 
+use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
@@ -13,8 +14,8 @@ use sea_orm::{
 };
 use shared::Lang;
 use shared::dto::agreements::{
-    AnswerInput, CooperationAlerts, EXPIRING_WITHIN_DAYS, ExpiringAgreement, PartnerAccessLink,
-    PartnerAccessView, PartnerSession, REMINDER_DAYS, UncoveredPartner,
+    AnswerInput, CooperationAlerts, DocumentResponse, EXPIRING_WITHIN_DAYS, ExpiringAgreement,
+    PartnerAccessLink, PartnerAccessView, PartnerSession, REMINDER_DAYS, UncoveredPartner,
 };
 use shared::dto::auth::Role;
 use shared::words::{
@@ -23,13 +24,14 @@ use shared::words::{
 use uuid::Uuid;
 
 use crate::db::entities::{
-    agreement_partners, agreements, partners, program_partners, programs, session_partners,
-    sessions, users,
+    agreement_documents, agreement_partners, agreements, partners, program_partners, programs,
+    session_partners, sessions, users,
 };
 use crate::domain::zone::{parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
-use crate::services::agreements::{self as agreement_service, library_today, status_of};
+use crate::services::agreements::{self as agreement_service, documents, library_today, status_of};
 use crate::services::mail::{self, letters};
+use crate::storage::Storage;
 
 /// How far back the partner page lists sessions (so last week's can still be seen).
 const PAST_WINDOW: Duration = Duration::days(7);
@@ -125,6 +127,30 @@ pub async fn access_view(
         sessions,
         agreements,
     })
+}
+
+/// A document the partner at `token` may read: one of an agreement it is party to that is
+/// not a draft (what its private page lists), with its bytes.
+pub async fn partner_document(
+    db: &DatabaseConnection,
+    storage: &Storage,
+    token: &str,
+    document_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(DocumentResponse, Bytes)> {
+    let partner = partner_by_token(db, token).await?;
+    let document = agreement_documents::Entity::find_by_id(document_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let party = agreement_partners::Entity::find_by_id((document.agreement_id, partner.id))
+        .one(db)
+        .await?;
+    let agreement = agreement_service::find(db, document.agreement_id).await?;
+    if party.is_none() || status_of(&agreement, library_today(now)) == AgreementStatus::Draft {
+        return Err(AppError::NotFound);
+    }
+    documents::open(db, storage, document.agreement_id, document_id).await
 }
 
 /// Which of a partner's sessions to list.
@@ -352,10 +378,13 @@ pub async fn queue_expiry_reminders(
 /// next 90 days but no agreement in force today.
 pub async fn alerts(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<CooperationAlerts> {
     let today = library_today(now);
-    let in_force = agreements_in_force(db).await?;
-    let mut expiring: Vec<ExpiringAgreement> = in_force
-        .iter()
+    let active: Vec<(agreements::Model, Vec<String>)> = agreements_in_force(db)
+        .await?
+        .into_iter()
         .filter(|(model, _)| status_of(model, today) == AgreementStatus::Active)
+        .collect();
+    let mut expiring: Vec<ExpiringAgreement> = active
+        .iter()
         .filter_map(|(model, parties)| {
             let ends_on = model.ends_on?;
             let days_left = (ends_on - today).num_days();
@@ -370,13 +399,8 @@ pub async fn alerts(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Co
         .collect();
     expiring.sort_by_key(|a| (a.ends_on, a.title.clone()));
 
-    let active_ids: Vec<Uuid> = in_force
-        .iter()
-        .filter(|(model, _)| status_of(model, today) == AgreementStatus::Active)
-        .map(|(model, _)| model.id)
-        .collect();
     let covered: HashSet<Uuid> = agreement_partners::Entity::find()
-        .filter(agreement_partners::Column::AgreementId.is_in(active_ids))
+        .filter(agreement_partners::Column::AgreementId.is_in(active.iter().map(|(m, _)| m.id)))
         .all(db)
         .await?
         .into_iter()

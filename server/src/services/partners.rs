@@ -203,6 +203,14 @@ pub async fn get_partner(db: &DatabaseConnection, id: Uuid) -> AppResult<Partner
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    response(db, partner).await
+}
+
+/// A stored partner as shown, with its responsible staff member's name.
+pub async fn response(
+    db: &DatabaseConnection,
+    partner: partners::Model,
+) -> AppResult<PartnerResponse> {
     let name = responsible_name(db, partner.responsible_user_id).await?;
     Ok(view(partner, name))
 }

@@ -550,6 +550,8 @@ pub struct PartnerDetail {
     pub access_link: Option<PartnerAccessLink>,
     /// Its agreements.
     pub agreements: Vec<AgreementResponse>,
+    /// Active staff, for "responsible at the library".
+    pub staff: Vec<NamedRef>,
 }
 
 #[cfg(test)]

@@ -263,11 +263,9 @@ pub fn contacts_from_text(text: &str) -> Vec<PartnerContact> {
 }
 
 /// Reads the partner form (a plain HTML form; `offers` repeats, `other_contacts` is a text
-/// box). The field rules are [`PartnerInput::validate`].
-pub fn partner_from_form(
-    pairs: &[(String, String)],
-    responsible_user_id: Option<Uuid>,
-) -> Result<PartnerInput, FieldErrors> {
+/// box, an empty `responsible_user_id` means nobody). Only what cannot be read is reported
+/// here; the field rules are [`PartnerInput::validate`].
+pub fn partner_from_form(pairs: &[(String, String)]) -> Result<PartnerInput, FieldErrors> {
     let first = |name: &str| {
         pairs
             .iter()
@@ -277,6 +275,12 @@ pub fn partner_from_form(
     let optional = |name: &str| Some(first(name).to_owned()).filter(|v| !v.is_empty());
     let Some(kind) = PartnerKind::parse(first("kind")) else {
         return Err(FieldErrors::single("kind", crate::FieldError::NotAllowed));
+    };
+    let responsible_user_id = match first("responsible_user_id") {
+        "" => None,
+        id => Some(id.parse::<Uuid>().map_err(|_| {
+            FieldErrors::single("responsible_user_id", crate::FieldError::UnknownReference)
+        })?),
     };
     Ok(PartnerInput {
         name: first("name").to_owned(),
@@ -311,5 +315,33 @@ mod tests {
         assert_eq!(contacts[1].position, None);
         assert_eq!(contacts[1].phone.as_deref(), Some("0811 222"));
         assert_eq!(contacts_from_text(&contacts_to_text(&contacts)), contacts);
+    }
+
+    #[test]
+    fn the_plain_form_reads_into_a_partner() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let input = partner_from_form(&pairs(&[
+            ("name", "Harian FAJAR"),
+            ("kind", "media"),
+            ("offers", "media_coverage"),
+            ("offers", "volunteers"),
+            ("responsible_user_id", ""),
+        ]))
+        .unwrap();
+        assert_eq!(
+            input.offers,
+            [Contribution::MediaCoverage, Contribution::Volunteers]
+        );
+        assert_eq!(input.responsible_user_id, None);
+        let errors = partner_from_form(&pairs(&[
+            ("kind", "media"),
+            ("responsible_user_id", "someone"),
+        ]))
+        .unwrap_err();
+        assert!(errors.0.contains_key("responsible_user_id"));
     }
 }

@@ -1,7 +1,7 @@
 //! The cooperation report: per partner and period, the sessions held with it and the roles
 //! it played, the hours its volunteers served and the agreements in force.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -92,17 +92,17 @@ pub async fn partner_report(
         }
     }
     let volunteer_hours = hours(db, from, to).await?;
-    let in_force: HashMap<Uuid, agreements::Model> = agreements::Entity::find()
+    let in_force: Vec<Uuid> = agreements::Entity::find()
         .filter(agreements::Column::State.eq(AgreementState::InForce.as_str()))
         .filter(agreements::Column::StartsOn.lte(to))
         .all(db)
         .await?
         .into_iter()
         .filter(|a| a.ends_on.is_none_or(|end| end >= from))
-        .map(|a| (a.id, a))
+        .map(|a| a.id)
         .collect();
     let parties = agreement_partners::Entity::find()
-        .filter(agreement_partners::Column::AgreementId.is_in(in_force.keys().copied()))
+        .filter(agreement_partners::Column::AgreementId.is_in(in_force))
         .all(db)
         .await?;
 
