@@ -12,6 +12,7 @@ mod m20261125_000004_create_programs_and_sessions;
 mod m20261125_000005_calendar_feeds;
 mod m20261126_000006_volunteers;
 mod m20261202_000007_partner_agreements;
+mod m20261202_000008_contests;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_calendar_feeds::Migration),
             Box::new(m20261126_000006_volunteers::Migration),
             Box::new(m20261202_000007_partner_agreements::Migration),
+            Box::new(m20261202_000008_contests::Migration),
         ]
     }
 }

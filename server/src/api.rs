@@ -5,11 +5,13 @@
 pub mod agreements;
 pub mod auth;
 pub mod calendar;
+pub mod contests;
 pub mod cooperation;
 pub mod health;
 pub mod partners;
 pub mod programs;
 pub mod schedule;
+pub mod tus;
 pub mod users;
 pub mod volunteering;
 pub mod volunteers;
@@ -17,6 +19,7 @@ pub mod volunteers;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::{Json, Router, routing::get};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -89,6 +92,9 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
                                              (text/calendar, ETag and Last-Modified with 304, gzip and Brotli, ?lang=en for English)."),
         (name = "volunteers", description = "Volunteer accounts: registration, one-time sign-in links, profiles; staff invite, deactivate and merge"),
         (name = "volunteering", description = "Roles per session, sign-ups with an ordered waitlist and offers, rosters, attendance, hours, the mailbox"),
+        (name = "contests", description = "The storytelling video contest: setup, entries, the entrant's private page, \
+                                             resumable video upload by tus 1.0.0 at /uploads/tus/ (creation and termination extensions), \
+                                             staff checks, judging (anonymised, with conflicts of interest), ranking, publication, results, gallery and certificates"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -201,6 +207,37 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(volunteering::hours))
         .routes(routes!(volunteering::hours_csv))
         .routes(routes!(volunteering::mailbox))
+        .routes(routes!(contests::list_contests, contests::create_contest))
+        .routes(routes!(contests::get_contest, contests::update_contest))
+        .routes(routes!(contests::list_entries))
+        .routes(routes!(contests::review_entry))
+        .routes(routes!(contests::staff_video))
+        .routes(routes!(contests::get_judges, contests::set_judges))
+        .routes(routes!(contests::list_conflicts, contests::add_conflict))
+        .routes(routes!(contests::judging_progress))
+        .routes(routes!(contests::ranking))
+        .routes(routes!(contests::publish))
+        .routes(routes!(contests::public_contest))
+        .routes(routes!(contests::register_entry))
+        .routes(routes!(contests::public_results))
+        .routes(routes!(contests::gallery_video))
+        .routes(routes!(contests::entry_status))
+        .routes(routes!(contests::certificate))
+        .routes(routes!(contests::judge_entries))
+        .routes(routes!(contests::judge_entry))
+        .routes(routes!(contests::score_entry))
+        .routes(routes!(contests::declare_conflict))
+        .routes(routes!(contests::judge_video))
+        .merge(
+            // Every tus response says which protocol version it speaks.
+            OpenApiRouter::new()
+                .routes(routes!(tus::discover, tus::create))
+                .routes(routes!(tus::status, tus::append, tus::terminate))
+                .layer(SetResponseHeaderLayer::overriding(
+                    tus::TUS_RESUMABLE,
+                    axum::http::HeaderValue::from_static(tus::TUS_VERSION),
+                )),
+        )
         .routes(routes!(health::healthz))
         .split_for_parts();
     let openapi = Json(openapi);

@@ -13,6 +13,7 @@ use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -116,7 +117,7 @@ impl App {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let upkeep = tokio::spawn(upkeep(self.state.db.clone()));
+        let upkeep = tokio::spawn(upkeep(self.state.clone()));
         let jobs = self.state.config.jobs_interval.map(|every| {
             tokio::spawn(jobs::run(
                 self.state.db.clone(),
@@ -257,7 +258,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             calendar::session_file,
         ))
-        .layer(CompressionLayer::new())
+        // Videos are compressed already, and a compressed body would break byte ranges.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("video/")),
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let request_id = request
@@ -276,10 +280,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Deletes expired sessions and sign-in failures that no longer count, and extends series
-/// whose sessions end inside the twelve-month horizon. Idempotent, so every instance may
+/// Deletes expired sessions, sign-in failures that no longer count and abandoned video
+/// uploads, and extends series whose sessions end inside the twelve-month horizon. Idempotent, so every instance may
 /// run it.
-async fn upkeep(db: DatabaseConnection) {
+async fn upkeep(state: AppState) {
+    let db = state.db.clone();
     let store = DbSessionStore::new(db.clone());
     let mut every = tokio::time::interval(UPKEEP_EVERY);
     loop {
@@ -295,6 +300,17 @@ async fn upkeep(db: DatabaseConnection) {
         }
         if let Err(error) = services::volunteers::prune_links(&db, chrono::Utc::now()).await {
             tracing::warn!(%error, "pruning sign-in links failed");
+        }
+        let expiry = state.config.upload_expiry;
+        let cleaned = services::contests::videos::clean_abandoned(
+            &db,
+            &state.storage,
+            chrono::Utc::now(),
+            expiry,
+        )
+        .await;
+        if let Err(error) = cleaned {
+            tracing::warn!(%error, "cleaning abandoned uploads failed");
         }
     }
 }

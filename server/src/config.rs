@@ -16,8 +16,22 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:3000";
 pub enum StorageConfig {
     /// A directory on local disk.
     Local(PathBuf),
-    /// An S3-compatible bucket, `s3://bucket/prefix` (used by the contest uploads).
-    S3(String),
+    /// An S3-compatible bucket, `s3://bucket/prefix` (used by the contest uploads), with the
+    /// `AWS_*` settings (credentials, region, `AWS_ENDPOINT`, `AWS_ALLOW_HTTP`).
+    S3(String, S3Settings),
+}
+
+/// The `AWS_*` variables, as lower-case keys the S3 client understands. Values stay out of
+/// `Debug`, since they hold secrets.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct S3Settings(pub Vec<(String, String)>);
+
+impl fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(key, _)| key))
+            .finish()
+    }
 }
 
 /// How log lines are written.
@@ -62,6 +76,9 @@ pub struct Config {
     /// `SIAR_FEED_RECHECK_MS`: how often an instance asks the database whether cached
     /// calendar feeds are still valid (default 1000; 0 asks on every request).
     pub feed_recheck: std::time::Duration,
+    /// `SIAR_UPLOAD_EXPIRY_HOURS`: an unfinished video upload untouched this long is
+    /// deleted (default 24).
+    pub upload_expiry: chrono::Duration,
 }
 
 impl fmt::Debug for Config {
@@ -79,6 +96,7 @@ impl fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("client_ip_header", &self.client_ip_header)
             .field("feed_recheck", &self.feed_recheck)
+            .field("upload_expiry", &self.upload_expiry)
             .finish()
     }
 }
@@ -162,7 +180,13 @@ impl Config {
                         url,
                     ));
                 }
-                StorageConfig::S3(url.to_owned())
+                let mut settings: Vec<(String, String)> = vars
+                    .iter()
+                    .filter(|(key, _)| key.starts_with("AWS_"))
+                    .map(|(key, value)| (key.to_ascii_lowercase(), value.clone()))
+                    .collect();
+                settings.sort();
+                StorageConfig::S3(url.to_owned(), S3Settings(settings))
             }
             Some(url) if url.contains("://") => {
                 return Err(invalid(
@@ -229,6 +253,20 @@ impl Config {
                 )
             })?;
 
+        let expiry_text = get("SIAR_UPLOAD_EXPIRY_HOURS").unwrap_or("24");
+        let upload_expiry = expiry_text
+            .parse::<i64>()
+            .ok()
+            .filter(|hours| (1..=24 * 30).contains(hours))
+            .map(chrono::Duration::hours)
+            .ok_or_else(|| {
+                invalid(
+                    "SIAR_UPLOAD_EXPIRY_HOURS",
+                    "must be a number of hours from 1 to 720",
+                    expiry_text,
+                )
+            })?;
+
         Ok(Config {
             database_url,
             database_schema,
@@ -243,6 +281,7 @@ impl Config {
             site_root,
             client_ip_header,
             feed_recheck,
+            upload_expiry,
         })
     }
 

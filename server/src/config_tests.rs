@@ -64,9 +64,17 @@ fn secrets_are_redacted() {
 
 #[test]
 fn s3_storage_is_recognised() {
-    let config = Config::from_vars(&vars(&[("SIAR_STORAGE", "s3://siar-videos/contest")])).unwrap();
+    let config = Config::from_vars(&vars(&[
+        ("SIAR_STORAGE", "s3://siar-videos/contest"),
+        ("AWS_SECRET_ACCESS_KEY", "hunter2"),
+    ]))
+    .unwrap();
     assert_eq!(
         config.storage,
-        StorageConfig::S3("s3://siar-videos/contest".into())
+        StorageConfig::S3(
+            "s3://siar-videos/contest".into(),
+            S3Settings(vec![("aws_secret_access_key".into(), "hunter2".into())])
+        )
     );
+    assert!(!format!("{config:?}").contains("hunter2"));
 }

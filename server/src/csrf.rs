@@ -31,6 +31,10 @@ pub const CSRF_COOKIE: &str = "siar_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The form field pages echo the token in.
 pub const CSRF_FIELD: &str = "csrf_token";
+/// Paths whose authority is a secret in the request itself (an entry token, a random upload
+/// id), never a cookie: a forged request could do nothing the secret does not already allow.
+const CAPABILITY_PATHS: &[&str] = &["/uploads/tus/"];
+
 /// The largest form body read to find the token; real forms here are far smaller.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
@@ -64,7 +68,10 @@ pub async fn check(
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-    ) {
+    ) || CAPABILITY_PATHS
+        .iter()
+        .any(|prefix| request.uri().path().starts_with(prefix))
+    {
         return Ok(request);
     }
     let headers = request.headers();

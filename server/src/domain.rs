@@ -3,6 +3,7 @@
 //! take `now` as an argument; only services read the clock.
 
 pub mod conflicts;
+pub mod contest;
 pub mod ical;
 pub mod reconcile;
 pub mod recurrence;

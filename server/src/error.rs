@@ -39,6 +39,12 @@ pub enum AppError {
     /// A body over the size limit.
     #[error("request body too large")]
     TooLarge,
+    /// A file (declared or sent) over its limit, in MiB; said up front where possible.
+    #[error("file too large")]
+    FileTooLarge {
+        /// The limit.
+        max_mib: u64,
+    },
     /// The request needs a signed-in staff member.
     #[error("not signed in")]
     Unauthenticated,
@@ -113,7 +119,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -176,6 +182,15 @@ impl AppError {
                     "The request is too large"
                 },
                 None,
+            ),
+            AppError::FileTooLarge { max_mib } => (
+                "file-too-large",
+                if id {
+                    "Berkas terlalu besar"
+                } else {
+                    "The file is too large"
+                },
+                Some(shared::FieldError::FileTooLarge { max_mib: *max_mib }.message(lang)),
             ),
             AppError::Unauthenticated => (
                 "unauthenticated",

@@ -13,7 +13,11 @@ use crate::error::AppError;
 
 /// Page path prefixes and the role each needs; the first match wins, so longer prefixes
 /// come first.
-pub const STAFF_PAGES: &[(&str, Role)] = &[("/staff/users", Role::Admin), ("/staff", Role::Viewer)];
+pub const STAFF_PAGES: &[(&str, Role)] = &[
+    ("/staff/users", Role::Admin),
+    ("/staff", Role::Viewer),
+    ("/judge", Role::Judge),
+];
 
 /// The role a page needs, if it is a staff page.
 pub fn required_role(path: &str) -> Option<Role> {

@@ -5,6 +5,7 @@
 pub mod agreements;
 pub mod auth;
 pub mod blackouts;
+pub mod contests;
 pub mod cooperation;
 pub mod feeds;
 pub mod mail;

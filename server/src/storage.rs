@@ -1,18 +1,36 @@
 //! Where uploaded files live: a directory on local disk by default, or an S3-compatible
 //! bucket (`SIAR_STORAGE=s3://bucket/prefix`, credentials and endpoint from the usual
-//! `AWS_*` variables), both behind `object_store`, so every instance sees the same files.
+//! `AWS_*` variables, read by `Config`), both behind `object_store`, so every instance sees the same files.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use object_store::aws::AmazonS3Builder;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt};
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 
 use crate::config::StorageConfig;
 use crate::error::{AppError, AppResult};
+
+/// Parts of a streamed write are sent to the store in pieces of this size (S3's minimum
+/// part is 5 MiB); at most [`PARTS_IN_FLIGHT`] are buffered at once, so a write holds about
+/// 16 MiB however large the file.
+const PART_BYTES: usize = 8 * 1024 * 1024;
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// What a streamed write stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamedWrite {
+    /// Bytes stored (0 means nothing was written at all).
+    pub written: u64,
+    /// Whether the source broke off before its end (the bytes before the break are kept).
+    pub interrupted: bool,
+}
 
 /// The file store.
 #[derive(Clone)]
@@ -34,9 +52,16 @@ impl Storage {
                 std::fs::create_dir_all(dir)?;
                 Arc::new(LocalFileSystem::new_with_prefix(dir)?)
             }
-            StorageConfig::S3(url) => {
+            StorageConfig::S3(url, settings) => {
                 let (bucket_url, prefix) = split_s3_url(url);
-                let bucket = AmazonS3Builder::from_env().with_url(bucket_url).build()?;
+                let mut builder = AmazonS3Builder::new().with_url(bucket_url);
+                for (key, value) in &settings.0 {
+                    // Unknown `AWS_*` variables (a profile name, say) are not the store's.
+                    if let Ok(key) = key.parse::<AmazonS3ConfigKey>() {
+                        builder = builder.with_config(key, value);
+                    }
+                }
+                let bucket = builder.build()?;
                 if prefix.is_empty() {
                     Arc::new(bucket)
                 } else {
@@ -66,6 +91,71 @@ impl Storage {
         }
     }
 
+    /// Streams `chunks` into a new object at `key` in constant memory. A source that breaks
+    /// off (a dropped connection) keeps what arrived before the break; one that yields more
+    /// than `limit` bytes stores nothing and is `TooLarge`; an empty one stores nothing.
+    pub async fn put_stream<S, E>(
+        &self,
+        key: &str,
+        mut chunks: S,
+        limit: u64,
+    ) -> AppResult<StreamedWrite>
+    where
+        S: Stream<Item = Result<Bytes, E>> + Unpin,
+    {
+        let upload = self
+            .store
+            .put_multipart(&Path::from(key))
+            .await
+            .map_err(storage_error)?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut written: u64 = 0;
+        let mut interrupted = false;
+        while let Some(next) = chunks.next().await {
+            let Ok(bytes) = next else {
+                interrupted = true;
+                break;
+            };
+            written += bytes.len() as u64;
+            if written > limit {
+                // Best effort: the parts already sent are abandoned either way.
+                let _ = writer.abort().await;
+                return Err(AppError::TooLarge);
+            }
+            if let Err(error) = writer.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                let _ = writer.abort().await;
+                return Err(storage_error(error));
+            }
+            writer.put(bytes);
+        }
+        if written == 0 {
+            let _ = writer.abort().await;
+        } else {
+            writer.finish().await.map_err(storage_error)?;
+        }
+        Ok(StreamedWrite {
+            written,
+            interrupted,
+        })
+    }
+
+    /// The bytes `range` of the object at `key`, as a stream.
+    pub async fn get_range(
+        &self,
+        key: &str,
+        range: Range<u64>,
+    ) -> AppResult<BoxStream<'static, object_store::Result<Bytes>>> {
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(range)),
+            ..GetOptions::default()
+        };
+        match self.store.get_opts(&Path::from(key), options).await {
+            Ok(found) => Ok(found.into_stream()),
+            Err(object_store::Error::NotFound { .. }) => Err(AppError::NotFound),
+            Err(error) => Err(storage_error(error)),
+        }
+    }
+
     /// Removes the object at `key`; a missing one is fine.
     pub async fn delete(&self, key: &str) -> AppResult<()> {
         match self.store.delete(&Path::from(key)).await {
@@ -75,7 +165,8 @@ impl Storage {
     }
 }
 
-fn storage_error(error: object_store::Error) -> AppError {
+/// An error of the store, as the server reports it (logged, never shown).
+pub fn storage_error(error: object_store::Error) -> AppError {
     AppError::Internal(anyhow::Error::new(error).context("file storage"))
 }
 
@@ -125,5 +216,48 @@ mod tests {
             Err(AppError::NotFound)
         ));
         storage.delete("agreements/a/b").await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_streamed_write_keeps_what_arrived_before_a_break() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&StorageConfig::Local(dir.path().join("files"))).unwrap();
+        let chunks: Vec<Result<Bytes, &str>> = vec![
+            Ok(Bytes::from_static(b"hello ")),
+            Ok(Bytes::from_static(b"world")),
+            Err("connection reset"),
+            Ok(Bytes::from_static(b"never read")),
+        ];
+        let stored = storage
+            .put_stream("uploads/x/0", futures_util::stream::iter(chunks), 100)
+            .await
+            .unwrap();
+        assert_eq!(
+            stored,
+            StreamedWrite {
+                written: 11,
+                interrupted: true
+            }
+        );
+        let middle: Vec<Bytes> = storage
+            .get_range("uploads/x/0", 3..8)
+            .await
+            .unwrap()
+            .map(|chunk| chunk.unwrap())
+            .collect()
+            .await;
+        assert_eq!(middle.concat(), b"lo wo");
+
+        let too_long: Vec<Result<Bytes, &str>> = vec![Ok(Bytes::from_static(b"0123456789"))];
+        assert!(matches!(
+            storage
+                .put_stream("uploads/x/1", futures_util::stream::iter(too_long), 9)
+                .await,
+            Err(AppError::TooLarge)
+        ));
+        assert!(matches!(
+            storage.get("uploads/x/1").await,
+            Err(AppError::NotFound)
+        ));
     }
 }

@@ -14,7 +14,8 @@ use shared::dto::auth::Role;
 /// Every staff route and the least role it needs. The test below checks that every secured
 /// operation of the OpenAPI document is listed here, so a new route cannot skip the matrix.
 const STAFF_ROUTES: &[(&str, &str, Role)] = &[
-    ("GET", "/api/v1/auth/me", Role::Viewer),
+    // Any signed-in account, judges included.
+    ("GET", "/api/v1/auth/me", Role::Judge),
     ("GET", "/api/v1/users", Role::Admin),
     ("POST", "/api/v1/users", Role::Admin),
     ("POST", "/api/v1/programs", Role::Coordinator),
@@ -108,8 +109,36 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
         "/api/v1/agreements/{id}/documents/{document_id}",
         Role::Coordinator,
     ),
+    ("GET", "/api/v1/contests", Role::Viewer),
+    ("POST", "/api/v1/contests", Role::Coordinator),
+    ("GET", "/api/v1/contests/{id}", Role::Viewer),
+    ("PUT", "/api/v1/contests/{id}", Role::Coordinator),
+    ("GET", "/api/v1/contests/{id}/entries", Role::Viewer),
+    (
+        "POST",
+        "/api/v1/contests/{id}/entries/{entry_id}/review",
+        Role::Coordinator,
+    ),
+    (
+        "GET",
+        "/api/v1/contests/{id}/entries/{entry_id}/video",
+        Role::Viewer,
+    ),
+    ("GET", "/api/v1/contests/{id}/judges", Role::Viewer),
+    ("PUT", "/api/v1/contests/{id}/judges", Role::Coordinator),
+    ("GET", "/api/v1/contests/{id}/conflicts", Role::Viewer),
+    ("POST", "/api/v1/contests/{id}/conflicts", Role::Coordinator),
+    ("GET", "/api/v1/contests/{id}/progress", Role::Viewer),
+    ("GET", "/api/v1/contests/{id}/ranking", Role::Viewer),
+    ("POST", "/api/v1/contests/{id}/publish", Role::Coordinator),
+    ("GET", "/api/v1/judging/entries", Role::Judge),
+    ("GET", "/api/v1/judging/entries/{id}", Role::Judge),
+    ("PUT", "/api/v1/judging/entries/{id}/scores", Role::Judge),
+    ("POST", "/api/v1/judging/entries/{id}/conflict", Role::Judge),
+    ("GET", "/api/v1/judging/entries/{id}/video", Role::Judge),
     ("GET", "/staff", Role::Viewer),
     ("GET", "/staff/users", Role::Admin),
+    ("GET", "/judge", Role::Judge),
 ];
 
 /// Routes for the signed-in volunteer: no staff role opens them.
@@ -174,6 +203,19 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             json!([])
         }
         ("POST", "/api/v1/session-roles/{id}/assign") => json!({"volunteer_id": some_id}),
+        ("POST", "/api/v1/contests") | ("PUT", "/api/v1/contests/{id}") => json!({
+            "program_id": some_id, "opens_at": "2030-01-01T08:00:00",
+            "closes_at": "2030-02-01T08:00:00", "age_reference_date": "2030-02-01",
+            "max_video_minutes": 7, "formats": ["mp4"], "entries_per_person": 1,
+            "categories": [{"name": "7–9", "min_age": 7, "max_age": 9}],
+            "criteria": [{"name": "Ekspresi", "weight": 1}],
+        }),
+        ("POST", "/api/v1/contests/{id}/entries/{entry_id}/review") => json!({"eligible": true}),
+        ("PUT", "/api/v1/contests/{id}/judges") => json!([]),
+        ("POST", "/api/v1/contests/{id}/conflicts") => {
+            json!({"user_id": some_id, "entry_id": some_id})
+        }
+        ("PUT", "/api/v1/judging/entries/{id}/scores") => json!({"scores": []}),
         ("GET", "/api/v1/volunteering/hours") | ("GET", "/api/v1/volunteering/hours.csv") => {
             return None;
         }
@@ -194,7 +236,8 @@ async fn status_of(
 ) -> u16 {
     let mut url = app.at(&path
         .replace("{id}", &uuid::Uuid::new_v4().to_string())
-        .replace("{document_id}", &uuid::Uuid::new_v4().to_string()));
+        .replace("{document_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{entry_id}", &uuid::Uuid::new_v4().to_string()));
     if path.starts_with("/api/v1/volunteering/hours") || path.starts_with("/api/v1/reports/") {
         url.push_str("?from=2030-01-01&to=2030-01-31");
     }

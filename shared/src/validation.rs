@@ -74,6 +74,13 @@ pub enum FieldError {
         /// The limit in MiB.
         max_mib: u64,
     },
+    /// An age (from a birth date) that no contest category takes.
+    AgeOutsideCategories {
+        /// The youngest age any category takes.
+        min: i64,
+        /// The oldest.
+        max: i64,
+    },
 }
 
 impl FieldError {
@@ -151,6 +158,12 @@ impl FieldError {
             }
             (FieldError::FileTooLarge { max_mib }, Lang::En) => {
                 format!("The file is too large; the limit is {max_mib} MiB.")
+            }
+            (FieldError::AgeOutsideCategories { min, max }, Lang::Id) => {
+                format!("Peserta harus berusia {min}–{max} tahun pada tanggal acuan lomba.")
+            }
+            (FieldError::AgeOutsideCategories { min, max }, Lang::En) => {
+                format!("Entrants must be {min}–{max} years old on the contest's reference day.")
             }
         }
     }

@@ -209,6 +209,71 @@ word_enum! {
     }
 }
 
+word_enum! {
+    /// A video container a contest accepts, as read from the file's first bytes.
+    VideoFormat {
+        /// MPEG-4 (`ftyp` box with an ISO brand).
+        Mp4 = "mp4", "MP4", "MP4";
+        /// WebM (Matroska with the `webm` doctype).
+        Webm = "webm", "WebM", "WebM";
+        /// QuickTime (`ftyp` brand `qt  `, or an older file starting with a QuickTime atom).
+        Mov = "mov", "MOV", "MOV";
+    }
+}
+
+impl VideoFormat {
+    /// The media type a player needs.
+    pub fn mime(self) -> &'static str {
+        match self {
+            VideoFormat::Mp4 => "video/mp4",
+            VideoFormat::Webm => "video/webm",
+            VideoFormat::Mov => "video/quicktime",
+        }
+    }
+}
+
+word_enum! {
+    /// Whether a contest takes entries now.
+    WindowState {
+        /// Not yet open.
+        Upcoming = "upcoming", "Belum dibuka", "Not open yet";
+        /// Open.
+        Open = "open", "Dibuka", "Open";
+        /// Closed.
+        Closed = "closed", "Ditutup", "Closed";
+    }
+}
+
+word_enum! {
+    /// Staff's check of a contest entry.
+    Review {
+        /// Not checked yet.
+        Pending = "pending", "Belum diperiksa", "Not checked yet";
+        /// Meets the rules.
+        Eligible = "eligible", "Memenuhi syarat", "Eligible";
+        /// Does not meet the rules (with a reason for the entrant).
+        Ineligible = "ineligible", "Tidak memenuhi syarat", "Not eligible";
+    }
+}
+
+word_enum! {
+    /// Where a contest entry stands, as its entrant sees it.
+    EntryState {
+        /// Registered; the video has not arrived yet.
+        Registered = "registered", "Terdaftar, video belum diterima", "Registered, video not received yet";
+        /// The video arrived; staff have not checked it yet.
+        Received = "received", "Video diterima", "Video received";
+        /// Checked and eligible; judging has not started.
+        Checked = "checked", "Diperiksa, memenuhi syarat", "Checked, eligible";
+        /// Checked and not eligible.
+        Ineligible = "ineligible", "Tidak memenuhi syarat", "Not eligible";
+        /// Judges are scoring it.
+        UnderReview = "under_review", "Sedang dinilai", "Under review";
+        /// Results are published.
+        Result = "result", "Hasil diumumkan", "Results published";
+    }
+}
+
 impl AgreementStatus {
     /// The status on `today` of an agreement in `state` running from `starts_on` to `ends_on`
     /// (inclusive; no end means open-ended).

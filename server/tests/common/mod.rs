@@ -35,6 +35,11 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a fresh app.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(&[]).await
+    }
+
+    /// Starts a fresh app with some settings changed (say, S3 storage).
+    pub async fn spawn_with(changes: &[(&str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut vars = HashMap::from([
             ("SIAR_BIND".to_owned(), "127.0.0.1:0".to_owned()),
@@ -67,6 +72,9 @@ impl TestApp {
                 "sqlite"
             }
         };
+        for (key, value) in changes {
+            vars.insert((*key).to_owned(), (*value).to_owned());
+        }
         TestApp::start(vars, dir, backend).await
     }
 

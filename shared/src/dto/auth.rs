@@ -11,6 +11,8 @@ use crate::Lang;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
+    /// Scores contest entries of the categories they are assigned to; sees nothing else.
+    Judge,
     /// Reads everything staff can see, changes nothing.
     Viewer,
     /// Plans programs and sessions.
@@ -21,13 +23,14 @@ pub enum Role {
 
 impl Role {
     /// Every role, lowest first.
-    pub const ALL: [Role; 3] = [Role::Viewer, Role::Coordinator, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Judge, Role::Viewer, Role::Coordinator, Role::Admin];
 
     fn rank(self) -> u8 {
         match self {
-            Role::Viewer => 0,
-            Role::Coordinator => 1,
-            Role::Admin => 2,
+            Role::Judge => 0,
+            Role::Viewer => 1,
+            Role::Coordinator => 2,
+            Role::Admin => 3,
         }
     }
 
@@ -39,6 +42,7 @@ impl Role {
     /// The name stored in the database and sent on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Judge => "judge",
             Role::Viewer => "viewer",
             Role::Coordinator => "coordinator",
             Role::Admin => "admin",
@@ -53,6 +57,8 @@ impl Role {
     /// The role's name for people.
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
+            (Role::Judge, Lang::Id) => "Juri",
+            (Role::Judge, Lang::En) => "Judge",
             (Role::Viewer, Lang::Id) => "Pemantau",
             (Role::Viewer, Lang::En) => "Viewer",
             (Role::Coordinator, Lang::Id) => "Koordinator",

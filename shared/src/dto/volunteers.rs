@@ -667,11 +667,27 @@ pub enum Refusal {
     NotYetHeld,
     /// A role that people are in cannot be removed.
     RoleInUse,
+    /// The contest does not take entries yet.
+    ContestNotOpen,
+    /// The contest no longer takes entries.
+    ContestClosed,
+    /// This contact address has sent as many entries as the contest allows.
+    EntryLimitReached,
+    /// A category that has entries cannot be removed.
+    CategoryInUse,
+    /// The upload's offset is not the one the request started from (tus 409).
+    UploadOffsetMismatch,
+    /// The upload is already complete.
+    UploadComplete,
+    /// The contest's results are not published yet.
+    ResultsNotPublished,
+    /// The results are published, so scores are locked.
+    ResultsPublished,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 11] = [
+    pub const ALL: [Refusal; 19] = [
         Refusal::SignupClosed,
         Refusal::SessionNotOpen,
         Refusal::Overlap,
@@ -683,6 +699,14 @@ impl Refusal {
         Refusal::AccountInactive,
         Refusal::NotYetHeld,
         Refusal::RoleInUse,
+        Refusal::ContestNotOpen,
+        Refusal::ContestClosed,
+        Refusal::EntryLimitReached,
+        Refusal::CategoryInUse,
+        Refusal::UploadOffsetMismatch,
+        Refusal::UploadComplete,
+        Refusal::ResultsNotPublished,
+        Refusal::ResultsPublished,
     ];
 
     /// The refusal with this slug.
@@ -704,6 +728,14 @@ impl Refusal {
             Refusal::AccountInactive => "account-inactive",
             Refusal::NotYetHeld => "not-yet-held",
             Refusal::RoleInUse => "role-in-use",
+            Refusal::ContestNotOpen => "contest-not-open",
+            Refusal::ContestClosed => "contest-closed",
+            Refusal::EntryLimitReached => "entry-limit-reached",
+            Refusal::CategoryInUse => "category-in-use",
+            Refusal::UploadOffsetMismatch => "upload-offset-mismatch",
+            Refusal::UploadComplete => "upload-complete",
+            Refusal::ResultsNotPublished => "results-not-published",
+            Refusal::ResultsPublished => "results-published",
         }
     }
 
@@ -759,6 +791,40 @@ impl Refusal {
             }
             (Refusal::RoleInUse, Lang::En) => {
                 "People are still in this role; remove them before deleting it."
+            }
+            (Refusal::ContestNotOpen, Lang::Id) => "Pendaftaran lomba belum dibuka.",
+            (Refusal::ContestNotOpen, Lang::En) => "The contest does not take entries yet.",
+            (Refusal::ContestClosed, Lang::Id) => "Pendaftaran lomba sudah ditutup.",
+            (Refusal::ContestClosed, Lang::En) => "The contest no longer takes entries.",
+            (Refusal::EntryLimitReached, Lang::Id) => {
+                "Alamat email ini sudah mengirim karya sebanyak batas lomba."
+            }
+            (Refusal::EntryLimitReached, Lang::En) => {
+                "This e-mail address has already sent as many entries as the contest allows."
+            }
+            (Refusal::CategoryInUse, Lang::Id) => {
+                "Kategori ini sudah punya peserta sehingga tidak bisa dihapus."
+            }
+            (Refusal::CategoryInUse, Lang::En) => {
+                "This category has entries, so it cannot be removed."
+            }
+            (Refusal::UploadOffsetMismatch, Lang::Id) => {
+                "Posisi unggahan tidak cocok; lanjutkan dari posisi yang tersimpan."
+            }
+            (Refusal::UploadOffsetMismatch, Lang::En) => {
+                "The upload position does not match; resume from the stored position."
+            }
+            (Refusal::UploadComplete, Lang::Id) => "Unggahan ini sudah selesai.",
+            (Refusal::UploadComplete, Lang::En) => "This upload is already complete.",
+            (Refusal::ResultsNotPublished, Lang::Id) => "Hasil lomba belum diumumkan.",
+            (Refusal::ResultsNotPublished, Lang::En) => {
+                "The contest's results are not published yet."
+            }
+            (Refusal::ResultsPublished, Lang::Id) => {
+                "Hasil sudah diumumkan; nilai tidak bisa diubah lagi."
+            }
+            (Refusal::ResultsPublished, Lang::En) => {
+                "The results are published; scores can no longer change."
             }
         }
     }

@@ -472,6 +472,143 @@ pub fn agreement_ending(to: &Recipient, facts: &AgreementFacts, dedupe_key: Stri
     )
 }
 
+fn contest_footer(lang: Lang, entry_url: &str) -> String {
+    match lang {
+        Lang::Id => format!(
+            "\n\nHalaman pribadi karya Anda (simpan tautan ini; jangan dibagikan):\n{entry_url}\n-- \nSiar · Perpustakaan Kota Makassar"
+        ),
+        Lang::En => format!(
+            "\n\nYour entry's private page (keep this link; do not share it):\n{entry_url}\n-- \nSiar · Makassar City Library"
+        ),
+    }
+}
+
+/// A contest entry was registered: the receipt with its number and private page.
+pub fn contest_receipt(
+    to: &Recipient,
+    contest: &str,
+    number: i32,
+    title: &str,
+    entry_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Tanda terima pendaftaran {contest}: karya no. {number}"),
+        Lang::En => format!("{contest}: entry no. {number} registered"),
+    };
+    let text = match lang {
+        Lang::Id => format!(
+            "Pendaftaran karya \"{title}\" sudah kami terima dengan nomor {number}. \
+             Unggah videonya dari halaman pribadi di bawah ini; unggahan yang terputus bisa \
+             dilanjutkan dari halaman yang sama."
+        ),
+        Lang::En => format!(
+            "We received the entry \"{title}\" as number {number}. Upload its video from \
+             the private page below; an interrupted upload can be resumed from the same page."
+        ),
+    };
+    let body = format!(
+        "{}\n\n{text}{}",
+        greeting(to),
+        contest_footer(lang, entry_url)
+    );
+    letter("contest_receipt", to, subject, body, None)
+}
+
+/// The whole video of an entry arrived.
+pub fn contest_video_received(
+    to: &Recipient,
+    contest: &str,
+    number: i32,
+    size_bytes: i64,
+    entry_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let mib = size_bytes as f64 / (1024.0 * 1024.0);
+    let subject = match lang {
+        Lang::Id => format!("{contest}: video karya no. {number} diterima"),
+        Lang::En => format!("{contest}: video of entry no. {number} received"),
+    };
+    let text = match lang {
+        Lang::Id => format!(
+            "Video ({mib:.1} MiB) sudah diterima utuh. Staf akan memeriksa kelengkapannya; \
+             hasil pemeriksaan dikirim lewat email."
+        ),
+        Lang::En => format!(
+            "The video ({mib:.1} MiB) arrived in full. Staff will check the entry; you will \
+             hear the outcome by e-mail."
+        ),
+    };
+    let body = format!(
+        "{}\n\n{text}{}",
+        greeting(to),
+        contest_footer(lang, entry_url)
+    );
+    letter("contest_video_received", to, subject, body, None)
+}
+
+/// Staff checked an entry: eligible, or not with the reason.
+pub fn contest_checked(
+    to: &Recipient,
+    contest: &str,
+    number: i32,
+    eligible: bool,
+    reason: Option<&str>,
+    entry_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match (lang, eligible) {
+        (Lang::Id, true) => format!("{contest}: karya no. {number} memenuhi syarat"),
+        (Lang::Id, false) => format!("{contest}: karya no. {number} tidak memenuhi syarat"),
+        (Lang::En, true) => format!("{contest}: entry no. {number} is eligible"),
+        (Lang::En, false) => format!("{contest}: entry no. {number} is not eligible"),
+    };
+    let reason = reason.unwrap_or_default();
+    let text = match (lang, eligible) {
+        (Lang::Id, true) => "Karya Anda memenuhi syarat dan akan dinilai juri.".to_owned(),
+        (Lang::Id, false) => format!("Alasannya: {reason}"),
+        (Lang::En, true) => "Your entry is eligible and goes to the judges.".to_owned(),
+        (Lang::En, false) => format!("The reason: {reason}"),
+    };
+    let body = format!(
+        "{}\n\n{text}{}",
+        greeting(to),
+        contest_footer(lang, entry_url)
+    );
+    letter("contest_checked", to, subject, body, None)
+}
+
+/// The results are published; at most one per entry.
+pub fn contest_results(
+    to: &Recipient,
+    contest: &str,
+    number: i32,
+    entry_url: &str,
+    dedupe_key: String,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Hasil {contest} sudah diumumkan"),
+        Lang::En => format!("{contest}: results are published"),
+    };
+    let text = match lang {
+        Lang::Id => format!(
+            "Hasil penilaian sudah diumumkan. Peringkat karya no. {number} dan sertifikatnya \
+             ada di halaman pribadi karya Anda."
+        ),
+        Lang::En => format!(
+            "The results are published. The rank of entry no. {number} and its certificate \
+             are on your entry's private page."
+        ),
+    };
+    let body = format!(
+        "{}\n\n{text}{}",
+        greeting(to),
+        contest_footer(lang, entry_url)
+    );
+    letter("contest_results", to, subject, body, Some(dedupe_key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
