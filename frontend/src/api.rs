@@ -13,6 +13,9 @@ use shared::dto::agreements::{
 };
 use shared::dto::auth::UserResponse;
 use shared::dto::calendar::CalendarLinks;
+use shared::dto::contests::{
+    Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest, StaffContests,
+};
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
@@ -338,6 +341,62 @@ pub async fn get_partner_access(token: String) -> Result<PartnerAccessView, ApiE
     Ok(ssr::backend()?.partner_access(&viewer, token).await?)
 }
 
+/// A public contest: rules, window, categories (anyone).
+#[server(prefix = "/_fn", endpoint = "contest", input = GetUrl)]
+pub async fn get_public_contest(slug: String) -> Result<ContestView, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.public_contest(&viewer, slug).await?)
+}
+
+/// A contest's published results (anyone; a problem before publication).
+#[server(prefix = "/_fn", endpoint = "contest_results", input = GetUrl)]
+pub async fn get_contest_results(slug: String) -> Result<PublicResults, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.contest_results(&viewer, slug).await?)
+}
+
+/// An entry's private view (anyone holding the link).
+#[server(prefix = "/_fn", endpoint = "contest_entry", input = GetUrl)]
+pub async fn get_entry_status(token: String) -> Result<EntryStatus, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.entry_status(&viewer, token).await?)
+}
+
+/// An entry's certificate, once results are published.
+#[server(prefix = "/_fn", endpoint = "contest_certificate", input = GetUrl)]
+pub async fn get_certificate(token: String) -> Result<Certificate, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.certificate(&viewer, token).await?)
+}
+
+/// The entries the signed-in judge is to score, anonymised.
+#[server(prefix = "/_fn", endpoint = "judge_entries", input = GetUrl)]
+pub async fn get_judge_entries() -> Result<Vec<JudgeEntry>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.judge_entries(&viewer).await?)
+}
+
+/// One entry for the signed-in judge, anonymised.
+#[server(prefix = "/_fn", endpoint = "judge_entry", input = GetUrl)]
+pub async fn get_judge_entry(id: Uuid) -> Result<JudgeEntry, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.judge_entry(&viewer, id).await?)
+}
+
+/// Every contest and the contest programs (staff).
+#[server(prefix = "/_fn", endpoint = "staff_contests", input = GetUrl)]
+pub async fn get_staff_contests() -> Result<StaffContests, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.staff_contests(&viewer).await?)
+}
+
+/// One contest with entries, judges, progress and ranking (staff).
+#[server(prefix = "/_fn", endpoint = "staff_contest", input = GetUrl)]
+pub async fn get_staff_contest(id: Uuid) -> Result<StaffContest, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.staff_contest(&viewer, id).await?)
+}
+
 /// The cooperation report for a period (staff).
 #[server(prefix = "/_fn", endpoint = "partner_report", input = GetUrl)]
 pub async fn get_partner_report(from: NaiveDate, to: NaiveDate) -> Result<PartnerReport, ApiError> {
@@ -365,6 +424,10 @@ pub mod ssr {
     };
     use shared::dto::auth::{UserResponse, Viewer};
     use shared::dto::calendar::CalendarLinks;
+    use shared::dto::contests::{
+        Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest,
+        StaffContests,
+    };
     use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
     use shared::dto::schedule::{
@@ -534,6 +597,35 @@ pub mod ssr {
         ) -> Result<PartnerReport, Problem>;
         /// The dashboard's cooperation card.
         async fn cooperation_alerts(&self, viewer: &Viewer) -> Result<CooperationAlerts, Problem>;
+        /// A public contest.
+        async fn public_contest(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+        ) -> Result<ContestView, Problem>;
+        /// A contest's published results.
+        async fn contest_results(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+        ) -> Result<PublicResults, Problem>;
+        /// An entry's private view.
+        async fn entry_status(
+            &self,
+            viewer: &Viewer,
+            token: String,
+        ) -> Result<EntryStatus, Problem>;
+        /// An entry's certificate.
+        async fn certificate(&self, viewer: &Viewer, token: String)
+        -> Result<Certificate, Problem>;
+        /// The signed-in judge's entries.
+        async fn judge_entries(&self, viewer: &Viewer) -> Result<Vec<JudgeEntry>, Problem>;
+        /// One entry for the signed-in judge.
+        async fn judge_entry(&self, viewer: &Viewer, id: Uuid) -> Result<JudgeEntry, Problem>;
+        /// Contests and contest programs; staff.
+        async fn staff_contests(&self, viewer: &Viewer) -> Result<StaffContests, Problem>;
+        /// One contest's management view; staff.
+        async fn staff_contest(&self, viewer: &Viewer, id: Uuid) -> Result<StaffContest, Problem>;
     }
 
     fn missing(what: &str) -> ApiError {

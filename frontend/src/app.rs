@@ -9,8 +9,11 @@ use shared::dto::auth::Viewer;
 use crate::components::layout::Layout;
 use crate::i18n::strings;
 use crate::pages::{
+    contest::{ContestPage, ContestResultsPage},
+    contest_entry::{CertificatePage, ContestEntryPage},
     dashboard::DashboardPage,
     home::HomePage,
+    judge::{JudgeEntryPage, JudgePage},
     login::LoginPage,
     not_found::NotFound,
     partner::PartnerPage,
@@ -21,6 +24,7 @@ use crate::pages::{
     session::SessionPage,
     staff_agreements::{AgreementPage, AgreementsPage},
     staff_calendar::CalendarPage,
+    staff_contests::{ContestManagePage, ContestsPage},
     staff_partner_detail::PartnerDetailPage,
     staff_partners::{BlackoutsPage, PartnersPage},
     staff_programs::{ProgramEditorPage, ProgramsPage},
@@ -112,6 +116,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/volunteer/sign-in") view=VolunteerSignInPage ssr=SsrMode::Async/>
                         <Route path=path!("/volunteer/open") view=OpenSessionsPage ssr=SsrMode::Async/>
                         <Route path=path!("/volunteer/me") view=MyVolunteeringPage ssr=SsrMode::Async/>
+                        <Route path=path!("/contests/:slug") view=ContestPage ssr=SsrMode::Async/>
+                        <Route path=path!("/contests/:slug/results") view=ContestResultsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/contest-entry/:token") view=ContestEntryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/contest-entry/:token/certificate") view=CertificatePage ssr=SsrMode::Async/>
+                        <Route path=path!("/judge") view=JudgePage ssr=SsrMode::Async/>
+                        <Route path=path!("/judge/entries/:id") view=JudgeEntryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/contests") view=ContestsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/contests/:id") view=ContestManagePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -5,3 +5,4 @@ pub mod layout;
 pub mod partner_roles;
 pub mod session_list;
 pub mod subscribe;
+pub mod video_upload;

@@ -1,7 +1,10 @@
 //! One module per route.
 
+pub mod contest;
+pub mod contest_entry;
 pub mod dashboard;
 pub mod home;
+pub mod judge;
 pub mod login;
 pub mod not_found;
 pub mod partner;
@@ -13,6 +16,7 @@ pub mod series_builder;
 pub mod session;
 pub mod staff_agreements;
 pub mod staff_calendar;
+pub mod staff_contests;
 pub mod staff_partner_detail;
 pub mod staff_partners;
 pub mod staff_programs;

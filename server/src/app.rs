@@ -235,6 +235,23 @@ pub fn router(state: AppState) -> Router {
             "/partner-access/{token}/sessions/{session_id}/answer",
             post(forms::cooperation::answer),
         )
+        .route("/contests/{slug}/entries", post(forms::contests::register))
+        .route("/judge/entries/{id}/scores", post(forms::contests::score))
+        .route(
+            "/judge/entries/{id}/conflict",
+            post(forms::contests::conflict),
+        )
+        .route("/staff/contests", post(forms::contests::create))
+        .route("/staff/contests/{id}", post(forms::contests::update))
+        .route(
+            "/staff/contests/{id}/entries/{entry_id}/review",
+            post(forms::contests::review),
+        )
+        .route("/staff/contests/{id}/judges", post(forms::contests::judges))
+        .route(
+            "/staff/contests/{id}/publish",
+            post(forms::contests::publish),
+        )
         .nest_service(
             "/pkg",
             tower::ServiceBuilder::new()

@@ -12,7 +12,7 @@ use shared::dto::volunteers::{ProgramVolunteering, RoleInput, RoleLine, Skill, V
 use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
 use shared::words::{
     AgreementForm, AgreementState, Contribution, EditScope, PartnerKind, PartnerRole, ProgramKind,
-    ProgramStatus,
+    ProgramStatus, VideoFormat,
 };
 use uuid::Uuid;
 
@@ -33,7 +33,7 @@ pub struct DemoLogin {
 }
 
 /// The demo's staff accounts, one per role.
-pub const DEMO_LOGINS: [DemoLogin; 3] = [
+pub const DEMO_LOGINS: [DemoLogin; 4] = [
     DemoLogin {
         role: Role::Admin,
         email: "admin@siar.example",
@@ -49,6 +49,11 @@ pub const DEMO_LOGINS: [DemoLogin; 3] = [
         email: "pemantau@siar.example",
         password: "siar-demo-pemantau",
     },
+    DemoLogin {
+        role: Role::Judge,
+        email: "juri@siar.example",
+        password: "siar-demo-juri",
+    },
 ];
 
 /// Seeds the demo data if the database has no staff yet; says whether it did.
@@ -60,6 +65,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<boo
         "Admin Perpustakaan",
         "Koordinator Program",
         "Pemantau Program",
+        "Juri Lomba",
     ];
     for (login, name) in DEMO_LOGINS.iter().zip(names) {
         let request = CreateUserRequest {
@@ -78,7 +84,90 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<boo
     seed_volunteering(db, base_url, Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("seeding demo volunteering: {e:?}"))?;
+    seed_contest(db, Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding demo contest: {e:?}"))?;
     Ok(true)
+}
+
+/// The demo contest's public address is `/contests/{DEMO_CONTEST}`.
+pub const DEMO_CONTEST: &str = "lomba-bercerita";
+
+/// The yearly storytelling contest, open for entries, with the demo judge on every category.
+async fn seed_contest(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    use shared::dto::contests::{CategoryInput, ContestInput, CriterionInput, JudgeAssignment};
+    let program = services::programs::create_program(
+        db,
+        ProgramInput {
+            name: "Lomba Bercerita Anak".into(),
+            slug: DEMO_CONTEST.into(),
+            kind: ProgramKind::Contest,
+            description: "Lomba mendongeng tahunan: kirim video cerita rakyat.".into(),
+            cover_image_url: None,
+            tz: DEFAULT_TZ.into(),
+            default_duration_minutes: 60,
+            stream_url: None,
+            platform: None,
+            place: None,
+            status: ProgramStatus::Published,
+        },
+        now,
+    )
+    .await?;
+    let local_now = (now + Duration::hours(8)).naive_utc();
+    let category = |name: &str, min_age, max_age| CategoryInput {
+        id: None,
+        name: name.into(),
+        min_age,
+        max_age,
+    };
+    let criterion = |name: &str, weight| CriterionInput {
+        id: None,
+        name: name.into(),
+        weight,
+    };
+    let contest = services::contests::create(
+        db,
+        &ContestInput {
+            program_id: program.id,
+            rules: "Ceritakan satu cerita rakyat Sulawesi Selatan dalam 3–7 menit. \
+                    Rekam dengan ponsel, tanpa penyuntingan berlebihan. Jangan sebut nama \
+                    atau sekolah peserta di dalam video."
+                .into(),
+            opens_at: local_now - Duration::days(1),
+            closes_at: local_now + Duration::days(60),
+            age_reference_date: (local_now + Duration::days(60)).date(),
+            max_video_mib: shared::dto::contests::DEFAULT_MAX_VIDEO_MIB,
+            max_video_minutes: 7,
+            formats: VideoFormat::ALL.to_vec(),
+            entries_per_person: 1,
+            categories: vec![
+                category("7–9 tahun", 7, 9),
+                category("10–12 tahun", 10, 12),
+                category("13–15 tahun", 13, 15),
+            ],
+            criteria: vec![
+                criterion("Ekspresi", 3),
+                criterion("Vokal", 2),
+                criterion("Penguasaan cerita", 3),
+                criterion("Kreativitas", 2),
+            ],
+        },
+        now,
+    )
+    .await?;
+    let judges = services::contests::judging::judges(db).await?;
+    let assignments: Vec<JudgeAssignment> = judges
+        .iter()
+        .flat_map(|judge| {
+            contest.categories.iter().map(|c| JudgeAssignment {
+                user_id: judge.id,
+                category_id: c.id,
+            })
+        })
+        .collect();
+    services::contests::judging::set_assignments(db, contest.id, &assignments).await?;
+    Ok(())
 }
 
 /// The demo volunteer: signs in with a link from the mailbox page (`/staff/mailbox`).

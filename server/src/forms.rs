@@ -18,6 +18,7 @@ use crate::context::{LANG_COOKIE, RequestContext};
 use crate::error::{AppError, AppResult};
 use crate::services;
 
+pub mod contests;
 pub mod cooperation;
 pub mod staff_volunteering;
 pub mod volunteering;
@@ -25,6 +26,21 @@ pub mod volunteering;
 /// A form's fields as pairs, in order: forms repeat a key once per ticked box (`skills`,
 /// `present`), which a struct cannot hold.
 pub type Pairs = Vec<(String, String)>;
+
+/// Back to `page` with the field errors, or the error itself when it is not about fields.
+pub fn back(page: &str, error: AppError) -> AppResult<Redirect> {
+    match error {
+        AppError::Invalid(errors) => Ok(with_errors(page, &errors)),
+        other => Err(other),
+    }
+}
+
+/// `page?errors=<JSON of the field errors>`, which the page shows by field.
+pub fn with_errors(page: &str, errors: &shared::FieldErrors) -> Redirect {
+    let json = serde_json::to_string(errors).unwrap_or_default();
+    let joiner = if page.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{page}{joiner}errors={}", encode_query(&json)))
+}
 
 /// The first value of field `name`.
 pub fn field<'a>(pairs: &'a Pairs, name: &str) -> Option<&'a str> {
@@ -51,7 +67,7 @@ pub async fn login(
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
 ) -> AppResult<Redirect> {
     let Form(form) = form?;
-    let next = safe_next(form.next.as_deref()).unwrap_or("/staff");
+    let next = safe_next(form.next.as_deref());
     let outcome = services::auth::sign_in(
         &state.db,
         &form.email,
@@ -63,16 +79,22 @@ pub async fn login(
     let code = match outcome {
         Ok(user) => {
             start_session(&session, &user).await?;
-            return Ok(Redirect::to(next));
+            // A judge's home is the judging page; staff's is the dashboard.
+            let home = if user.role == Role::Judge {
+                "/judge"
+            } else {
+                "/staff"
+            };
+            return Ok(Redirect::to(next.unwrap_or(home)));
         }
         Err(AppError::InvalidCredentials) => "invalid",
         Err(AppError::RateLimited { .. }) => "locked",
         Err(other) => return Err(other),
     };
-    Ok(Redirect::to(&format!(
-        "/login?error={code}&next={}",
-        encode_query(next)
-    )))
+    Ok(Redirect::to(&match next {
+        Some(next) => format!("/login?error={code}&next={}", encode_query(next)),
+        None => format!("/login?error={code}"),
+    }))
 }
 
 /// `POST /logout`.

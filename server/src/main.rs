@@ -52,6 +52,10 @@ async fn serve(config: Config, seed_demo: bool) -> anyhow::Result<()> {
             );
         }
         println!(
+            "  Contest: {base_url}/contests/{} (judges score at {base_url}/judge)",
+            demo::DEMO_CONTEST
+        );
+        println!(
             "  Volunteer: {} (sign-in link in {base_url}/staff/mailbox, or ask for one at {base_url}/volunteer)",
             demo::DEMO_VOLUNTEER
         );

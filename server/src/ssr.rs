@@ -18,6 +18,9 @@ use shared::dto::agreements::{
 };
 use shared::dto::auth::{Role, UserResponse, Viewer};
 use shared::dto::calendar::CalendarLinks;
+use shared::dto::contests::{
+    Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest, StaffContests,
+};
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
@@ -512,6 +515,75 @@ impl Backend for ServiceBackend {
         answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Viewer)?;
             services::cooperation::alerts(&self.db, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn public_contest(&self, viewer: &Viewer, slug: String) -> Result<ContestView, Problem> {
+        answer(viewer, async {
+            Ok(services::contests::load_public(&self.db, &slug)
+                .await?
+                .view(Utc::now()))
+        })
+        .await
+    }
+
+    async fn contest_results(
+        &self,
+        viewer: &Viewer,
+        slug: String,
+    ) -> Result<PublicResults, Problem> {
+        answer(
+            viewer,
+            services::contests::results::public_results(&self.db, &slug, Utc::now()),
+        )
+        .await
+    }
+
+    async fn entry_status(&self, viewer: &Viewer, token: String) -> Result<EntryStatus, Problem> {
+        answer(
+            viewer,
+            services::contests::status(&self.db, &token, Utc::now()),
+        )
+        .await
+    }
+
+    async fn certificate(&self, viewer: &Viewer, token: String) -> Result<Certificate, Problem> {
+        answer(
+            viewer,
+            services::contests::results::certificate(&self.db, &token),
+        )
+        .await
+    }
+
+    async fn judge_entries(&self, viewer: &Viewer) -> Result<Vec<JudgeEntry>, Problem> {
+        answer(viewer, async {
+            let judge = require_role(viewer.user.as_ref(), Role::Judge)?;
+            services::contests::judging::entries_for(&self.db, judge.id).await
+        })
+        .await
+    }
+
+    async fn judge_entry(&self, viewer: &Viewer, id: Uuid) -> Result<JudgeEntry, Problem> {
+        answer(viewer, async {
+            let judge = require_role(viewer.user.as_ref(), Role::Judge)?;
+            services::contests::judging::entry_for(&self.db, judge.id, id).await
+        })
+        .await
+    }
+
+    async fn staff_contests(&self, viewer: &Viewer) -> Result<StaffContests, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::contests::staff_overview(&self.db, Utc::now()).await
+        })
+        .await
+    }
+
+    async fn staff_contest(&self, viewer: &Viewer, id: Uuid) -> Result<StaffContest, Problem> {
+        answer(viewer, async {
+            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            services::contests::staff_view(&self.db, id, Utc::now()).await
         })
         .await
     }

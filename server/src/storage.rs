@@ -36,6 +36,9 @@ pub struct StreamedWrite {
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// The directory of a local store, whose streamed writes are flushed to disk before
+    /// they count (an S3 store has stored an object durably when it answers).
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Storage {
@@ -47,6 +50,10 @@ impl std::fmt::Debug for Storage {
 impl Storage {
     /// Opens the store the configuration names (creating a local directory if needed).
     pub fn open(config: &StorageConfig) -> anyhow::Result<Storage> {
+        let local_root = match config {
+            StorageConfig::Local(dir) => Some(dir.clone()),
+            StorageConfig::S3(..) => None,
+        };
         let store: Arc<dyn ObjectStore> = match config {
             StorageConfig::Local(dir) => {
                 std::fs::create_dir_all(dir)?;
@@ -69,7 +76,7 @@ impl Storage {
                 }
             }
         };
-        Ok(Storage { store })
+        Ok(Storage { store, local_root })
     }
 
     /// Writes `bytes` at `key`, replacing what was there.
@@ -132,11 +139,25 @@ impl Storage {
             let _ = writer.abort().await;
         } else {
             writer.finish().await.map_err(storage_error)?;
+            self.flush_local(key).await?;
         }
         Ok(StreamedWrite {
             written,
             interrupted,
         })
+    }
+
+    /// Makes a local object durable: a resumable upload must never report bytes a crash
+    /// could lose.
+    async fn flush_local(&self, key: &str) -> AppResult<()> {
+        let Some(root) = &self.local_root else {
+            return Ok(());
+        };
+        let path = root.join(key);
+        tokio::task::spawn_blocking(move || std::fs::File::open(path)?.sync_data())
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("flushing an upload")))
     }
 
     /// The bytes `range` of the object at `key`, as a stream.

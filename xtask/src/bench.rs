@@ -15,7 +15,9 @@ pub fn bench() -> Result<()> {
     ensure_load_tools()?;
     run_example("bench_feeds")?;
     // 1,000 concurrent sign-ups for 10 places, on SQLite and PostgreSQL (issue 6).
-    run_example("bench_signups")
+    run_example("bench_signups")?;
+    // A 2 GiB video through tus against cp of the same file (issue 8).
+    run_example("bench_upload")
 }
 
 fn run_example(name: &str) -> Result<()> {

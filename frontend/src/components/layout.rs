@@ -40,7 +40,25 @@ pub fn Layout(children: Children) -> impl IntoView {
         })
         .collect_view();
 
+    let sign_out = |name: String| {
+        view! {
+            <li>
+                <form method="post" action="/auth/logout" class="inline-form">
+                    <input type="hidden" name="csrf_token" value=viewer.csrf_token.clone()/>
+                    <button type="submit" class="link-button" data-testid="sign-out">
+                        {t.nav_sign_out} " (" {name} ")"
+                    </button>
+                </form>
+            </li>
+        }
+    };
     let account = match user {
+        // Judges see the judging pages only.
+        Some(user) if user.role == Role::Judge => view! {
+            <li><A href="/judge">{tr(viewer.lang, "Penjurian", "Judging")}</A></li>
+            {sign_out(user.name)}
+        }
+        .into_any(),
         Some(user) => view! {
             <li><A href="/staff">{t.nav_dashboard}</A></li>
             <li><A href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</A></li>
@@ -49,16 +67,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             <li><A href="/staff/agreements">{tr(viewer.lang, "Perjanjian", "Agreements")}</A></li>
             <li><A href="/staff/blackouts">{tr(viewer.lang, "Hari libur", "Days off")}</A></li>
             <li><A href="/staff/volunteers">{tr(viewer.lang, "Relawan", "Volunteers")}</A></li>
+            <li><A href="/staff/contests">{tr(viewer.lang, "Lomba", "Contests")}</A></li>
             <li><A href="/staff/mailbox">{tr(viewer.lang, "Kotak surat", "Mailbox")}</A></li>
             {is_admin.then(|| view! { <li><A href="/staff/users">{t.nav_users}</A></li> })}
-            <li>
-                <form method="post" action="/auth/logout" class="inline-form">
-                    <input type="hidden" name="csrf_token" value=viewer.csrf_token.clone()/>
-                    <button type="submit" class="link-button" data-testid="sign-out">
-                        {t.nav_sign_out} " (" {user.name} ")"
-                    </button>
-                </form>
-            </li>
+            {sign_out(user.name)}
         }
         .into_any(),
         None => view! { <li><a href="/login" rel="external">{t.nav_sign_in}</a></li> }.into_any(),

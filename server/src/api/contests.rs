@@ -12,8 +12,8 @@ use shared::Problem;
 use shared::dto::auth::Role;
 use shared::dto::contests::{
     CategoryRanking, Certificate, ConflictInput, ConflictView, ContestInput, ContestView,
-    EntryInput, EntryReceipt, EntryStatus, JudgeAccount, JudgeAssignment, JudgeEntry, JudgePanel,
-    JudgeProgress, PublicResults, ReviewInput, ScoresInput, StaffEntry,
+    EntryInput, EntryReceipt, EntryStatus, JudgeAssignment, JudgeEntry, JudgePanel, JudgeProgress,
+    PublicResults, ReviewInput, ScoresInput, StaffEntry,
 };
 use uuid::Uuid;
 
@@ -200,21 +200,7 @@ pub async fn get_judges(
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<JudgePanel>> {
     staff.require(Role::Viewer)?;
-    Ok(Json(judge_panel(&state, id).await?))
-}
-
-async fn judge_panel(state: &AppState, id: Uuid) -> AppResult<JudgePanel> {
-    Ok(JudgePanel {
-        judges: judging::judges(&state.db)
-            .await?
-            .into_iter()
-            .map(|u| JudgeAccount {
-                id: u.id,
-                name: u.name,
-            })
-            .collect(),
-        assignments: judging::assignments(&state.db, id).await?,
-    })
+    Ok(Json(judging::panel(&state.db, id).await?))
 }
 
 /// Replaces who judges which category.
@@ -236,7 +222,7 @@ pub async fn set_judges(
 ) -> AppResult<Json<JudgePanel>> {
     staff.require(Role::Coordinator)?;
     judging::set_assignments(&state.db, id, &input).await?;
-    Ok(Json(judge_panel(&state, id).await?))
+    Ok(Json(judging::panel(&state.db, id).await?))
 }
 
 /// Declared conflicts of interest.

@@ -18,23 +18,10 @@ use uuid::Uuid;
 use crate::api::agreements::{check_declared_size, file_part};
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, encode_query, field};
+use crate::error::AppResult;
+use crate::forms::{Pairs, back, field, with_errors};
 use crate::services::agreements::{self, documents};
 use crate::services::{cooperation, partners};
-
-/// Back to `page` with the field errors, or the error itself when it is not about fields.
-fn back(page: &str, error: AppError) -> AppResult<Redirect> {
-    match error {
-        AppError::Invalid(errors) => Ok(with_errors(page, &errors)),
-        other => Err(other),
-    }
-}
-
-fn with_errors(page: &str, errors: &FieldErrors) -> Redirect {
-    let json = serde_json::to_string(errors).unwrap_or_default();
-    Redirect::to(&format!("{page}?errors={}", encode_query(&json)))
-}
 
 /// `POST /staff/partners/{slug}`: the whole profile.
 pub async fn save_partner(

@@ -14,8 +14,9 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::dto::contests::{
-    CategoryView, ContestInput, ContestView, CriterionView, EntryInput, EntryReceipt, EntryResult,
-    EntryStatus, ReviewInput, StaffEntry, UploadProgress, VideoInfo, age_on,
+    CategoryView, ContestInput, ContestProgram, ContestView, CriterionView, EntryInput,
+    EntryReceipt, EntryResult, EntryStatus, ReviewInput, StaffContest, StaffContests, StaffEntry,
+    UploadProgress, VideoInfo, age_on,
 };
 use shared::dto::volunteers::Refusal;
 use shared::validation::normalize_email;
@@ -199,6 +200,44 @@ pub async fn list(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Vec<
         views.push(load(db, contest).await?.view(now));
     }
     Ok(views)
+}
+
+/// The staff list: every contest, and the `contest` programs a contest can be set up for.
+pub async fn staff_overview(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> AppResult<StaffContests> {
+    let contests = list(db, now).await?;
+    let programs = programs::Entity::find()
+        .filter(programs::Column::Kind.eq(ProgramKind::Contest.as_str()))
+        .order_by_asc(programs::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| ContestProgram {
+            contest_id: contests.iter().find(|c| c.program_id == p.id).map(|c| c.id),
+            id: p.id,
+            name: p.name,
+        })
+        .collect();
+    Ok(StaffContests { contests, programs })
+}
+
+/// Everything the staff page of one contest shows.
+pub async fn staff_view(
+    db: &DatabaseConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<StaffContest> {
+    let loaded = load_by_id(db, id).await?;
+    Ok(StaffContest {
+        contest: loaded.view(now),
+        entries: entries(db, id).await?,
+        panel: judging::panel(db, id).await?,
+        conflicts: judging::conflicts(db, id).await?,
+        progress: judging::progress(db, id).await?,
+        ranking: judging::ranking_of(db, &loaded).await?,
+    })
 }
 
 /// Creates the contest of a `contest` program.

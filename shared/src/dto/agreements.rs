@@ -375,7 +375,7 @@ pub struct CooperationAlerts {
     pub uncovered: Vec<UncoveredPartner>,
 }
 
-fn first<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn first<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(key, _)| key == name)
@@ -400,7 +400,7 @@ fn ids(pairs: &[(String, String)], name: &str, errors: &mut FieldErrors) -> Vec<
         .collect()
 }
 
-fn day(value: &str, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+pub(crate) fn day(value: &str, name: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
     if value.is_empty() {
         return None;
     }

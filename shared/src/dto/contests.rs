@@ -706,6 +706,194 @@ pub struct Certificate {
     pub published_at: DateTime<Utc>,
 }
 
+/// The categories as the setup form's text box shows them: `name; min age; max age` per line.
+pub fn categories_to_text(categories: &[CategoryView]) -> String {
+    categories
+        .iter()
+        .map(|c| format!("{}; {}; {}", c.name, c.min_age, c.max_age))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The rubric as the setup form's text box shows it: `name; weight` per line.
+pub fn criteria_to_text(criteria: &[CriterionView]) -> String {
+    criteria
+        .iter()
+        .map(|c| format!("{}; {}", c.name, c.weight))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn lines(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| line.split(';').map(str::trim).collect())
+}
+
+fn whole(value: Option<&&str>) -> Option<i32> {
+    value.and_then(|v| v.parse().ok())
+}
+
+fn local_time(value: &str, name: &str, errors: &mut FieldErrors) -> Option<NaiveDateTime> {
+    if value.is_empty() {
+        errors.add(name, FieldError::Required);
+        return None;
+    }
+    let parsed = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"));
+    parsed
+        .map_err(|_| errors.add(name, FieldError::InvalidDateTime))
+        .ok()
+}
+
+/// Reads the plain setup form. Categories and criteria keep the ids of `existing` ones of
+/// the same name, so entries and judges stay attached when staff edit the text.
+pub fn contest_from_form(
+    pairs: &[(String, String)],
+    existing: Option<&ContestView>,
+) -> Result<ContestInput, FieldErrors> {
+    use crate::dto::agreements::{day, first};
+    let mut errors = FieldErrors::new();
+    let program_id = match first(pairs, "program_id").parse() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.add("program_id", FieldError::Required);
+            None
+        }
+    };
+    let opens_at = local_time(first(pairs, "opens_at"), "opens_at", &mut errors);
+    let closes_at = local_time(first(pairs, "closes_at"), "closes_at", &mut errors);
+    let reference = day(
+        first(pairs, "age_reference_date"),
+        "age_reference_date",
+        &mut errors,
+    );
+    if first(pairs, "age_reference_date").is_empty() {
+        errors.add("age_reference_date", FieldError::Required);
+    }
+    let number = |name: &str, errors: &mut FieldErrors| -> i64 {
+        first(pairs, name).parse().unwrap_or_else(|_| {
+            errors.add(name, FieldError::Required);
+            0
+        })
+    };
+    let max_video_mib = number("max_video_mib", &mut errors);
+    let max_video_minutes = number("max_video_minutes", &mut errors) as i32;
+    let entries_per_person = number("entries_per_person", &mut errors) as i32;
+    let formats: Vec<VideoFormat> = pairs
+        .iter()
+        .filter(|(key, _)| key == "formats")
+        .filter_map(|(_, value)| VideoFormat::parse(value))
+        .collect();
+    let mut categories = Vec::new();
+    for parts in lines(first(pairs, "categories")) {
+        match (parts.first(), whole(parts.get(1)), whole(parts.get(2))) {
+            (Some(name), Some(min_age), Some(max_age)) if parts.len() == 3 => {
+                categories.push(CategoryInput {
+                    id: existing
+                        .and_then(|c| c.categories.iter().find(|k| k.name == *name).map(|k| k.id)),
+                    name: (*name).to_owned(),
+                    min_age,
+                    max_age,
+                })
+            }
+            _ => errors.add("categories", FieldError::NotAllowed),
+        }
+    }
+    let mut criteria = Vec::new();
+    for parts in lines(first(pairs, "criteria")) {
+        match (parts.first(), whole(parts.get(1))) {
+            (Some(name), Some(weight)) if parts.len() == 2 => criteria.push(CriterionInput {
+                id: existing
+                    .and_then(|c| c.criteria.iter().find(|k| k.name == *name).map(|k| k.id)),
+                name: (*name).to_owned(),
+                weight,
+            }),
+            _ => errors.add("criteria", FieldError::NotAllowed),
+        }
+    }
+    match (program_id, opens_at, closes_at, reference) {
+        (Some(program_id), Some(opens_at), Some(closes_at), Some(age_reference_date))
+            if errors.is_empty() =>
+        {
+            let input = ContestInput {
+                program_id,
+                rules: first(pairs, "rules").to_owned(),
+                opens_at,
+                closes_at,
+                age_reference_date,
+                max_video_mib,
+                max_video_minutes,
+                formats,
+                entries_per_person,
+                categories,
+                criteria,
+            };
+            input.validate()?;
+            Ok(input)
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Reads the plain entry form (checkboxes send `on` when ticked).
+pub fn entry_from_form(pairs: &[(String, String)], lang: Lang) -> EntryInput {
+    use crate::dto::agreements::first;
+    let optional = |name: &str| Some(first(pairs, name).to_owned()).filter(|v| !v.is_empty());
+    EntryInput {
+        entrant_name: first(pairs, "entrant_name").to_owned(),
+        birth_date: NaiveDate::parse_from_str(first(pairs, "birth_date"), "%Y-%m-%d").ok(),
+        school: first(pairs, "school").to_owned(),
+        city: first(pairs, "city").to_owned(),
+        contact_email: first(pairs, "contact_email").to_owned(),
+        contact_phone: optional("contact_phone"),
+        guardian_name: optional("guardian_name"),
+        consent_rules: !first(pairs, "consent_rules").is_empty(),
+        consent_publication: !first(pairs, "consent_publication").is_empty(),
+        title: first(pairs, "title").to_owned(),
+        description: first(pairs, "description").to_owned(),
+        lang: Some(lang),
+    }
+}
+
+/// What the staff contest page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffContest {
+    /// The contest.
+    pub contest: ContestView,
+    /// Entries with personal data.
+    pub entries: Vec<StaffEntry>,
+    /// Judges and assignments.
+    pub panel: JudgePanel,
+    /// Declared conflicts.
+    pub conflicts: Vec<ConflictView>,
+    /// Progress per judge.
+    pub progress: Vec<JudgeProgress>,
+    /// Ranking per category.
+    pub ranking: Vec<CategoryRanking>,
+}
+
+/// A `contest` program, for the setup form's choice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContestProgram {
+    /// Program id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Its contest, once set up.
+    pub contest_id: Option<Uuid>,
+}
+
+/// The staff contest list and the programs a contest can be set up for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffContests {
+    /// Contests.
+    pub contests: Vec<ContestView>,
+    /// Programs of kind `contest`.
+    pub programs: Vec<ContestProgram>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

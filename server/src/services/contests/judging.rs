@@ -14,7 +14,7 @@ use sea_orm::{
 use shared::dto::auth::Role;
 use shared::dto::contests::{
     CategoryRanking, CategoryView, ConflictInput, ConflictView, CriterionScore, CriterionView,
-    JudgeAssignment, JudgeEntry, JudgeProgress, RankingRow, ScoresInput,
+    JudgeAccount, JudgeAssignment, JudgeEntry, JudgePanel, JudgeProgress, RankingRow, ScoresInput,
 };
 use shared::dto::volunteers::Refusal;
 use shared::words::{Review, VideoFormat};
@@ -49,6 +49,21 @@ pub async fn judges(db: &DatabaseConnection) -> AppResult<Vec<users::Model>> {
         .order_by_asc(users::Column::Name)
         .all(db)
         .await?)
+}
+
+/// The judge accounts and the contest's assignments.
+pub async fn panel(db: &DatabaseConnection, contest_id: Uuid) -> AppResult<JudgePanel> {
+    Ok(JudgePanel {
+        judges: judges(db)
+            .await?
+            .into_iter()
+            .map(|u| JudgeAccount {
+                id: u.id,
+                name: u.name,
+            })
+            .collect(),
+        assignments: assignments(db, contest_id).await?,
+    })
 }
 
 /// The contest's judge assignments.

@@ -1,0 +1,139 @@
+// The storytelling contest in the browser: a parent registers a child's entry, uploads the
+// video with the progress bar; the connection drops and the tab is closed mid-way, and a new
+// tab resumes from where the server stopped (not from zero). Staff check the entry, the
+// judge scores it anonymously, staff publish, and the gallery plays the video. Every page
+// passes axe.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, COORDINATOR, openBrowser, waitForHydration, assertAccessible, signIn } from './helpers.mjs';
+
+const JUDGE = { email: 'juri@siar.example', password: 'siar-demo-juri' };
+const CHUNK = 4 * 1024 * 1024;
+
+/** 10 MiB that start like an MP4 (three PATCH requests of 4 MiB at most). */
+function video() {
+  const bytes = Buffer.alloc(10 * 1024 * 1024);
+  Buffer.from('\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1').copy(bytes);
+  for (let i = 32; i < bytes.length; i += 4096) bytes[i] = (i / 4096) % 251;
+  return { name: 'dongeng-kancil.mp4', mimeType: 'video/mp4', buffer: bytes };
+}
+
+test('an entry is uploaded across a dropped connection and a closed tab, judged, published and shown', async () => {
+  const entrant = await openBrowser({ viewport: { width: 360, height: 740 } });
+  const staff = await openBrowser();
+  const judge = await openBrowser();
+  const name = `Andi ${Date.now()}`;
+  const file = video();
+  try {
+    let page = entrant.page;
+    await page.goto(`${BASE}/contests/lomba-bercerita`);
+    await waitForHydration(page);
+    await assertAccessible(page, '/contests/{slug}');
+    await page.fill('#entry-entrant_name', name);
+    await page.fill('#entry-birth_date', `${new Date().getFullYear() - 8}-03-01`);
+    await page.fill('#entry-school', 'SD Inpres Bontoala');
+    await page.fill('#entry-city', 'Makassar');
+    await page.fill('#entry-guardian_name', 'Ibu Sari');
+    await page.fill('#entry-contact_email', `sari.${Date.now()}@example.id`);
+    await page.fill('#entry-title', 'Si Kancil dan Buaya');
+    await page.check('#entry-consent_rules');
+    await page.check('#entry-consent_publication');
+    await Promise.all([
+      page.waitForURL(/\/contest-entry\/[A-Za-z0-9_-]+\?registered=1/),
+      page.click('#register button[type="submit"]'),
+    ]);
+    const entryUrl = page.url().split('?')[0];
+    await waitForHydration(page);
+    await assertAccessible(page, '/contest-entry/{token}');
+
+    // The first piece arrives; then every request fails as if the signal were lost.
+    let patches = 0;
+    await page.route('**/uploads/tus/**', async (route) => {
+      if (route.request().method() === 'PATCH' && ++patches > 1) return route.abort('internetdisconnected');
+      return route.continue();
+    });
+    await page.setInputFiles('#video-file', file);
+    await page.click('[data-testid="upload-form"] button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="upload-status"]')?.textContent.includes('mencoba lagi'));
+    assert.equal(await page.getAttribute('[data-testid="upload-progress"]', 'value'), String(Math.floor(CHUNK / file.buffer.length * 100)));
+    await page.close();
+
+    // A new tab: the same file continues from the server's offset, not from zero.
+    page = await entrant.context.newPage();
+    const offsets = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH') offsets.push(Number(request.headers()['upload-offset']));
+    });
+    await page.goto(entryUrl);
+    await waitForHydration(page);
+    assert.match(await page.textContent('[data-testid="upload-status"]'), /terhenti/);
+    await page.setInputFiles('#video-file', file);
+    await page.click('[data-testid="upload-form"] button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="upload-status"]')?.textContent.includes('diterima utuh'), null, { timeout: 60_000 });
+    assert.equal(offsets[0], CHUNK, 'resumed where the server stopped');
+    assert.equal(await page.getAttribute('[data-testid="upload-progress"]', 'value'), '100');
+    await page.reload();
+    assert.match(await page.textContent('[data-testid="entry-state"]'), /Video diterima/);
+    assert.match(await page.textContent('[data-testid="video-info"]'), /dongeng-kancil\.mp4 · MP4 · 10\.0 MiB/);
+
+    // Staff check the entry.
+    const office = staff.page;
+    await signIn(office, COORDINATOR);
+    await office.goto(`${BASE}/staff/contests`);
+    await Promise.all([office.waitForURL(/\/staff\/contests\/[0-9a-f-]+$/), office.click('a:has-text("Lomba Bercerita Anak")')]);
+    const contestPage = office.url();
+    await waitForHydration(office);
+    await assertAccessible(office, '/staff/contests/{id}');
+    const row = office.locator('tr', { hasText: name });
+    await Promise.all([office.waitForURL(/reviewed=1/), row.locator('button[value="yes"]').click()]);
+    assert.match(await office.locator('tr', { hasText: name }).locator('[data-testid="entry-state"]').textContent(), /memenuhi syarat/);
+
+    // The judge sees the entry without the entrant's name, plays it and scores it.
+    const bench = judge.page;
+    await bench.goto(`${BASE}/login`);
+    await bench.fill('#email', JUDGE.email);
+    await bench.fill('#password', JUDGE.password);
+    await Promise.all([bench.waitForURL(/\/judge$/), bench.click('button[type="submit"]')]);
+    await waitForHydration(bench);
+    await assertAccessible(bench, '/judge');
+    assert.doesNotMatch(await bench.textContent('main'), new RegExp(name));
+    await Promise.all([bench.waitForURL(/\/judge\/entries\//), bench.click('a:has-text("Si Kancil dan Buaya")')]);
+    await waitForHydration(bench);
+    assert.doesNotMatch(await bench.textContent('main'), /SD Inpres Bontoala|Ibu Sari/);
+    const source = await bench.getAttribute('video.judge-video', 'src');
+    const ranged = await bench.evaluate(async (src) => {
+      const response = await fetch(src, { headers: { Range: 'bytes=4-11' } });
+      return { status: response.status, text: await response.text() };
+    }, source);
+    assert.deepEqual(ranged, { status: 206, text: 'ftypisom' });
+    for (const input of await bench.locator('input[type="number"]').all()) await input.fill('8');
+    await bench.fill('#comment', 'Ekspresi bagus, suara jelas.');
+    await Promise.all([bench.waitForURL(/saved=1/), bench.click('button:has-text("Simpan nilai")')]);
+    await assertAccessible(bench, '/judge/entries/{id}');
+
+    // Staff publish; the results page and the gallery show the entry and its video.
+    await office.goto(contestPage);
+    assert.match(await office.textContent('#ranking'), new RegExp(name));
+    await Promise.all([office.waitForURL(/published=1/), office.click('button:has-text("Umumkan hasil")')]);
+    await office.goto(`${BASE}/contests/lomba-bercerita/results`);
+    await waitForHydration(office);
+    await assertAccessible(office, '/contests/{slug}/results');
+    const card = office.locator('.gallery li', { hasText: 'Si Kancil dan Buaya' });
+    assert.match(await card.textContent(), new RegExp(name));
+    const gallerySrc = await card.locator('video').getAttribute('src');
+    const playable = await office.evaluate(async (src) => (await fetch(src, { headers: { Range: 'bytes=0-99' } })).status, gallerySrc);
+    assert.equal(playable, 206);
+
+    // The entrant's page shows the result and the certificate.
+    await page.goto(entryUrl);
+    assert.match(await page.textContent('[data-testid="entry-result"]'), /Peringkat/);
+    await page.click('a:has-text("Sertifikat")');
+    await page.waitForSelector('[data-testid="certificate"]');
+    assert.match(await page.textContent('[data-testid="certificate"]'), new RegExp(name));
+    await assertAccessible(page, '/contest-entry/{token}/certificate');
+  } finally {
+    await entrant.close();
+    await staff.close();
+    await judge.close();
+  }
+});

@@ -1,0 +1,357 @@
+//! The entry page's video uploader: a tus 1.0 client in the page (creation, then PATCH in
+//! pieces; after a broken connection it asks the server for its offset with HEAD and goes
+//! on). The upload's URL is kept in localStorage under the entry, file name, size and date,
+//! so a closed tab, a reload or a lost signal resumes where the server stopped. Progress is
+//! a `<progress>` bar and a live text for screen readers. Without JavaScript the form says
+//! what to do instead.
+
+use leptos::prelude::*;
+use shared::dto::contests::UploadProgress;
+
+use crate::i18n::{tr, use_viewer};
+
+/// Bytes per PATCH request: small enough that progress moves often on a slow phone, large
+/// enough that a fast line is not slowed by round trips.
+pub const CHUNK_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
+
+/// Where the uploader stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadState {
+    /// Nothing chosen yet.
+    Idle,
+    /// Sending.
+    Sending,
+    /// The connection broke; trying again (attempt number).
+    Retrying(u32),
+    /// All bytes arrived.
+    Done,
+    /// The server refused (its message).
+    Failed(String),
+}
+
+/// The uploader for the entry with private `token`.
+#[component]
+pub fn VideoUpload(
+    /// The entry's private token.
+    token: String,
+    /// The contest's limit in bytes.
+    max_bytes: i64,
+    /// The `accept` attribute (`video/mp4,video/webm,…`).
+    accept: String,
+    /// An unfinished upload the server knows of.
+    unfinished: Option<UploadProgress>,
+) -> impl IntoView {
+    let lang = use_viewer().lang;
+    let sent = RwSignal::new(unfinished.as_ref().map_or(0.0, |u| u.received as f64));
+    let total = RwSignal::new(unfinished.as_ref().map_or(0.0, |u| u.length as f64));
+    let state = RwSignal::new(UploadState::Idle);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let percent = move || {
+        let total = total.get();
+        if total > 0.0 {
+            (sent.get() / total * 100.0).floor()
+        } else {
+            0.0
+        }
+    };
+    let on_submit = {
+        let token = token.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            #[cfg(feature = "hydrate")]
+            {
+                let Some(file) = input
+                    .get()
+                    .and_then(|element| element.files())
+                    .and_then(|files| files.get(0))
+                else {
+                    return;
+                };
+                if file.size() > max_bytes as f64 {
+                    let mib = max_bytes / (1024 * 1024);
+                    state.set(UploadState::Failed(match lang {
+                        shared::Lang::Id => format!("Berkas terlalu besar; maksimal {mib} MiB."),
+                        shared::Lang::En => {
+                            format!("The file is too large; the limit is {mib} MiB.")
+                        }
+                    }));
+                    return;
+                }
+                let token = token.clone();
+                leptos::task::spawn_local(async move {
+                    tus::upload(file, token, sent, total, state).await;
+                });
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&token, max_bytes, &input);
+        }
+    };
+    let busy = move || matches!(state.get(), UploadState::Sending | UploadState::Retrying(_));
+    let status_text = move || {
+        match state.get() {
+        UploadState::Idle if total.get() > 0.0 => tr(
+            lang,
+            "Unggahan sebelumnya terhenti. Pilih berkas yang sama untuk melanjutkan dari posisi terakhir.",
+            "An earlier upload stopped. Choose the same file to continue where it stopped.",
+        )
+        .to_owned(),
+        UploadState::Idle => String::new(),
+        UploadState::Sending => format!("{}: {}%", tr(lang, "Mengunggah", "Uploading"), percent()),
+        UploadState::Retrying(attempt) => format!(
+            "{} ({attempt})",
+            tr(
+                lang,
+                "Koneksi terputus; mencoba lagi dan melanjutkan dari posisi terakhir",
+                "Connection lost; retrying and continuing where it stopped"
+            )
+        ),
+        UploadState::Done => tr(lang, "Video diterima utuh. Terima kasih!", "The whole video arrived. Thank you!").to_owned(),
+        UploadState::Failed(message) => message,
+    }
+    };
+    let failed = move || matches!(state.get(), UploadState::Failed(_));
+    view! {
+        <form class="stack" on:submit=on_submit data-testid="upload-form">
+            <div class="field">
+                <label for="video-file">{tr(lang, "Berkas video", "Video file")}</label>
+                <p class="hint" id="video-file-hint">{tr(lang,
+                    "Unggahan bisa terputus tanpa masalah: buka lagi halaman ini dan pilih berkas yang sama.",
+                    "The upload may break off safely: open this page again and choose the same file.")}</p>
+                <input id="video-file" type="file" accept=accept node_ref=input required
+                    aria-describedby="video-file-hint"/>
+            </div>
+            <noscript>
+                <p class="notice">{tr(lang,
+                    "Mengunggah video memerlukan JavaScript. Aktifkan JavaScript di peramban Anda, atau buka tautan dari email di peramban lain (Chrome, Firefox).",
+                    "Uploading the video needs JavaScript. Turn JavaScript on in your browser, or open the link from the e-mail in another browser (Chrome, Firefox).")}</p>
+            </noscript>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=busy>{tr(lang, "Unggah video", "Upload video")}</button>
+            </div>
+            <progress max="100" value=percent aria-label=tr(lang, "Kemajuan unggahan", "Upload progress")
+                data-testid="upload-progress"></progress>
+            <p role="status" aria-live="polite" data-testid="upload-status" class:field-error=failed>{status_text}</p>
+        </form>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod tus {
+    //! The protocol, over `fetch`.
+
+    use base64::Engine;
+    use leptos::prelude::*;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{File, Headers, RequestInit, Response};
+
+    use super::{CHUNK_BYTES, UploadState};
+
+    /// Why a request did not work.
+    enum Failure {
+        /// The network failed or the server had trouble: try again.
+        Transient,
+        /// The server refused, with its message: stop.
+        Refused(String),
+    }
+
+    fn storage_key(token: &str, file: &File) -> String {
+        format!(
+            "siar-upload:{token}:{}:{}:{}",
+            file.name(),
+            file.size(),
+            file.last_modified()
+        )
+    }
+
+    fn local_storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    async fn send(
+        url: &str,
+        method: &str,
+        headers: &[(&str, String)],
+        body: Option<&JsValue>,
+    ) -> Result<Response, Failure> {
+        let init = RequestInit::new();
+        init.set_method(method);
+        let list = Headers::new().map_err(|_| Failure::Transient)?;
+        list.set("Tus-Resumable", "1.0.0")
+            .map_err(|_| Failure::Transient)?;
+        for (name, value) in headers {
+            list.set(name, value).map_err(|_| Failure::Transient)?;
+        }
+        init.set_headers(&list);
+        if let Some(body) = body {
+            init.set_body(body);
+        }
+        let response = JsFuture::from(window().fetch_with_str_and_init(url, &init))
+            .await
+            .map_err(|_| Failure::Transient)?;
+        let response: Response = response.dyn_into().map_err(|_| Failure::Transient)?;
+        let status = response.status();
+        if status >= 500 {
+            return Err(Failure::Transient);
+        }
+        if status >= 400 {
+            return Err(Failure::Refused(problem_text(&response).await));
+        }
+        Ok(response)
+    }
+
+    /// The problem document's most useful line.
+    async fn problem_text(response: &Response) -> String {
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        let problem = text.and_then(|t| serde_json::from_str::<shared::Problem>(&t).ok());
+        match problem {
+            Some(problem) => problem
+                .errors
+                .values()
+                .flatten()
+                .next()
+                .cloned()
+                .or(problem.detail)
+                .unwrap_or(problem.title),
+            None => format!("HTTP {}", response.status()),
+        }
+    }
+
+    fn header_number(response: &Response, name: &str) -> Option<f64> {
+        response.headers().get(name).ok().flatten()?.parse().ok()
+    }
+
+    async fn offset(url: &str) -> Result<f64, Failure> {
+        let response = send(url, "HEAD", &[], None).await?;
+        header_number(&response, "Upload-Offset").ok_or(Failure::Transient)
+    }
+
+    async fn create(token: &str, file: &File) -> Result<String, Failure> {
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let metadata = format!("entry {},filename {}", b64(token), b64(&file.name()));
+        let response = send(
+            "/uploads/tus/",
+            "POST",
+            &[
+                ("Upload-Length", format!("{}", file.size())),
+                ("Upload-Metadata", metadata),
+            ],
+            None,
+        )
+        .await?;
+        response
+            .headers()
+            .get("Location")
+            .ok()
+            .flatten()
+            .ok_or(Failure::Transient)
+    }
+
+    async fn pause(ms: i32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+
+    /// Sends `file` for the entry `token`, resuming a stored upload of the same file.
+    pub async fn upload(
+        file: File,
+        token: String,
+        sent: RwSignal<f64>,
+        total: RwSignal<f64>,
+        state: RwSignal<UploadState>,
+    ) {
+        let key = storage_key(&token, &file);
+        let size = file.size();
+        total.set(size);
+        state.set(UploadState::Sending);
+        let mut attempt = 0u32;
+        loop {
+            match run(&file, &token, &key, size, sent, state).await {
+                Ok(()) => {
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.remove_item(&key);
+                    }
+                    sent.set(size);
+                    state.set(UploadState::Done);
+                    return;
+                }
+                Err(Failure::Refused(message)) => {
+                    if let Some(storage) = local_storage() {
+                        let _ = storage.remove_item(&key);
+                    }
+                    state.set(UploadState::Failed(message));
+                    return;
+                }
+                Err(Failure::Transient) => {
+                    attempt += 1;
+                    state.set(UploadState::Retrying(attempt));
+                    // 1, 2, 4 … 30 seconds: patient with a phone that lost its signal.
+                    let wait = (1000 * 2i32.pow(attempt.min(5) - 1)).min(30_000);
+                    pause(wait).await;
+                    state.set(UploadState::Sending);
+                }
+            }
+        }
+    }
+
+    async fn run(
+        file: &File,
+        token: &str,
+        key: &str,
+        size: f64,
+        sent: RwSignal<f64>,
+        state: RwSignal<UploadState>,
+    ) -> Result<(), Failure> {
+        let stored = local_storage().and_then(|s| s.get_item(key).ok().flatten());
+        let (url, mut at) = match stored {
+            Some(url) => match offset(&url).await {
+                Ok(at) => (url, at),
+                // Gone (cleaned up after too long, or finished): start again.
+                Err(Failure::Refused(_)) => (create(token, file).await?, 0.0),
+                Err(other) => return Err(other),
+            },
+            None => (create(token, file).await?, 0.0),
+        };
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(key, &url);
+        }
+        sent.set(at);
+        while at < size {
+            let end = (at + CHUNK_BYTES).min(size);
+            let piece = file
+                .slice_with_f64_and_f64(at, end)
+                .map_err(|_| Failure::Transient)?;
+            let response = send(
+                &url,
+                "PATCH",
+                &[
+                    ("Upload-Offset", format!("{at}")),
+                    ("Content-Type", "application/offset+octet-stream".to_owned()),
+                ],
+                Some(&piece.into()),
+            )
+            .await;
+            match response {
+                Ok(response) => {
+                    at = header_number(&response, "Upload-Offset").ok_or(Failure::Transient)?;
+                    sent.set(at);
+                    state.set(UploadState::Sending);
+                }
+                // Another request moved the offset (a retry raced this one): ask and go on.
+                Err(Failure::Refused(_)) if offset(&url).await.is_ok_and(|o| o != at) => {
+                    at = offset(&url).await?;
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(())
+    }
+}

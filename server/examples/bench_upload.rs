@@ -1,0 +1,388 @@
+//! Benchmark (issue 8): a 2 GiB video uploaded through tus over loopback, against `cp` of
+//! the same file on the same disk in the same run. Targets: the server's peak RSS less than
+//! 64 MiB above its idle RSS, and upload throughput at least 0.7 × cp's.
+//!
+//! The server runs as its own process (this program, started again with `serve`), so its
+//! memory is measured alone: VmRSS from /proc, sampled every 5 ms. The client is curl,
+//! streaming the file in one PATCH. SQLite and local files under `target/`, the disk `cp`
+//! writes to. Run with `cargo xtask bench`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use server::app::App;
+use server::config::{Config, LogFormat};
+use server::services;
+use shared::dto::contests::{CategoryInput, ContestInput, CriterionInput, EntryInput};
+use shared::dto::programs::ProgramInput;
+use shared::words::{ProgramKind, ProgramStatus, VideoFormat};
+
+const FILE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+const RSS_BUDGET_MIB: f64 = 64.0;
+const THROUGHPUT_TARGET: f64 = 0.7;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        serve(&args[2], &args[3], &args[4]);
+        return;
+    }
+    bench();
+}
+
+fn config(database: &Path, files: &Path, bind: &str) -> Config {
+    let vars = HashMap::from([
+        (
+            "DATABASE_URL".to_owned(),
+            format!("sqlite://{}?mode=rwc", database.display()),
+        ),
+        ("SIAR_BIND".to_owned(), bind.to_owned()),
+        ("SIAR_STORAGE".to_owned(), files.display().to_string()),
+        ("SIAR_JOBS_INTERVAL_MS".to_owned(), "0".to_owned()),
+    ]);
+    Config::from_vars(&vars).expect("config")
+}
+
+/// The server process: `siar serve`'s code, on the prepared database.
+#[tokio::main]
+async fn serve(database: &str, files: &str, bind: &str) {
+    server::telemetry::init(LogFormat::Pretty);
+    let app = App::build(config(Path::new(database), Path::new(files), bind))
+        .await
+        .expect("app");
+    app.serve(std::future::pending()).await.expect("serve");
+}
+
+fn bench() {
+    let scratch = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-upload");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let dir = tempfile::tempdir_in(&scratch).expect("scratch dir");
+    let source = dir.path().join("video.mp4");
+    write_video(&source);
+    sync();
+
+    // Baseline: cp of the same file onto the same disk, until the copy is on disk (the server
+    // flushes each piece before it answers, so both times end with the data durable).
+    let copy = dir.path().join("copy.mp4");
+    let started = Instant::now();
+    let status = Command::new("cp").arg(&source).arg(&copy).status().unwrap();
+    assert!(status.success());
+    let cp_cached_secs = started.elapsed().as_secs_f64();
+    let status = Command::new("sync").arg(&copy).status().unwrap();
+    assert!(status.success());
+    let cp_secs = started.elapsed().as_secs_f64();
+    std::fs::remove_file(&copy).unwrap();
+    sync();
+
+    let database = dir.path().join("bench.db");
+    let files = dir.path().join("files");
+    let token = seed(&database, &files);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut server = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "serve",
+            &database.display().to_string(),
+            &files.display().to_string(),
+            &bind,
+        ])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://{bind}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(wait_until_up(&base));
+    std::thread::sleep(Duration::from_millis(500));
+    let idle = rss_kib(server.id());
+
+    let peak = Arc::new(AtomicU64::new(idle));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done, pid) = (peak.clone(), done.clone(), server.id());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_kib(pid), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let started = Instant::now();
+    let stored = runtime.block_on(upload(&base, &token, &source));
+    let upload_secs = started.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    stop(&mut server);
+    assert_eq!(stored, FILE_BYTES, "the server stored every byte");
+    let on_disk: u64 = walk(&files)
+        .iter()
+        .map(|p| p.metadata().unwrap().len())
+        .sum();
+    assert_eq!(
+        on_disk, FILE_BYTES,
+        "the segments on disk hold the whole file"
+    );
+
+    let mib = FILE_BYTES as f64 / (1024.0 * 1024.0);
+    let cp_rate = mib / cp_secs;
+    let upload_rate = mib / upload_secs;
+    let ratio = upload_rate / cp_rate;
+    let peak_kib = peak.load(Ordering::Relaxed);
+    let above_idle = (peak_kib.saturating_sub(idle)) as f64 / 1024.0;
+    println!(
+        "bench_upload: 2 GiB through tus (one PATCH streamed by curl), server on SQLite + local files"
+    );
+    println!("  cp + sync (baseline): {cp_secs:>7.2} s  {cp_rate:>8.1} MiB/s");
+    println!(
+        "  (cp alone, before its data reached the disk: {cp_cached_secs:.2} s, {:.1} MiB/s; upload/cp-alone {:.2})",
+        mib / cp_cached_secs,
+        (mib / upload_secs) / (mib / cp_cached_secs)
+    );
+    println!("  tus upload:           {upload_secs:>7.2} s  {upload_rate:>8.1} MiB/s");
+    println!(
+        "  throughput ratio upload/(cp + sync): {ratio:.2} (target ≥ {THROUGHPUT_TARGET}) {}",
+        verdict(ratio >= THROUGHPUT_TARGET)
+    );
+    println!(
+        "  server RSS: idle {:.1} MiB, peak {:.1} MiB, {above_idle:.1} MiB above idle (target < {RSS_BUDGET_MIB}) {}",
+        idle as f64 / 1024.0,
+        peak_kib as f64 / 1024.0,
+        verdict(above_idle < RSS_BUDGET_MIB)
+    );
+    println!(
+        "  ratio of RSS growth to its budget: {:.2}",
+        above_idle / RSS_BUDGET_MIB
+    );
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "ok" } else { "MISSED" }
+}
+
+/// 2 GiB that start like an MP4 and never repeat a block (nothing compresses or dedupes).
+fn write_video(path: &Path) {
+    let mut file = std::io::BufWriter::with_capacity(8 << 20, std::fs::File::create(path).unwrap());
+    let mut block = vec![0u8; 8 << 20];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut written = 0;
+    while written < FILE_BYTES {
+        for word in block.chunks_exact_mut(8) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            word.copy_from_slice(&state.to_le_bytes());
+        }
+        if written == 0 {
+            block[..32].copy_from_slice(b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41");
+        }
+        file.write_all(&block).unwrap();
+        written += block.len() as u64;
+    }
+    file.flush().unwrap();
+}
+
+fn sync() {
+    let _ = Command::new("sync").status();
+}
+
+/// The program, contest and entry the upload belongs to; returns the entry's token.
+fn seed(database: &Path, files: &Path) -> String {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let config = config(database, files, "127.0.0.1:0");
+        let db = server::db::connect(&config).await.unwrap();
+        server::db::migrate(&db).await.unwrap();
+        let now = chrono::Utc::now();
+        let program = services::programs::create_program(
+            &db,
+            ProgramInput {
+                name: "Lomba Bercerita".into(),
+                slug: "lomba-bercerita".into(),
+                kind: ProgramKind::Contest,
+                description: String::new(),
+                cover_image_url: None,
+                tz: "Asia/Makassar".into(),
+                default_duration_minutes: 60,
+                stream_url: None,
+                platform: None,
+                place: None,
+                status: ProgramStatus::Published,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let local_now = (now + chrono::Duration::hours(8)).naive_utc();
+        services::contests::create(
+            &db,
+            &ContestInput {
+                program_id: program.id,
+                rules: String::new(),
+                opens_at: local_now - chrono::Duration::hours(1),
+                closes_at: local_now + chrono::Duration::hours(6),
+                age_reference_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+                max_video_mib: 2048,
+                max_video_minutes: 10,
+                formats: vec![VideoFormat::Mp4],
+                entries_per_person: 1,
+                categories: vec![CategoryInput {
+                    id: None,
+                    name: "7–12".into(),
+                    min_age: 7,
+                    max_age: 12,
+                }],
+                criteria: vec![CriterionInput {
+                    id: None,
+                    name: "Ekspresi".into(),
+                    weight: 1,
+                }],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        let receipt = services::contests::register(
+            &db,
+            "lomba-bercerita",
+            &EntryInput {
+                entrant_name: "Andi".into(),
+                birth_date: chrono::NaiveDate::from_ymd_opt(2017, 5, 1),
+                school: "SD 1".into(),
+                city: "Makassar".into(),
+                contact_email: "andi@example.id".into(),
+                guardian_name: Some("Ibu Andi".into()),
+                consent_rules: true,
+                title: "Dongeng".into(),
+                ..EntryInput::default()
+            },
+            now,
+            "http://localhost",
+        )
+        .await
+        .unwrap();
+        receipt.access_token
+    })
+}
+
+async fn wait_until_up(base: &str) {
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not start");
+}
+
+/// Uploads the file by tus; returns the server's final offset.
+async fn upload(base: &str, token: &str, source: &Path) -> u64 {
+    let client = reqwest::Client::new();
+    let metadata = format!(
+        "entry {},filename {}",
+        base64::engine::general_purpose::STANDARD.encode(token),
+        base64::engine::general_purpose::STANDARD.encode("video.mp4")
+    );
+    let created = client
+        .post(format!("{base}/uploads/tus/"))
+        .header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", FILE_BYTES.to_string())
+        .header("Upload-Metadata", metadata)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let location = format!("{base}{}", created.headers()["location"].to_str().unwrap());
+    // curl streams the file from disk in one PATCH, as a client with an unbounded chunk size
+    // (tus-js-client's default) does; the client then costs little beside the server.
+    let status = tokio::task::spawn_blocking({
+        let location = location.clone();
+        let source = source.to_path_buf();
+        move || {
+            Command::new("curl")
+                .args([
+                    "-sS",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "-X",
+                    "PATCH",
+                ])
+                .args(["-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0"])
+                .args([
+                    "-H",
+                    "Content-Type: application/offset+octet-stream",
+                    "-H",
+                    "Expect:",
+                ])
+                .arg("-T")
+                .arg(&source)
+                .arg(&location)
+                .output()
+                .unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        "204",
+        "curl: {status:?}"
+    );
+    let head = client
+        .head(&location)
+        .header("Tus-Resumable", "1.0.0")
+        .send()
+        .await
+        .unwrap();
+    head.headers()["upload-offset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn stop(server: &mut Child) {
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(walk(&path));
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
