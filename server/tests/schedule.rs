@@ -619,7 +619,7 @@ async fn the_public_sees_published_programs_only() {
 }
 
 #[tokio::test]
-async fn the_demo_schedule_has_the_four_programs_and_four_partners() {
+async fn the_demo_schedule_has_the_four_programs_four_partners_and_the_contest() {
     let app = TestApp::spawn().await;
     assert!(server::demo::seed(&app.db, &app.url).await.unwrap());
     let programs: Value = app.get("/api/v1/programs").await.json().await.unwrap();
@@ -635,9 +635,18 @@ async fn the_demo_schedule_has_the_four_programs_and_four_partners() {
             "dapur-pustaka",
             "dongeng-dari-leiden",
             "dongkelor",
+            "lomba-bercerita",
             "talkshow-duta-baca"
         ]
     );
+    let contest: Value = app
+        .get("/api/v1/public/contests/lomba-bercerita")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(contest["window"], "open");
+    assert_eq!(contest["categories"].as_array().unwrap().len(), 3);
 
     let page: Value = app
         .get("/api/v1/sessions?program=dongkelor&per_page=5")

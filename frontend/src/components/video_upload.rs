@@ -1,7 +1,8 @@
 //! The entry page's video uploader: a tus 1.0 client in the page (creation, then PATCH in
 //! pieces; after a broken connection it asks the server for its offset with HEAD and goes
-//! on). The upload's URL is kept in localStorage under the entry, file name, size and date,
-//! so a closed tab, a reload or a lost signal resumes where the server stopped. Progress is
+//! on). The upload's URL is kept in localStorage under the entry, file name and size, and the
+//! server names the entry's unfinished upload too, so a closed tab, a reload or a lost signal
+//! resumes where the server stopped. Progress is
 //! a `<progress>` bar and a live text for screen readers. Without JavaScript the form says
 //! what to do instead.
 
@@ -42,6 +43,10 @@ pub fn VideoUpload(
     unfinished: Option<UploadProgress>,
 ) -> impl IntoView {
     let lang = use_viewer().lang;
+    // The server's unfinished upload of this entry: resumed when the chosen file has its size.
+    let hint = unfinished
+        .as_ref()
+        .map(|u| (u.url.clone(), u.length as f64));
     let sent = RwSignal::new(unfinished.as_ref().map_or(0.0, |u| u.received as f64));
     let total = RwSignal::new(unfinished.as_ref().map_or(0.0, |u| u.length as f64));
     let state = RwSignal::new(UploadState::Idle);
@@ -78,12 +83,13 @@ pub fn VideoUpload(
                     return;
                 }
                 let token = token.clone();
+                let hint = hint.clone();
                 leptos::task::spawn_local(async move {
-                    tus::upload(file, token, sent, total, state).await;
+                    tus::upload(file, token, hint, sent, total, state).await;
                 });
             }
             #[cfg(not(feature = "hydrate"))]
-            let _ = (&token, max_bytes, &input);
+            let _ = (&token, max_bytes, &input, &hint);
         }
     };
     let busy = move || matches!(state.get(), UploadState::Sending | UploadState::Retrying(_));
@@ -155,13 +161,10 @@ mod tus {
         Refused(String),
     }
 
+    /// Not the file's date: a file picked again (or re-shared by a phone's gallery) may get a
+    /// new one.
     fn storage_key(token: &str, file: &File) -> String {
-        format!(
-            "siar-upload:{token}:{}:{}:{}",
-            file.name(),
-            file.size(),
-            file.last_modified()
-        )
+        format!("siar-upload:{token}:{}:{}", file.name(), file.size())
     }
 
     fn local_storage() -> Option<web_sys::Storage> {
@@ -264,12 +267,19 @@ mod tus {
     pub async fn upload(
         file: File,
         token: String,
+        hint: Option<(String, f64)>,
         sent: RwSignal<f64>,
         total: RwSignal<f64>,
         state: RwSignal<UploadState>,
     ) {
         let key = storage_key(&token, &file);
         let size = file.size();
+        if let (Some((url, length)), Some(storage)) = (hint, local_storage())
+            && length == size
+            && storage.get_item(&key).ok().flatten().is_none()
+        {
+            let _ = storage.set_item(&key, &url);
+        }
         total.set(size);
         state.set(UploadState::Sending);
         let mut attempt = 0u32;

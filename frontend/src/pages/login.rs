@@ -27,7 +27,8 @@ pub fn LoginPage() -> impl IntoView {
             {message.map(|m| view! { <p class="alert" role="alert" id="login-error">{m}</p> })}
             <form method="post" action="/auth/login" class="stack">
                 <input type="hidden" name="csrf_token" value=viewer.csrf_token/>
-                <input type="hidden" name="next" value=next.unwrap_or_else(|| "/staff".into())/>
+                // Without a `next`, the server sends each role to its home page.
+                {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 <label for="email">{t.login_email}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required
                     aria-invalid=message.is_some().then_some("true")
