@@ -1,5 +1,9 @@
 //! One module per route.
 
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
 pub mod contest;
 pub mod contest_entry;
 pub mod dashboard;
@@ -24,3 +28,15 @@ pub mod staff_session;
 pub mod staff_volunteers;
 pub mod users;
 pub mod volunteer;
+
+/// The route's `:id` as a UUID (the nil id, which finds nothing, when it is not one).
+pub fn id_param() -> impl Fn() -> Uuid + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params.with(|p| {
+            p.get("id")
+                .and_then(|id| id.parse::<Uuid>().ok())
+                .unwrap_or_default()
+        })
+    }
+}

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::dto::contests::{JudgeEntry, MAX_SCORE};
 use uuid::Uuid;
 
@@ -101,14 +101,7 @@ pub fn JudgeEntryPage() -> impl IntoView {
     let viewer = use_viewer();
     let lang = viewer.lang;
     let t = strings(lang);
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<Uuid>().ok())
-                .unwrap_or_default()
-        })
-    };
+    let id = crate::pages::id_param();
     let data = Resource::new(id, get_judge_entry);
     let saved = use_query_map().get_untracked().get("saved").is_some();
     let csrf = viewer.csrf_token.clone();

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::Lang;
 use shared::dto::agreements::{
     ACCEPTED_DOCUMENTS, AgreementChoices, AgreementResponse, MAX_DOCUMENT_BYTES, costs_to_text,
@@ -186,14 +186,7 @@ pub fn AgreementPage() -> impl IntoView {
     let viewer = use_viewer();
     let lang = viewer.lang;
     let t = strings(lang);
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<Uuid>().ok())
-                .unwrap_or_default()
-        })
-    };
+    let id = crate::pages::id_param();
     let data = Resource::new(id, get_agreement_editor);
     let errors = query_messages(lang);
     let query = use_query_map().get_untracked();

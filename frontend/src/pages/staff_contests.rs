@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::Lang;
 use shared::dto::contests::{
     ContestView, DEFAULT_MAX_VIDEO_MIB, StaffContest, StaffEntry, categories_to_text,
@@ -157,14 +157,7 @@ pub fn ContestManagePage() -> impl IntoView {
     let viewer = use_viewer();
     let lang = viewer.lang;
     let t = strings(lang);
-    let params = use_params_map();
-    let id = move || {
-        params.with(|p| {
-            p.get("id")
-                .and_then(|id| id.parse::<Uuid>().ok())
-                .unwrap_or_default()
-        })
-    };
+    let id = crate::pages::id_param();
     let data = Resource::new(id, get_staff_contest);
     let published_now = use_query_map().get_untracked().get("published").is_some();
     let csrf = viewer.csrf_token.clone();
