@@ -142,7 +142,7 @@ fn bench() {
     let peak_kib = peak.load(Ordering::Relaxed);
     let above_idle = (peak_kib.saturating_sub(idle)) as f64 / 1024.0;
     println!(
-        "bench_upload: 2 GiB through tus (one PATCH streamed by curl), server on SQLite + local files"
+        "bench_upload: 2 GiB through tus (one PATCH sent with sendfile), server on SQLite + local files"
     );
     println!("  cp + sync (baseline): {cp_secs:>7.2} s  {cp_rate:>8.1} MiB/s");
     println!(
