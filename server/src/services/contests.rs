@@ -545,6 +545,29 @@ pub async fn entry_by_token<C: ConnectionTrait>(
         .ok_or(AppError::NotFound)
 }
 
+/// Who gets an entry's mail: the contact address, greeted as the guardian of a minor or the
+/// entrant, in the entry's language.
+pub fn recipient_of(entry: &contest_entries::Model) -> letters::Recipient {
+    letters::Recipient {
+        email: entry.contact_email.clone(),
+        name: entry
+            .guardian_name
+            .clone()
+            .unwrap_or_else(|| entry.entrant_name.clone()),
+        lang: Lang::from_tag(&entry.lang).unwrap_or(Lang::Id),
+    }
+}
+
+/// What the entrant and staff see of a finished upload.
+fn video_info_of(upload: &uploads::Model) -> Option<VideoInfo> {
+    Some(VideoInfo {
+        format: upload.container.as_deref().and_then(VideoFormat::parse)?,
+        size_bytes: upload.length,
+        file_name: upload.file_name.clone(),
+        received_at: upload.completed_at?,
+    })
+}
+
 /// The entry `entry_id` of contest `contest_id`.
 pub async fn entries_row(
     db: &DatabaseConnection,
@@ -583,14 +606,7 @@ async fn video_info<C: ConnectionTrait>(
         return Ok(None);
     };
     let upload = uploads::Entity::find_by_id(upload_id).one(db).await?;
-    Ok(upload.and_then(|u| {
-        Some(VideoInfo {
-            format: u.container.as_deref().and_then(VideoFormat::parse)?,
-            size_bytes: u.length,
-            file_name: u.file_name,
-            received_at: u.completed_at?,
-        })
-    }))
+    Ok(upload.as_ref().and_then(video_info_of))
 }
 
 /// The entrant's private view.
@@ -679,14 +695,7 @@ pub async fn entries(db: &DatabaseConnection, contest_id: Uuid) -> AppResult<Vec
             let video = entry
                 .video_upload_id
                 .and_then(|id| videos.get(&id))
-                .and_then(|u| {
-                    Some(VideoInfo {
-                        format: u.container.as_deref().and_then(VideoFormat::parse)?,
-                        size_bytes: u.length,
-                        file_name: u.file_name.clone(),
-                        received_at: u.completed_at?,
-                    })
-                });
+                .and_then(video_info_of);
             StaffEntry {
                 id: entry.id,
                 number: entry.number,
@@ -741,15 +750,7 @@ pub async fn review(
         input.reason.as_deref().map(|r| r.trim().to_owned())
     };
     let txn = db.begin().await?;
-    let lang = Lang::from_tag(&entry.lang).unwrap_or(Lang::Id);
-    let to = letters::Recipient {
-        email: entry.contact_email.clone(),
-        name: entry
-            .guardian_name
-            .clone()
-            .unwrap_or_else(|| entry.entrant_name.clone()),
-        lang,
-    };
+    let to = recipient_of(&entry);
     let letter = letters::contest_checked(
         &to,
         &loaded.program.name,

@@ -11,6 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
+use shared::FieldError;
 use shared::dto::auth::Role;
 use shared::dto::contests::{
     CategoryRanking, CategoryView, ConflictInput, ConflictView, CriterionScore, CriterionView,
@@ -18,7 +19,6 @@ use shared::dto::contests::{
 };
 use shared::dto::volunteers::Refusal;
 use shared::words::{Review, VideoFormat};
-use shared::{FieldError, Lang};
 use uuid::Uuid;
 
 use super::{Loaded, entry_url, load_by_id};
@@ -420,13 +420,7 @@ pub async fn progress(db: &DatabaseConnection, contest_id: Uuid) -> AppResult<Ve
         .all(db)
         .await?;
     let entry_ids: Vec<Uuid> = entries.iter().map(|e| e.id).collect();
-    let conflicts: HashSet<(Uuid, Uuid)> = judge_conflicts::Entity::find()
-        .filter(judge_conflicts::Column::EntryId.is_in(entry_ids.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.user_id, c.entry_id))
-        .collect();
+    let conflicts = conflict_pairs(db, entry_ids.iter().copied()).await?;
     let complete: HashSet<(Uuid, Uuid)> = judge_reviews::Entity::find()
         .filter(judge_reviews::Column::EntryId.is_in(entry_ids))
         .all(db)
@@ -483,6 +477,20 @@ pub async fn progress(db: &DatabaseConnection, contest_id: Uuid) -> AppResult<Ve
     Ok(rows)
 }
 
+/// (judge, entry) for every declared conflict on these entries.
+async fn conflict_pairs(
+    db: &DatabaseConnection,
+    entry_ids: impl IntoIterator<Item = Uuid>,
+) -> AppResult<HashSet<(Uuid, Uuid)>> {
+    Ok(judge_conflicts::Entity::find()
+        .filter(judge_conflicts::Column::EntryId.is_in(entry_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.user_id, c.entry_id))
+        .collect())
+}
+
 fn is_complete(scores: &StoredScores, loaded: &Loaded) -> bool {
     !loaded.criteria.is_empty() && loaded.criteria.iter().all(|c| scores.contains_key(&c.id))
 }
@@ -506,13 +514,7 @@ pub async fn ranking_of(
         .filter(contest_entries::Column::VideoUploadId.is_not_null())
         .all(db)
         .await?;
-    let conflicts: HashSet<(Uuid, Uuid)> = judge_conflicts::Entity::find()
-        .filter(judge_conflicts::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.user_id, c.entry_id))
-        .collect();
+    let conflicts = conflict_pairs(db, entries.iter().map(|e| e.id)).await?;
     let mut reviews: HashMap<Uuid, Vec<contest::Review>> = HashMap::new();
     for review in judge_reviews::Entity::find()
         .filter(judge_reviews::Column::EntryId.is_in(entries.iter().map(|e| e.id)))
@@ -607,14 +609,7 @@ pub async fn publish(
     contest.updated_at = Set(now);
     contest.update(&txn).await?;
     for entry in &entries {
-        let to = letters::Recipient {
-            email: entry.contact_email.clone(),
-            name: entry
-                .guardian_name
-                .clone()
-                .unwrap_or_else(|| entry.entrant_name.clone()),
-            lang: Lang::from_tag(&entry.lang).unwrap_or(Lang::Id),
-        };
+        let to = super::recipient_of(entry);
         mail::enqueue(
             &txn,
             letters::contest_results(

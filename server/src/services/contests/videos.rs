@@ -221,15 +221,7 @@ where
     .await?;
     let replaced = if complete {
         let previous = entry.video_upload_id;
-        let lang = Lang::from_tag(&entry.lang).unwrap_or(Lang::Id);
-        let to = letters::Recipient {
-            email: entry.contact_email.clone(),
-            name: entry
-                .guardian_name
-                .clone()
-                .unwrap_or_else(|| entry.entrant_name.clone()),
-            lang,
-        };
+        let to = super::recipient_of(&entry);
         let program_name = super::load(&txn, contest.clone()).await?.program.name;
         let letter = letters::contest_video_received(
             &to,
