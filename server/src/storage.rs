@@ -17,9 +17,11 @@ use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload
 use crate::config::StorageConfig;
 use crate::error::{AppError, AppResult};
 
-/// Parts of a streamed write are sent to the store in pieces of this size (S3's minimum
-/// part is 5 MiB); at most [`PARTS_IN_FLIGHT`] are buffered at once, so a write holds about
-/// 16 MiB however large the file.
+mod local_write;
+
+/// Parts of a streamed write to S3 are sent in pieces of this size (S3's minimum part is
+/// 5 MiB); at most [`PARTS_IN_FLIGHT`] are buffered at once, so a write holds about 16 MiB
+/// however large the file.
 const PART_BYTES: usize = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT: usize = 2;
 
@@ -36,9 +38,9 @@ pub struct StreamedWrite {
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
-    /// The directory of a local store, whose streamed writes are flushed to disk before
-    /// they count (an S3 store has stored an object durably when it answers).
-    local_root: Option<std::path::PathBuf>,
+    /// The same store when it is local files, whose streamed writes take a shorter path
+    /// (see `local_write`).
+    local: Option<Arc<LocalFileSystem>>,
 }
 
 impl std::fmt::Debug for Storage {
@@ -50,14 +52,14 @@ impl std::fmt::Debug for Storage {
 impl Storage {
     /// Opens the store the configuration names (creating a local directory if needed).
     pub fn open(config: &StorageConfig) -> anyhow::Result<Storage> {
-        let local_root = match config {
-            StorageConfig::Local(dir) => Some(dir.clone()),
-            StorageConfig::S3(..) => None,
-        };
-        let store: Arc<dyn ObjectStore> = match config {
+        match config {
             StorageConfig::Local(dir) => {
                 std::fs::create_dir_all(dir)?;
-                Arc::new(LocalFileSystem::new_with_prefix(dir)?)
+                let local = Arc::new(LocalFileSystem::new_with_prefix(dir)?);
+                Ok(Storage {
+                    store: local.clone(),
+                    local: Some(local),
+                })
             }
             StorageConfig::S3(url, settings) => {
                 let (bucket_url, prefix) = split_s3_url(url);
@@ -69,14 +71,14 @@ impl Storage {
                     }
                 }
                 let bucket = builder.build()?;
-                if prefix.is_empty() {
+                let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
                     Arc::new(bucket)
                 } else {
                     Arc::new(PrefixStore::new(bucket, prefix))
-                }
+                };
+                Ok(Storage { store, local: None })
             }
-        };
-        Ok(Storage { store, local_root })
+        }
     }
 
     /// Writes `bytes` at `key`, replacing what was there.
@@ -100,7 +102,9 @@ impl Storage {
 
     /// Streams `chunks` into a new object at `key` in constant memory. A source that breaks
     /// off (a dropped connection) keeps what arrived before the break; one that yields more
-    /// than `limit` bytes stores nothing and is `TooLarge`; an empty one stores nothing.
+    /// than `limit` bytes stores nothing and is `TooLarge`; an empty one stores nothing. A
+    /// local object is on disk when this returns: a resumable upload must never report
+    /// bytes a crash could lose (an S3 store has stored an object durably when it answers).
     pub async fn put_stream<S, E>(
         &self,
         key: &str,
@@ -110,6 +114,12 @@ impl Storage {
     where
         S: Stream<Item = Result<Bytes, E>> + Unpin,
     {
+        if let Some(local) = &self.local {
+            let target = local
+                .path_to_filesystem(&Path::from(key))
+                .map_err(storage_error)?;
+            return local_write::put_stream(target, chunks, limit).await;
+        }
         let upload = self
             .store
             .put_multipart(&Path::from(key))
@@ -139,25 +149,11 @@ impl Storage {
             let _ = writer.abort().await;
         } else {
             writer.finish().await.map_err(storage_error)?;
-            self.flush_local(key).await?;
         }
         Ok(StreamedWrite {
             written,
             interrupted,
         })
-    }
-
-    /// Makes a local object durable: a resumable upload must never report bytes a crash
-    /// could lose.
-    async fn flush_local(&self, key: &str) -> AppResult<()> {
-        let Some(root) = &self.local_root else {
-            return Ok(());
-        };
-        let path = root.join(key);
-        tokio::task::spawn_blocking(move || std::fs::File::open(path)?.sync_data())
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("flushing an upload")))
     }
 
     /// The bytes `range` of the object at `key`, as a stream.
@@ -280,5 +276,55 @@ mod tests {
             storage.get("uploads/x/1").await,
             Err(AppError::NotFound)
         ));
+    }
+
+    /// Chunks of `size` bytes whose content tells their position (no two chunks alike).
+    fn numbered_chunks(count: u32, size: usize) -> Vec<Result<Bytes, &'static str>> {
+        (0..count)
+            .map(|n| Ok(Bytes::from(n.to_le_bytes().repeat(size / 4))))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_long_streamed_write_arrives_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage::open(&StorageConfig::Local(dir.path().join("files"))).unwrap();
+        // 40 MiB: many batches for the writer and more than one background flush.
+        let chunks = numbered_chunks(640, 64 * 1024);
+        let expected: Vec<u8> = chunks
+            .iter()
+            .flat_map(|chunk| chunk.as_ref().unwrap().to_vec())
+            .collect();
+        let stored = storage
+            .put_stream("uploads/y/0", futures_util::stream::iter(chunks), u64::MAX)
+            .await
+            .unwrap();
+        assert_eq!(stored.written, expected.len() as u64);
+        assert!(!stored.interrupted);
+        assert!(storage.get("uploads/y/0").await.unwrap() == expected);
+        // Nothing but the object is left in its directory (no staging file).
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("files/uploads/y"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["0"]);
+
+        // Too large after many batches went to disk: nothing stays behind.
+        let too_long = numbered_chunks(640, 64 * 1024);
+        assert!(matches!(
+            storage
+                .put_stream(
+                    "uploads/y/1",
+                    futures_util::stream::iter(too_long),
+                    30 << 20
+                )
+                .await,
+            Err(AppError::TooLarge)
+        ));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("files/uploads/y"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["0"]);
     }
 }

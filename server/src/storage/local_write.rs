@@ -1,0 +1,212 @@
+//! Streamed writes to the local store. The bytes go to a staging file next to the object on
+//! one blocking thread, fed in batches over a bounded channel (constant memory), while a
+//! second thread keeps flushing what is already written: the disk works while the network
+//! does, so the last flush before the object counts has only the tail left. A complete
+//! staging file is renamed into place, so a reader never sees half an object.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use tokio::sync::mpsc;
+
+use super::StreamedWrite;
+use crate::error::{AppError, AppResult};
+
+/// The network's chunks are gathered into batches of about this size before they cross to
+/// the writing thread (one hand-off per MiB, not per chunk).
+const BATCH_BYTES: usize = 1024 * 1024;
+/// Batches waiting for the writer: with the one being gathered, a write holds about 6 MiB.
+const BATCHES_IN_FLIGHT: usize = 4;
+/// A background flush is asked for after every this many bytes written.
+const FLUSH_EVERY_BYTES: u64 = 32 * 1024 * 1024;
+
+enum Message {
+    Write(Vec<Bytes>),
+    /// Everything is sent: flush, and rename the staging file into place.
+    Commit,
+}
+
+/// Streams `chunks` into the file `target` (see [`super::Storage::put_stream`]).
+pub(super) async fn put_stream<S, E>(
+    target: PathBuf,
+    mut chunks: S,
+    limit: u64,
+) -> AppResult<StreamedWrite>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    let (sender, receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
+    let writer = tokio::task::spawn_blocking(move || write_staged(&target, receiver));
+
+    let mut written: u64 = 0;
+    let mut interrupted = false;
+    let mut batch = Batch::default();
+    let mut writer_stopped = false;
+    while let Some(next) = chunks.next().await {
+        let Ok(bytes) = next else {
+            interrupted = true;
+            break;
+        };
+        written += bytes.len() as u64;
+        if written > limit {
+            // Dropping the sender without a commit makes the writer discard the staging file.
+            drop(sender);
+            finish(writer).await?;
+            return Err(AppError::TooLarge);
+        }
+        if let Some(full) = batch.add(bytes)
+            && sender.send(Message::Write(full)).await.is_err()
+        {
+            writer_stopped = true;
+            break;
+        }
+    }
+    if !writer_stopped && written > 0 {
+        let last = batch.take();
+        let sent = if last.is_empty() {
+            Ok(())
+        } else {
+            sender.send(Message::Write(last)).await
+        };
+        // A failed send means the writer stopped on an error, which `finish` reports.
+        if sent.is_ok() {
+            let _ = sender.send(Message::Commit).await;
+        }
+    }
+    drop(sender);
+    finish(writer).await?;
+    Ok(StreamedWrite {
+        written,
+        interrupted,
+    })
+}
+
+/// Chunks gathered for one hand-off to the writer.
+#[derive(Default)]
+struct Batch {
+    chunks: Vec<Bytes>,
+    bytes: usize,
+}
+
+impl Batch {
+    /// Adds a chunk; returns the batch once it is big enough to send.
+    fn add(&mut self, chunk: Bytes) -> Option<Vec<Bytes>> {
+        self.bytes += chunk.len();
+        self.chunks.push(chunk);
+        (self.bytes >= BATCH_BYTES).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Vec<Bytes> {
+        self.bytes = 0;
+        std::mem::take(&mut self.chunks)
+    }
+}
+
+async fn finish(writer: tokio::task::JoinHandle<io::Result<()>>) -> AppResult<()> {
+    writer
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing an upload")))
+}
+
+/// The writing thread: batches into the staging file until `Commit` (flush, rename into
+/// place) or the channel's end without one (the write was abandoned: remove the file).
+fn write_staged(target: &Path, mut receiver: mpsc::Receiver<Message>) -> io::Result<()> {
+    let staging = staging_path(target)?;
+    let mut file = File::create(&staging)?;
+    let flushed = std::thread::scope(|scope| -> io::Result<bool> {
+        let flusher = Flusher::start(scope, file.try_clone()?);
+        let mut unflushed: u64 = 0;
+        let mut committed = false;
+        while let Some(message) = receiver.blocking_recv() {
+            match message {
+                Message::Write(chunks) => {
+                    for chunk in chunks {
+                        file.write_all(&chunk)?;
+                        unflushed += chunk.len() as u64;
+                    }
+                    if unflushed >= FLUSH_EVERY_BYTES {
+                        flusher.request();
+                        unflushed = 0;
+                    }
+                }
+                Message::Commit => {
+                    committed = true;
+                    break;
+                }
+            }
+        }
+        flusher.stop()?;
+        Ok(committed)
+    });
+    match flushed {
+        Ok(true) => {
+            // Only what is on disk may count: a resumable upload must never report bytes a
+            // crash could lose.
+            file.sync_data()?;
+            drop(file);
+            std::fs::rename(&staging, target)
+        }
+        Ok(false) => {
+            drop(file);
+            std::fs::remove_file(&staging)
+        }
+        Err(error) => {
+            drop(file);
+            let _ = std::fs::remove_file(&staging);
+            Err(error)
+        }
+    }
+}
+
+/// A staging file beside `target` (same directory, so the rename is atomic), creating the
+/// directory if needed.
+fn staging_path(target: &Path) -> io::Result<PathBuf> {
+    let (Some(directory), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "an object key names no file",
+        ));
+    };
+    std::fs::create_dir_all(directory)?;
+    let mut staging = name.to_os_string();
+    staging.push(format!(".{}.part", uuid::Uuid::new_v4().simple()));
+    Ok(directory.join(staging))
+}
+
+/// A thread that flushes the file to disk when asked; requests made while a flush runs
+/// fold into the next one.
+struct Flusher<'scope> {
+    requests: SyncSender<()>,
+    thread: std::thread::ScopedJoinHandle<'scope, io::Result<()>>,
+}
+
+impl<'scope> Flusher<'scope> {
+    fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, file: File) -> Self {
+        let (requests, pending) = sync_channel::<()>(1);
+        let thread = scope.spawn(move || {
+            while pending.recv().is_ok() {
+                file.sync_data()?;
+            }
+            Ok(())
+        });
+        Flusher { requests, thread }
+    }
+
+    fn request(&self) {
+        // A flush already waiting covers these bytes too; a stopped flusher has failed,
+        // which `stop` reports.
+        let _ = self.requests.try_send(());
+    }
+
+    fn stop(self) -> io::Result<()> {
+        drop(self.requests);
+        self.thread
+            .join()
+            .map_err(|_| io::Error::other("the flushing thread panicked"))?
+    }
+}
