@@ -50,6 +50,10 @@ pub struct Config {
     pub database_url: String,
     /// `SIAR_DATABASE_SCHEMA`: PostgreSQL schema to use (created if missing); tests use one each.
     pub database_schema: Option<String>,
+    /// `SIAR_DATABASE_POOL`: connections this instance keeps to PostgreSQL (1–200). The
+    /// default, twice the cores plus one, keeps the database busy without a crowd of
+    /// transactions queueing on one hot row; several instances each open their own pool.
+    pub database_pool: u32,
     /// `SIAR_BIND`: the address to listen on; port 0 picks a free port.
     pub bind: SocketAddr,
     /// `SIAR_BASE_URL`: the public URL people reach Siar at, without a trailing slash.
@@ -86,6 +90,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database_url", &redact_url(&self.database_url))
             .field("database_schema", &self.database_schema)
+            .field("database_pool", &self.database_pool)
             .field("bind", &self.bind)
             .field("base_url", &self.base_url)
             .field("storage", &self.storage)
@@ -145,6 +150,21 @@ impl Config {
                 ));
             }
             other => other.map(str::to_owned),
+        };
+
+        let database_pool = match get("SIAR_DATABASE_POOL") {
+            None => default_pool_size(),
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|size| (1..=200).contains(size))
+                .ok_or_else(|| {
+                    invalid(
+                        "SIAR_DATABASE_POOL",
+                        "must be a number of connections from 1 to 200",
+                        text,
+                    )
+                })?,
         };
 
         let bind_text = get("SIAR_BIND").unwrap_or(DEFAULT_BIND);
@@ -270,6 +290,7 @@ impl Config {
         Ok(Config {
             database_url,
             database_schema,
+            database_pool,
             bind,
             base_url,
             base_url_from_bind,
@@ -289,6 +310,12 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// Twice this machine's cores plus one (the usual starting point for a PostgreSQL pool).
+fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    u32::try_from(cores * 2 + 1).unwrap_or(16)
 }
 
 fn invalid(variable: &'static str, problem: &'static str, value: &str) -> ConfigError {

@@ -16,6 +16,13 @@ fn defaults_need_no_variables() {
     assert_eq!(config.storage, StorageConfig::Local("data/files".into()));
     assert_eq!(config.smtp_url, None);
     assert!(!config.secure_cookies());
+    assert!(config.database_pool >= 3, "{}", config.database_pool);
+}
+
+#[test]
+fn the_database_pool_can_be_sized() {
+    let config = Config::from_vars(&vars(&[("SIAR_DATABASE_POOL", "12")])).unwrap();
+    assert_eq!(config.database_pool, 12);
 }
 
 #[test]
@@ -28,6 +35,8 @@ fn each_bad_value_names_its_variable() {
         ("SIAR_SMTP_URL", "mail.example.org"),
         ("SIAR_LOG_FORMAT", "xml"),
         ("SIAR_DATABASE_SCHEMA", "drop table;"),
+        ("SIAR_DATABASE_POOL", "0"),
+        ("SIAR_DATABASE_POOL", "many"),
     ];
     for (variable, value) in cases {
         let error = Config::from_vars(&vars(&[(variable, value)])).unwrap_err();

@@ -39,7 +39,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
                 .foreign_keys(true)
         });
     } else {
-        options.max_connections(16);
+        options.max_connections(config.database_pool);
         if let Some(schema) = &config.database_schema {
             create_schema(url, schema).await?;
             options.set_schema_search_path(schema.clone());
