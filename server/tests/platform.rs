@@ -59,6 +59,9 @@ async fn pages_render_in_indonesian_by_default_and_english_on_request() {
     let app = TestApp::spawn().await;
     let home = app.get("/").await;
     assert_eq!(home.status(), 200);
+    // Tokens in page URLs (sign-in links, private pages) never leave as a referrer.
+    assert_eq!(home.headers()["referrer-policy"], "same-origin");
+    assert_eq!(home.headers()["x-content-type-options"], "nosniff");
     let html = home.text().await.unwrap();
     assert!(html.contains("lang=\"id\""), "html lang");
     assert!(html.contains("Program kami"), "Indonesian home page");

@@ -2,7 +2,8 @@
 //! one blocking thread, fed in batches over a bounded channel (constant memory), while a
 //! second thread keeps flushing what is already written: the disk works while the network
 //! does, so the last flush before the object counts has only the tail left. A complete
-//! staging file is renamed into place, so a reader never sees half an object.
+//! staging file is renamed into place (and the rename flushed), so a reader never sees half
+//! an object.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -149,7 +150,8 @@ fn write_staged(target: &Path, mut receiver: mpsc::Receiver<Message>) -> io::Res
             // crash could lose.
             file.sync_data()?;
             drop(file);
-            std::fs::rename(&staging, target)
+            std::fs::rename(&staging, target)?;
+            sync_directory_of(target)
         }
         Ok(false) => {
             drop(file);
@@ -160,6 +162,15 @@ fn write_staged(target: &Path, mut receiver: mpsc::Receiver<Message>) -> io::Res
             let _ = std::fs::remove_file(&staging);
             Err(error)
         }
+    }
+}
+
+/// Makes a rename into `target`'s directory durable (the name, not only the bytes). Only
+/// Unix can open a directory to flush it; elsewhere the rename stands as the system keeps it.
+fn sync_directory_of(target: &Path) -> io::Result<()> {
+    match target.parent() {
+        Some(directory) if cfg!(unix) => File::open(directory)?.sync_all(),
+        _ => Ok(()),
     }
 }
 
