@@ -13,7 +13,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use shared::dto::auth::{UserResponse, Viewer};
+use shared::dto::auth::{FormEcho, UserResponse, Viewer};
 use shared::dto::volunteers::VolunteerBrief;
 use shared::problem::PROBLEM_CONTENT_TYPE;
 use shared::{Lang, Problem};
@@ -44,6 +44,9 @@ pub struct RequestContext {
     pub client_addr: String,
     /// The site's public URL.
     pub base_url: String,
+    /// What a refused plain form sent, taken from the session for this page (see
+    /// [`put_form_echo`]).
+    pub form_echo: Option<FormEcho>,
 }
 
 impl RequestContext {
@@ -55,6 +58,7 @@ impl RequestContext {
             volunteer: self.volunteer.clone(),
             csrf_token: self.csrf_token.clone(),
             base_url: self.base_url.clone(),
+            form_echo: self.form_echo.clone(),
         }
     }
 }
@@ -142,10 +146,47 @@ async fn prepare(
         csrf_token,
         client_addr,
         base_url: state.config.base_url.clone(),
+        form_echo: take_form_echo(session, request.method() == axum::http::Method::GET).await?,
     };
     request.extensions_mut().insert(context.viewer());
     request.extensions_mut().insert(context);
     Ok((request, new_cookie))
+}
+
+/// The session key of a refused form's values.
+const FORM_ECHO_KEY: &str = "form_echo";
+
+/// Keeps what a refused plain form sent for the page the browser is sent back to.
+pub async fn put_form_echo(session: &Session, echo: FormEcho) -> Result<(), AppError> {
+    session
+        .insert(FORM_ECHO_KEY, echo)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session store: {e}")))
+}
+
+/// The values [`put_form_echo`] kept, for the next page shown (a GET), once: a reload or
+/// a later visit shows an empty form. Other requests leave them (and the session) alone.
+async fn take_form_echo(session: &Session, is_get: bool) -> Result<Option<FormEcho>, AppError> {
+    if !is_get {
+        return Ok(None);
+    }
+    let store_error = |e: tower_sessions::session::Error| {
+        AppError::Internal(anyhow::anyhow!("session store: {e}"))
+    };
+    match session
+        .get::<FormEcho>(FORM_ECHO_KEY)
+        .await
+        .map_err(store_error)?
+    {
+        Some(echo) => {
+            session
+                .remove::<FormEcho>(FORM_ECHO_KEY)
+                .await
+                .map_err(store_error)?;
+            Ok(Some(echo))
+        }
+        None => Ok(None),
+    }
 }
 
 /// The language: the remembered choice, else the browser's preference, else Indonesian.

@@ -296,6 +296,67 @@ async fn the_window_is_enforced_in_the_programs_zone() {
     assert_eq!(view["time_zone"], "Asia/Makassar");
 }
 
+/// The plain entry form, refused for a minor without a guardian: the child's details come
+/// back in the form, carried in the session, never in the URL.
+#[tokio::test]
+async fn a_refused_entry_form_keeps_the_childs_details_out_of_the_url() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, slug) = contest(&staff, -60, 600, json!({})).await;
+    let browser = app.new_browser();
+    let csrf = app.csrf_token_from_page(&browser).await;
+    let refused = browser
+        .post(app.at(&format!("/contests/{slug}/entries")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("entrant_name", "Andi Kecil"),
+            ("birth_date", "2017-06-01"),
+            ("school", "SD Inpres Tamalanrea"),
+            ("city", "Makassar"),
+            ("contact_email", "ortu.andi@example.id"),
+            ("title", "La Dana dan Kerbaunya"),
+            ("description", "Dongeng rakyat Bugis."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 303);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("/contests/{slug}?errors=")),
+        "{location}"
+    );
+    for private in ["Andi", "2017", "ortu.andi", "Tamalanrea"] {
+        assert!(!location.contains(private), "{private} in {location}");
+    }
+    let html = browser
+        .get(app.at(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("value=\"Andi Kecil\""), "the name is back");
+    assert!(
+        html.contains("value=\"2017-06-01\""),
+        "the birth date is back"
+    );
+    assert!(
+        html.contains("id=\"entry-guardian_name-error\""),
+        "the guardian is asked for"
+    );
+    let again = browser
+        .get(app.at(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains("Andi Kecil"), "shown once");
+}
+
 #[tokio::test]
 async fn ages_decide_the_category_and_minors_need_a_guardian() {
     let app = TestApp::spawn().await;

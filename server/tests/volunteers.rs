@@ -1153,3 +1153,71 @@ async fn the_outbox_survives_a_restart_and_sends_each_message_once_over_smtp() {
             .all(|m| m.delivered_via.as_deref() == Some("smtp"))
     );
 }
+
+/// A refused registration comes back with what was typed, carried in the session: the name,
+/// address and phone number never appear in a URL, and the form shows them once.
+#[tokio::test]
+async fn a_refused_registration_keeps_the_typed_values_out_of_the_url() {
+    let app = TestApp::spawn().await;
+    let browser = app.new_browser();
+    let csrf = app.csrf_token_from_page(&browser).await;
+    let refused = browser
+        .post(app.at("/volunteer/register"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", "Citra Dewi"),
+            ("email", "citra.dewi@siar.test"),
+            ("phone", "not a phone"),
+            ("skills", "cook"),
+            ("lang", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 303);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("/volunteer?invalid=phone"),
+        "{location}"
+    );
+    for private in ["Citra", "citra.dewi", "phone="] {
+        assert!(!location.contains(private), "{private} in {location}");
+    }
+
+    let page = browser.get(app.at(&location)).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("value=\"Citra Dewi\""), "the name is back");
+    assert!(
+        html.contains("value=\"citra.dewi@siar.test\""),
+        "the address is back"
+    );
+    assert!(
+        html.contains("id=\"reg-phone-error\""),
+        "the phone is named"
+    );
+    // Shown once: a reload is an empty form.
+    let again = browser.get(app.at(&location)).send().await.unwrap();
+    assert!(!again.text().await.unwrap().contains("Citra Dewi"));
+
+    // Registered: the page says where the link went, and the URL does not.
+    let csrf = app.csrf_token_from_page(&browser).await;
+    let registered = browser
+        .post(app.at("/volunteer/register"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", "Citra Dewi"),
+            ("email", "citra.dewi@siar.test"),
+            ("lang", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 303);
+    let location = registered.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(location, "/volunteer?sent=1");
+    let page = browser.get(app.at(&location)).send().await.unwrap();
+    assert!(page.text().await.unwrap().contains("citra.dewi@siar.test"));
+}

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::Lang;
-use shared::dto::contests::{ContestView, PublicResults, tie_rule};
+use shared::dto::auth::{FormEcho, Viewer};
+use shared::dto::contests::{CONTEST_ENTRY_ECHO, ContestView, PublicResults, tie_rule};
 use shared::dto::volunteers::Refusal;
 use shared::words::WindowState;
 
@@ -60,12 +61,11 @@ pub fn ContestFacts(contest: ContestView) -> impl IntoView {
     }
 }
 
-/// The form's earlier values (after a refusal), by field name.
-fn typed_values() -> Vec<(String, String)> {
-    use_query_map()
-        .get_untracked()
-        .get("values")
-        .and_then(|json| serde_json::from_str(&json).ok())
+/// The form's earlier values (after a refusal; the server keeps them for this page), by
+/// field name.
+fn typed_values(viewer: &Viewer) -> Vec<(String, String)> {
+    FormEcho::of(viewer.form_echo.as_ref(), CONTEST_ENTRY_ECHO)
+        .map(|echo| echo.values.clone())
         .unwrap_or_default()
 }
 
@@ -103,7 +103,7 @@ fn EntryForm(contest: ContestView) -> impl IntoView {
     let viewer = use_viewer();
     let lang = viewer.lang;
     let errors = query_messages(lang);
-    let values = typed_values();
+    let values = typed_values(&viewer);
     let refused = use_query_map()
         .get_untracked()
         .get("refused")

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use shared::Lang;
+use shared::dto::auth::FormEcho;
 use shared::dto::volunteers::{
-    OpenSession, Refusal, SessionBrief, SignupStatus, SignupView, Skill, VolunteerInput,
+    LINK_SENT_ECHO, OpenSession, REGISTER_ECHO, Refusal, SessionBrief, SignupStatus, SignupView,
+    Skill, VolunteerInput,
 };
 
 use crate::api::{ApiError, get_my_volunteering, get_open_sessions};
@@ -71,16 +73,25 @@ pub fn VolunteerPage() -> impl IntoView {
     let viewer = use_viewer();
     let lang = viewer.lang;
     let query = use_query_map().get_untracked();
-    let sent = query.get("sent");
+    // Where the link went, and what a refused registration sent, come from the server
+    // (kept in the session for this page), never from the URL.
+    let sent = query.get("sent").map(|_| {
+        FormEcho::of(viewer.form_echo.as_ref(), LINK_SENT_ECHO)
+            .and_then(|echo| echo.get("email"))
+            .map(str::to_owned)
+    });
     let error = query.get("error").map(|e| error_message(lang, &e));
     // Back from a refused registration: the typed values and the same rules' messages.
+    let typed = FormEcho::of(viewer.form_echo.as_ref(), REGISTER_ECHO);
+    let typed_field = |name: &str| typed.and_then(|echo| echo.get(name)).map(str::to_owned);
     let echo = VolunteerInput {
-        name: query.get("name").unwrap_or_default(),
-        email: query.get("email").unwrap_or_default(),
-        phone: query.get("phone"),
-        skills: Skill::parse_list(&query.get("skills").unwrap_or_default()),
-        lang: query
-            .get("lang")
+        name: typed_field("name").unwrap_or_default(),
+        email: typed_field("email").unwrap_or_default(),
+        phone: typed_field("phone").filter(|phone| !phone.is_empty()),
+        skills: typed
+            .map(|echo| echo.all("skills").filter_map(Skill::parse).collect())
+            .unwrap_or_default(),
+        lang: typed_field("lang")
             .and_then(|l| Lang::from_tag(&l))
             .unwrap_or(lang),
         ..VolunteerInput::default()
@@ -117,7 +128,12 @@ pub fn VolunteerPage() -> impl IntoView {
         })}
         {sent.map(|email| view! {
             <p class="notice" role="status" data-testid="link-sent">
-                {tr(lang, "Tautan masuk dikirim ke ", "A sign-in link is on its way to ")}<strong>{email}</strong>
+                {match email {
+                    Some(email) => view! {
+                        {tr(lang, "Tautan masuk dikirim ke ", "A sign-in link is on its way to ")}<strong>{email}</strong>
+                    }.into_any(),
+                    None => tr(lang, "Tautan masuk dikirim ke email Anda", "A sign-in link is on its way to your e-mail").into_any(),
+                }}
                 {tr(lang, ". Buka email Anda dan ketuk tautannya (berlaku 15 menit).", ". Open your e-mail and tap the link (it works for 15 minutes).")}
             </p>
         })}

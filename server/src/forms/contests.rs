@@ -6,52 +6,60 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use shared::dto::auth::Role;
+use shared::dto::auth::{FormEcho, Role};
 use shared::dto::contests::{
-    ConflictInput, CriterionScore, JudgeAssignment, ReviewInput, ScoresInput, contest_from_form,
-    entry_from_form,
+    CONTEST_ENTRY_ECHO, ConflictInput, CriterionScore, JudgeAssignment, ReviewInput, ScoresInput,
+    contest_from_form, entry_from_form,
 };
+use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::context::RequestContext;
+use crate::context::{RequestContext, put_form_echo};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, back, encode_query, field, with_errors};
+use crate::forms::{Pairs, back, field, with_errors};
 use crate::services::contests::{self, judging};
 
 /// `POST /contests/{slug}/entries`: registers an entry and opens its private page. On a
-/// refusal the form comes back with its values, so nothing typed is lost.
+/// refusal the form comes back with its values (kept in the session: a child's name and
+/// birth date must not travel in a URL), so nothing typed is lost.
 pub async fn register(
     State(state): State<AppState>,
     axum::Extension(context): axum::Extension<RequestContext>,
+    session: Session,
     Path(slug): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     let input = entry_from_form(&pairs, context.lang);
-    let typed: Vec<(&str, &str)> = pairs
-        .iter()
-        .filter(|(key, _)| key != "csrf_token")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let values = serde_json::to_string(&typed).unwrap_or_default();
-    let page = format!("/contests/{slug}?values={}", encode_query(&values));
-    match contests::register(
+    let page = format!("/contests/{slug}");
+    let typed = FormEcho {
+        form: CONTEST_ENTRY_ECHO.to_owned(),
+        values: pairs
+            .into_iter()
+            .filter(|(key, _)| key != "csrf_token")
+            .collect(),
+    };
+    let outcome = contests::register(
         &state.db,
         &slug,
         &input,
         chrono::Utc::now(),
         &state.config.base_url,
     )
-    .await
-    {
+    .await;
+    match outcome {
         Ok(receipt) => Ok(Redirect::to(&format!(
             "/contest-entry/{}?registered=1",
             receipt.access_token
         ))),
-        Err(AppError::Invalid(errors)) => Ok(with_errors(&page, &errors)),
+        Err(AppError::Invalid(errors)) => {
+            put_form_echo(&session, typed).await?;
+            Ok(with_errors(&page, &errors))
+        }
         Err(AppError::Refused(refusal)) => {
-            Ok(Redirect::to(&format!("{page}&refused={}", refusal.slug())))
+            put_form_echo(&session, typed).await?;
+            Ok(Redirect::to(&format!("{page}?refused={}", refusal.slug())))
         }
         Err(other) => Err(other),
     }

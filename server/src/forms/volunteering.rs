@@ -7,7 +7,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use shared::Lang;
-use shared::dto::volunteers::{Skill, VolunteerInput};
+use shared::dto::auth::FormEcho;
+use shared::dto::volunteers::{LINK_SENT_ECHO, REGISTER_ECHO, Skill, VolunteerInput};
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -15,6 +16,7 @@ use crate::api::auth::session_error;
 use crate::api::volunteers::start_volunteer_session;
 use crate::app::AppState;
 use crate::auth::{SESSION_VOLUNTEER_KEY, Volunteer};
+use crate::context::put_form_echo;
 use crate::error::{AppError, AppResult};
 use crate::forms::{Pairs, encode_query, field};
 use crate::services::{signups, volunteers};
@@ -45,9 +47,20 @@ fn settle<T>(
     }
 }
 
+/// Says on `/volunteer` where the sign-in link went (kept in the session, not the URL).
+async fn link_sent(session: &Session, email: &str) -> AppResult<Redirect> {
+    let echo = FormEcho {
+        form: LINK_SENT_ECHO.to_owned(),
+        values: vec![("email".to_owned(), email.to_owned())],
+    };
+    put_form_echo(session, echo).await?;
+    Ok(Redirect::to("/volunteer?sent=1"))
+}
+
 /// `POST /volunteer/register`: name, email, phone, skills (repeated), lang.
 pub async fn register(
     State(state): State<AppState>,
+    session: Session,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     let input = VolunteerInput {
@@ -74,26 +87,27 @@ pub async fn register(
     )
     .await;
     match outcome {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/volunteer?sent={}",
-            encode_query(&input.email)
-        ))),
-        // Back to the form with what was typed, so nothing has to be typed twice.
+        Ok(_) => link_sent(&session, &input.email).await,
+        // Back to the form, which shows what was typed (kept in the session) with the same
+        // rules' messages, so nothing has to be typed twice.
         Err(AppError::Invalid(errors)) => {
             let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
             let taken = errors
                 .0
                 .get("email")
                 .is_some_and(|list| list.contains(&shared::FieldError::Taken));
-            let skills: Vec<&str> = input.skills.iter().map(|s| s.as_str()).collect();
+            let values = pairs
+                .into_iter()
+                .filter(|(key, _)| key != "csrf_token")
+                .collect();
+            let echo = FormEcho {
+                form: REGISTER_ECHO.to_owned(),
+                values,
+            };
+            put_form_echo(&session, echo).await?;
             Ok(Redirect::to(&format!(
-                "/volunteer?invalid={}&taken={taken}&name={}&email={}&phone={}&skills={}&lang={}#register",
+                "/volunteer?invalid={}&taken={taken}#register",
                 encode_query(&fields.join(",")),
-                encode_query(&input.name),
-                encode_query(&input.email),
-                encode_query(input.phone.as_deref().unwrap_or_default()),
-                encode_query(&skills.join(",")),
-                input.lang.code(),
             )))
         }
         Err(other) => Err(other),
@@ -103,16 +117,14 @@ pub async fn register(
 /// `POST /volunteer/sign-in-link`: mails a link; the page says to check the inbox.
 pub async fn request_link(
     State(state): State<AppState>,
+    session: Session,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     let email = field(&pairs, "email").unwrap_or_default();
     match volunteers::request_link(&state.db, email, &state.config.base_url, chrono::Utc::now())
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/volunteer?sent={}",
-            encode_query(email)
-        ))),
+        Ok(()) => link_sent(&session, email).await,
         Err(AppError::Invalid(_)) => Ok(Redirect::to("/volunteer?error=email#sign-in")),
         Err(other) => Err(other),
     }

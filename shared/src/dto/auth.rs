@@ -137,4 +137,41 @@ pub struct Viewer {
     /// The signed-in volunteer.
     #[serde(default)]
     pub volunteer: Option<crate::dto::volunteers::VolunteerBrief>,
+    /// What a refused plain form sent, for the page it was sent back to (shown once).
+    #[serde(default)]
+    pub form_echo: Option<FormEcho>,
+}
+
+/// The fields a plain (JavaScript-free) form sent, carried to the page it returns to through
+/// the session, never in the URL: names, e-mail addresses and phone numbers must not end up
+/// in browser history, request logs or a referrer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormEcho {
+    /// Which form sent them (a page shows only its own).
+    pub form: String,
+    /// The fields as sent, in order (a repeated name is a list, e.g. checkboxes).
+    pub values: Vec<(String, String)>,
+}
+
+impl FormEcho {
+    /// The echo of `form`, when that is the form it came from.
+    pub fn of<'a>(echo: Option<&'a FormEcho>, form: &str) -> Option<&'a FormEcho> {
+        echo.filter(|echo| echo.form == form)
+    }
+
+    /// The first value of field `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of field `name`.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.values
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }

@@ -988,3 +988,6 @@ mod tests {
         assert_eq!(errors.0.keys().collect::<Vec<_>>(), ["categories"]);
     }
 }
+
+/// The [`FormEcho`](crate::dto::auth::FormEcho) of a refused entry form on `/contests/{slug}`.
+pub const CONTEST_ENTRY_ECHO: &str = "contest-entry";

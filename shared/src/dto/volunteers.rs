@@ -931,3 +931,9 @@ mod tests {
         assert!(idempotency_key(&"k".repeat(81)).is_err());
     }
 }
+
+/// The [`FormEcho`](crate::dto::auth::FormEcho) of a refused registration on `/volunteer`.
+pub const REGISTER_ECHO: &str = "volunteer-register";
+/// The [`FormEcho`](crate::dto::auth::FormEcho) that tells `/volunteer?sent` where the
+/// sign-in link went.
+pub const LINK_SENT_ECHO: &str = "volunteer-link-sent";
