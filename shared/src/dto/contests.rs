@@ -894,6 +894,9 @@ pub struct StaffContests {
     pub programs: Vec<ContestProgram>,
 }
 
+/// The [`FormEcho`](crate::dto::auth::FormEcho) of a refused entry form on `/contests/{slug}`.
+pub const CONTEST_ENTRY_ECHO: &str = "contest-entry";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -988,6 +991,3 @@ mod tests {
         assert_eq!(errors.0.keys().collect::<Vec<_>>(), ["categories"]);
     }
 }
-
-/// The [`FormEcho`](crate::dto::auth::FormEcho) of a refused entry form on `/contests/{slug}`.
-pub const CONTEST_ENTRY_ECHO: &str = "contest-entry";

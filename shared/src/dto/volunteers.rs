@@ -844,6 +844,12 @@ pub fn idempotency_key(value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// The [`FormEcho`](crate::dto::auth::FormEcho) of a refused registration on `/volunteer`.
+pub const REGISTER_ECHO: &str = "volunteer-register";
+/// The [`FormEcho`](crate::dto::auth::FormEcho) that tells `/volunteer?sent` where the
+/// sign-in link went.
+pub const LINK_SENT_ECHO: &str = "volunteer-link-sent";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -931,9 +937,3 @@ mod tests {
         assert!(idempotency_key(&"k".repeat(81)).is_err());
     }
 }
-
-/// The [`FormEcho`](crate::dto::auth::FormEcho) of a refused registration on `/volunteer`.
-pub const REGISTER_ECHO: &str = "volunteer-register";
-/// The [`FormEcho`](crate::dto::auth::FormEcho) that tells `/volunteer?sent` where the
-/// sign-in link went.
-pub const LINK_SENT_ECHO: &str = "volunteer-link-sent";
