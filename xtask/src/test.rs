@@ -129,7 +129,10 @@ fn browser_tests(python: &std::path::Path) -> Result<()> {
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    let result = listening_address(&mut server).and_then(|addr| {
+    // The server's log (warnings and errors) is kept, and its end printed when a browser
+    // test fails: a stalled page is otherwise hard to explain after the fact.
+    let log = sh::target_dir().join("e2e-server.log");
+    let result = listening_address(&mut server, &log).and_then(|addr| {
         sh::run(
             Command::new("node")
                 .args(["--test", "--test-concurrency=1", "tests/"])
@@ -142,12 +145,32 @@ fn browser_tests(python: &std::path::Path) -> Result<()> {
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&data);
+    if result.is_err() {
+        print_log_tail(&log);
+    }
     result
 }
 
-/// Reads the server's output until it says where it listens.
-fn listening_address(server: &mut Child) -> Result<String> {
+/// The last lines of the browser tests' server log, on standard error.
+fn print_log_tail(log: &std::path::Path) {
+    const LINES: usize = 60;
+    let Ok(text) = std::fs::read_to_string(log) else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    eprintln!(
+        "--- the server's last {LINES} log lines ({}) ---",
+        log.display()
+    );
+    for line in &lines[lines.len().saturating_sub(LINES)..] {
+        eprintln!("{line}");
+    }
+}
+
+/// Reads the server's output until it says where it listens; the rest goes to `log`.
+fn listening_address(server: &mut Child, log: &std::path::Path) -> Result<String> {
     let stdout = server.stdout.take().ok_or("no server output")?;
+    let mut file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let mut lines = BufReader::new(stdout).lines();
     for line in lines.by_ref() {
         let line = line.map_err(|e| e.to_string())?;
@@ -155,7 +178,12 @@ fn listening_address(server: &mut Child) -> Result<String> {
         if let Some(rest) = line.split("listening on ").nth(1) {
             let addr = rest.split(';').next().unwrap_or_default().trim().to_owned();
             // Keep draining the output so the server never blocks on a full pipe.
-            std::thread::spawn(move || lines.for_each(drop));
+            std::thread::spawn(move || {
+                use std::io::Write;
+                for line in lines.map_while(std::result::Result::ok) {
+                    let _ = writeln!(file, "{line}");
+                }
+            });
             return Ok(addr);
         }
     }
