@@ -20,6 +20,7 @@ use shared::{Lang, Problem};
 use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
+use crate::api::auth::session_error;
 use crate::app::AppState;
 use crate::auth::{SESSION_USER_KEY, SESSION_VOLUNTEER_KEY};
 use crate::csrf;
@@ -115,7 +116,7 @@ async fn prepare(
     let user_id = session
         .get::<uuid::Uuid>(SESSION_USER_KEY)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session store: {e}")))?;
+        .map_err(session_error)?;
     let user = match user_id {
         Some(id) => services::users::find_active(&state.db, id).await?,
         None => None,
@@ -123,7 +124,7 @@ async fn prepare(
     let volunteer_id = session
         .get::<uuid::Uuid>(SESSION_VOLUNTEER_KEY)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session store: {e}")))?;
+        .map_err(session_error)?;
     let volunteer = match volunteer_id {
         Some(id) => services::volunteers::find_active(&state.db, id).await?,
         None => None,
@@ -161,7 +162,7 @@ pub async fn put_form_echo(session: &Session, echo: FormEcho) -> Result<(), AppE
     session
         .insert(FORM_ECHO_KEY, echo)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session store: {e}")))
+        .map_err(session_error)
 }
 
 /// The values [`put_form_echo`] kept, for the next page shown (a GET), once: a reload or
@@ -170,19 +171,18 @@ async fn take_form_echo(session: &Session, is_get: bool) -> Result<Option<FormEc
     if !is_get {
         return Ok(None);
     }
-    let store_error = |e: tower_sessions::session::Error| {
-        AppError::Internal(anyhow::anyhow!("session store: {e}"))
-    };
+    // Looked up before it is removed: `remove` marks the session changed even when the key
+    // is absent, which would rewrite the session row on every page view.
     match session
         .get::<FormEcho>(FORM_ECHO_KEY)
         .await
-        .map_err(store_error)?
+        .map_err(session_error)?
     {
         Some(echo) => {
             session
                 .remove::<FormEcho>(FORM_ECHO_KEY)
                 .await
-                .map_err(store_error)?;
+                .map_err(session_error)?;
             Ok(Some(echo))
         }
         None => Ok(None),

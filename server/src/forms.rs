@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 use shared::Lang;
-use shared::dto::auth::Role;
+use shared::dto::auth::{FormEcho, Role};
 use tower_sessions::Session;
 
 use crate::api::auth::{session_error, start_session};
@@ -26,6 +26,17 @@ pub mod volunteering;
 /// A form's fields as pairs, in order: forms repeat a key once per ticked box (`skills`,
 /// `present`), which a struct cannot hold.
 pub type Pairs = Vec<(String, String)>;
+
+/// What a refused plain form sent, to show again on its page (without its CSRF token).
+pub fn form_echo(form: &str, pairs: Pairs) -> FormEcho {
+    FormEcho {
+        form: form.to_owned(),
+        values: pairs
+            .into_iter()
+            .filter(|(key, _)| key != "csrf_token")
+            .collect(),
+    }
+}
 
 /// Back to `page` with the field errors, or the error itself when it is not about fields.
 pub fn back(page: &str, error: AppError) -> AppResult<Redirect> {

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, Utc};
-use common::{StaffClient, TestApp, problem};
+use common::{StaffClient, TestApp, problem, see_other};
 use reqwest::Method;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
@@ -320,8 +320,7 @@ async fn a_refused_entry_form_keeps_the_childs_details_out_of_the_url() {
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), 303);
-    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    let location = see_other(&refused);
     assert!(
         location.starts_with(&format!("/contests/{slug}?errors=")),
         "{location}"
@@ -329,14 +328,7 @@ async fn a_refused_entry_form_keeps_the_childs_details_out_of_the_url() {
     for private in ["Andi", "2017", "ortu.andi", "Tamalanrea"] {
         assert!(!location.contains(private), "{private} in {location}");
     }
-    let html = browser
-        .get(app.at(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.html(&browser, &location).await;
     assert!(html.contains("value=\"Andi Kecil\""), "the name is back");
     assert!(
         html.contains("value=\"2017-06-01\""),
@@ -346,14 +338,7 @@ async fn a_refused_entry_form_keeps_the_childs_details_out_of_the_url() {
         html.contains("id=\"entry-guardian_name-error\""),
         "the guardian is asked for"
     );
-    let again = browser
-        .get(app.at(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = app.html(&browser, &location).await;
     assert!(!again.contains("Andi Kecil"), "shown once");
 }
 

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{StaffClient, TestApp, problem};
+use common::{StaffClient, TestApp, problem, see_other};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use server::jobs::run_once;
@@ -1174,8 +1174,7 @@ async fn a_refused_registration_keeps_the_typed_values_out_of_the_url() {
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), 303);
-    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    let location = see_other(&refused);
     assert!(
         location.starts_with("/volunteer?invalid=phone"),
         "{location}"
@@ -1184,8 +1183,7 @@ async fn a_refused_registration_keeps_the_typed_values_out_of_the_url() {
         assert!(!location.contains(private), "{private} in {location}");
     }
 
-    let page = browser.get(app.at(&location)).send().await.unwrap();
-    let html = page.text().await.unwrap();
+    let html = app.html(&browser, &location).await;
     assert!(html.contains("value=\"Citra Dewi\""), "the name is back");
     assert!(
         html.contains("value=\"citra.dewi@siar.test\""),
@@ -1196,8 +1194,7 @@ async fn a_refused_registration_keeps_the_typed_values_out_of_the_url() {
         "the phone is named"
     );
     // Shown once: a reload is an empty form.
-    let again = browser.get(app.at(&location)).send().await.unwrap();
-    assert!(!again.text().await.unwrap().contains("Citra Dewi"));
+    assert!(!app.html(&browser, &location).await.contains("Citra Dewi"));
 
     // Registered: the page says where the link went, and the URL does not.
     let csrf = app.csrf_token_from_page(&browser).await;

@@ -6,7 +6,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use shared::dto::auth::{FormEcho, Role};
+use shared::dto::auth::Role;
 use shared::dto::contests::{
     CONTEST_ENTRY_ECHO, ConflictInput, CriterionScore, JudgeAssignment, ReviewInput, ScoresInput,
     contest_from_form, entry_from_form,
@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::context::{RequestContext, put_form_echo};
 use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, back, field, with_errors};
+use crate::forms::{Pairs, back, field, form_echo, with_errors};
 use crate::services::contests::{self, judging};
 
 /// `POST /contests/{slug}/entries`: registers an entry and opens its private page. On a
@@ -33,13 +33,6 @@ pub async fn register(
 ) -> AppResult<Redirect> {
     let input = entry_from_form(&pairs, context.lang);
     let page = format!("/contests/{slug}");
-    let typed = FormEcho {
-        form: CONTEST_ENTRY_ECHO.to_owned(),
-        values: pairs
-            .into_iter()
-            .filter(|(key, _)| key != "csrf_token")
-            .collect(),
-    };
     let outcome = contests::register(
         &state.db,
         &slug,
@@ -48,21 +41,21 @@ pub async fn register(
         &state.config.base_url,
     )
     .await;
-    match outcome {
-        Ok(receipt) => Ok(Redirect::to(&format!(
-            "/contest-entry/{}?registered=1",
-            receipt.access_token
-        ))),
-        Err(AppError::Invalid(errors)) => {
-            put_form_echo(&session, typed).await?;
-            Ok(with_errors(&page, &errors))
+    let back = match outcome {
+        Ok(receipt) => {
+            return Ok(Redirect::to(&format!(
+                "/contest-entry/{}?registered=1",
+                receipt.access_token
+            )));
         }
+        Err(AppError::Invalid(errors)) => with_errors(&page, &errors),
         Err(AppError::Refused(refusal)) => {
-            put_form_echo(&session, typed).await?;
-            Ok(Redirect::to(&format!("{page}?refused={}", refusal.slug())))
+            Redirect::to(&format!("{page}?refused={}", refusal.slug()))
         }
-        Err(other) => Err(other),
-    }
+        Err(other) => return Err(other),
+    };
+    put_form_echo(&session, form_echo(CONTEST_ENTRY_ECHO, pairs)).await?;
+    Ok(back)
 }
 
 /// `POST /judge/entries/{id}/scores`: fields `score-{criterion id}` and `comment`.

@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::{SESSION_VOLUNTEER_KEY, Volunteer};
 use crate::context::put_form_echo;
 use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, encode_query, field};
+use crate::forms::{Pairs, encode_query, field, form_echo};
 use crate::services::{signups, volunteers};
 
 /// Where a refused request goes back to: the page with the error's slug.
@@ -96,15 +96,7 @@ pub async fn register(
                 .0
                 .get("email")
                 .is_some_and(|list| list.contains(&shared::FieldError::Taken));
-            let values = pairs
-                .into_iter()
-                .filter(|(key, _)| key != "csrf_token")
-                .collect();
-            let echo = FormEcho {
-                form: REGISTER_ECHO.to_owned(),
-                values,
-            };
-            put_form_echo(&session, echo).await?;
+            put_form_echo(&session, form_echo(REGISTER_ECHO, pairs)).await?;
             Ok(Redirect::to(&format!(
                 "/volunteer?invalid={}&taken={taken}#register",
                 encode_query(&fields.join(",")),

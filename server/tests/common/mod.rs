@@ -138,6 +138,18 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The HTML of `path` as `client` (a browser with its own cookies) sees it.
+    pub async fn html(&self, client: &Client, path: &str) -> String {
+        client
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("html")
+    }
+
     /// Creates a staff account with [`PASSWORD`] directly through the service.
     pub async fn create_user(&self, email: &str, role: Role) {
         let request = CreateUserRequest {
@@ -199,6 +211,15 @@ impl TestApp {
         let start = html.find(marker).expect("csrf field on the login page") + marker.len();
         html[start..].split('"').next().expect("token").to_owned()
     }
+}
+
+/// Where a 303 answer sends the browser.
+pub fn see_other(response: &Response) -> String {
+    assert_eq!(response.status(), 303, "a redirect");
+    response.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned()
 }
 
 /// Asserts an RFC 9457 body and returns it.
