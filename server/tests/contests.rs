@@ -140,7 +140,10 @@ async fn tuspy(
         .arg(script)
         .arg(app.at(TUS))
         .arg(file)
-        .args(["--entry", token, "--chunk-size", &chunk.to_string()])
+        // `--entry=…` in one piece: a token may start with `-`, which argparse would take
+        // for an option of its own.
+        .arg(format!("--entry={token}"))
+        .args(["--chunk-size", &chunk.to_string()])
         .args(extra);
     // Off the runtime, so the server on this test's runtime keeps answering meanwhile.
     let output = tokio::task::spawn_blocking(move || command.output())

@@ -1,7 +1,7 @@
 """Uploads a file to Siar's tus endpoint with the reference Python client (tuspy), as the
 contest tests' "real client": whole, a number of chunks only, or resuming an upload URL.
 
-usage: tus_upload.py ENDPOINT FILE --entry TOKEN --chunk-size BYTES [--chunks N] [--url URL]
+usage: tus_upload.py ENDPOINT FILE --entry=TOKEN --chunk-size BYTES [--chunks N] [--url URL]
 
 Prints one JSON line: {"url": ..., "offset": ...}, or {"status": ..., "body": ...} and exits
 1 when the server refuses.
