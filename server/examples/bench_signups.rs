@@ -89,6 +89,7 @@ async fn run(
         .build()
         .unwrap();
     let url = format!("{base}/api/v1/session-roles/{role_id}/signups");
+    let cpu_before = machine_cpu();
     let started = Instant::now();
     let requests = sessions.iter().map(|(cookie, csrf)| {
         let request = client
@@ -123,6 +124,7 @@ async fn run(
     });
     let answers = futures_util::future::join_all(requests).await;
     let wall = started.elapsed();
+    let busy = machine_cpu().busy_share_since(&cpu_before);
 
     let errors = answers.iter().filter(|(_, body)| body.is_none()).count();
     let mut latencies: Vec<Duration> = answers.iter().map(|(l, _)| *l).collect();
@@ -174,6 +176,10 @@ async fn run(
         wall.as_secs_f64() * 1000.0
     );
     println!(
+        "  the machine's cores were busy {:.0} % of the time meanwhile (server, client and database together)",
+        busy * 100.0
+    );
+    println!(
         "  slowest answer / 2 s budget = {:.2} (target ≤ 1.00)",
         slowest.as_secs_f64() / BUDGET.as_secs_f64()
     );
@@ -186,6 +192,43 @@ async fn run(
         && slowest <= BUDGET;
     println!("  {}", if ok { "PASS" } else { "FAIL" });
     ok
+}
+
+/// The machine's CPU time so far (Linux `/proc/stat`, in clock ticks): all of it, and idle.
+struct CpuTicks {
+    total: u64,
+    idle: u64,
+}
+
+fn machine_cpu() -> CpuTicks {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    // user nice system idle iowait …: idle and iowait are the cores' waiting.
+    let idle = ticks.iter().skip(3).take(2).sum();
+    CpuTicks {
+        total: ticks.iter().sum(),
+        idle,
+    }
+}
+
+impl CpuTicks {
+    /// The share of the time since `before` the cores were working (0 to 1).
+    fn busy_share_since(&self, before: &CpuTicks) -> f64 {
+        let total = self.total.saturating_sub(before.total) as f64;
+        let idle = self.idle.saturating_sub(before.idle) as f64;
+        if total == 0.0 {
+            0.0
+        } else {
+            1.0 - idle / total
+        }
+    }
 }
 
 /// A program, one session a week ahead, one role with 10 places.

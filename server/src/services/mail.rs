@@ -12,10 +12,10 @@ pub mod letters;
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use shared::Lang;
 use shared::dto::volunteers::MailView;
@@ -56,6 +56,16 @@ pub async fn enqueue<C: ConnectionTrait>(
     letter: Letter,
     now: DateTime<Utc>,
 ) -> AppResult<bool> {
+    Ok(db
+        .execute(&outbox_insert(letter, now))
+        .await?
+        .rows_affected()
+        > 0)
+}
+
+/// The statement that writes `letter` to the outbox (skipped when its dedupe key is taken):
+/// [`enqueue`] runs it alone; a caller may also fold it into its own statement.
+pub fn outbox_insert(letter: Letter, now: DateTime<Utc>) -> InsertStatement {
     let model = outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
         dedupe_key: Set(letter.dedupe_key),
@@ -73,19 +83,13 @@ pub async fn enqueue<C: ConnectionTrait>(
         delivered_via: Set(None),
         created_at: Set(now),
     };
-    let result = outbox::Entity::insert(model)
+    outbox::Entity::insert(model)
         .on_conflict(
             OnConflict::column(outbox::Column::DedupeKey)
                 .do_nothing()
                 .to_owned(),
         )
-        .exec(db)
-        .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(DbErr::RecordNotInserted) => Ok(false),
-        Err(error) => Err(error.into()),
-    }
+        .into_query()
 }
 
 /// Where mail goes.
