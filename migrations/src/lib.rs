@@ -13,6 +13,7 @@ mod m20261125_000005_calendar_feeds;
 mod m20261126_000006_volunteers;
 mod m20261202_000007_partner_agreements;
 mod m20261202_000008_contests;
+mod m20261202_000009_role_counts;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_volunteers::Migration),
             Box::new(m20261202_000007_partner_agreements::Migration),
             Box::new(m20261202_000008_contests::Migration),
+            Box::new(m20261202_000009_role_counts::Migration),
         ]
     }
 }

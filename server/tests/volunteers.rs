@@ -170,17 +170,27 @@ fn starts_at(session: &Value) -> DateTime<Utc> {
     session["starts_at"].as_str().unwrap().parse().unwrap()
 }
 
+/// The role's sign-ups in arrival order (status, place, arrival number), after checking that
+/// the counts its row keeps (by the triggers on `signups`) agree with them.
 async fn signup_statuses(app: &TestApp, role: &Value) -> Vec<(String, Option<i64>, i64)> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use server::db::entities::signups;
+    use server::db::entities::{session_roles, signups};
     let role_id: uuid::Uuid = role.as_str().unwrap().parse().unwrap();
-    signups::Entity::find()
+    let rows = signups::Entity::find()
         .filter(signups::Column::SessionRoleId.eq(role_id))
         .order_by_asc(signups::Column::Position)
         .all(&app.db)
         .await
+        .unwrap();
+    let counts = session_roles::Entity::find_by_id(role_id)
+        .one(&app.db)
+        .await
         .unwrap()
-        .into_iter()
+        .map(|r| (r.held_count, r.waiting_count));
+    let held = rows.iter().filter(|s| s.place.is_some()).count() as i32;
+    let waiting = rows.iter().filter(|s| s.status == "waitlisted").count() as i32;
+    assert_eq!(counts, Some((held, waiting)), "the role's kept counts");
+    rows.into_iter()
         .map(|s| (s.status, s.place.map(i64::from), s.position))
         .collect()
 }
@@ -855,6 +865,16 @@ async fn staff_assign_remove_mark_attendance_and_report_hours() {
             200,
         )
         .await;
+    let places: Vec<Option<i64>> = signup_statuses(&app, &roles[0])
+        .await
+        .into_iter()
+        .map(|(_, place, _)| place)
+        .collect();
+    assert_eq!(
+        places,
+        [None, Some(2)],
+        "Ani removed, Budi keeps the place beyond capacity"
+    );
 
     // Attendance waits for the session to start.
     let sid = session["id"].as_str().unwrap();

@@ -226,6 +226,8 @@ async fn sync<C: ConnectionTrait>(
                     position: Set(template.position),
                     customised: Set(false),
                     next_position: Set(0),
+                    held_count: Set(0),
+                    waiting_count: Set(0),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }),
@@ -436,6 +438,8 @@ pub async fn set_session_roles(
                     position: Set(position),
                     customised: Set(true),
                     next_position: Set(0),
+                    held_count: Set(0),
+                    waiting_count: Set(0),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }

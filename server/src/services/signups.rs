@@ -6,6 +6,9 @@
 //! write lock before anything is read. Either way, changes to one role happen one after the
 //! other, in every server instance, and the counter bumped by a sign-up is its place in the
 //! arrival order. The unique `(role, place)` index is the last word on "never given twice".
+//! The role's row also carries how many places are held and how many wait (`held_count`,
+//! `waiting_count`), kept exact by triggers on `signups` in the same transaction as each
+//! change, so a sign-up reads them with the lock instead of counting the line.
 
 pub mod jobs;
 pub mod reports;
@@ -161,26 +164,6 @@ async fn lock_volunteer<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<volun
         .await?
         .pop()
         .ok_or(AppError::NotFound)
-}
-
-/// How many places of a role are held and how many people wait, in one query.
-async fn role_load<C: ConnectionTrait>(db: &C, role_id: Uuid) -> AppResult<(u64, u64)> {
-    let waiting = Expr::case(
-        signups::Column::Status.eq(SignupStatus::Waitlisted.as_str()),
-        1,
-    )
-    .finally(0);
-    let (held, waiting): (Option<i64>, Option<i64>) = signups::Entity::find()
-        .select_only()
-        .column_as(signups::Column::Place.count(), "held")
-        .column_as(Expr::expr(waiting).sum(), "waiting")
-        .filter(signups::Column::SessionRoleId.eq(role_id))
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or((None, None));
-    let count = |n: Option<i64>| u64::try_from(n.unwrap_or(0)).unwrap_or(0);
-    Ok((count(held), count(waiting)))
 }
 
 /// The role's sign-ups that hold a place or wait, in arrival order.
@@ -402,9 +385,10 @@ pub async fn sign_up(
     refuse_overlap(&txn, theirs, &setting.session).await?;
 
     // Then the role, which everyone signing up for it waits for: as few statements as can be
-    // between taking it and committing.
+    // between taking it and committing. Its row carries its counts (kept by triggers).
     let role = lock_role(&txn, role_id, true).await?;
-    let (held, waiting) = role_load(&txn, role.id).await?;
+    let held = u64::try_from(role.held_count).unwrap_or(0);
+    let waiting = u64::try_from(role.waiting_count).unwrap_or(0);
     let capacity = u64::try_from(role.capacity).unwrap_or(0);
     let (status, place, position) = if waiting == 0 && held < capacity {
         let taken = held_places_of(&txn, role.id).await?;

@@ -16,6 +16,10 @@ pub struct Model {
     pub position: i32,
     pub customised: bool,
     pub next_position: i64,
+    /// Sign-ups holding a place (confirmed or offered); kept by triggers on `signups`.
+    pub held_count: i32,
+    /// Sign-ups waiting in line; kept by triggers on `signups`.
+    pub waiting_count: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
