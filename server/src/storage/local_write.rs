@@ -26,7 +26,7 @@ const BATCHES_IN_FLIGHT: usize = 4;
 const FLUSH_EVERY_BYTES: u64 = 32 * 1024 * 1024;
 
 enum Message {
-    Write(Vec<Bytes>),
+    Write(Vec<u8>),
     /// Everything is sent: flush, and rename the staging file into place.
     Commit,
 }
@@ -41,11 +41,12 @@ where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
 {
     let (sender, receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
-    let writer = tokio::task::spawn_blocking(move || write_staged(&target, receiver));
+    let (spares, returned) = std::sync::mpsc::channel();
+    let writer = tokio::task::spawn_blocking(move || write_staged(&target, receiver, spares));
 
     let mut written: u64 = 0;
     let mut interrupted = false;
-    let mut batch = Batch::default();
+    let mut batch = Batch::new(returned);
     let mut writer_stopped = false;
     while let Some(next) = chunks.next().await {
         let Ok(bytes) = next else {
@@ -86,24 +87,38 @@ where
     })
 }
 
-/// Chunks gathered for one hand-off to the writer.
-#[derive(Default)]
+/// Bytes gathered for one hand-off to the writer. The network's chunks are copied in, so
+/// the HTTP server's receive buffer is free again at once and is reused instead of a fresh
+/// one being allocated (and paged in) for every read; the writer hands each written batch's
+/// buffer back, so a write cycles through a handful of them.
 struct Batch {
-    chunks: Vec<Bytes>,
-    bytes: usize,
+    bytes: Vec<u8>,
+    returned: std::sync::mpsc::Receiver<Vec<u8>>,
 }
 
 impl Batch {
-    /// Adds a chunk; returns the batch once it is big enough to send.
-    fn add(&mut self, chunk: Bytes) -> Option<Vec<Bytes>> {
-        self.bytes += chunk.len();
-        self.chunks.push(chunk);
-        (self.bytes >= BATCH_BYTES).then(|| self.take())
+    fn new(returned: std::sync::mpsc::Receiver<Vec<u8>>) -> Self {
+        Batch {
+            bytes: Vec::with_capacity(BATCH_BYTES),
+            returned,
+        }
     }
 
-    fn take(&mut self) -> Vec<Bytes> {
-        self.bytes = 0;
-        std::mem::take(&mut self.chunks)
+    /// Adds a chunk; returns the batch once it is big enough to send.
+    fn add(&mut self, chunk: Bytes) -> Option<Vec<u8>> {
+        self.bytes.extend_from_slice(&chunk);
+        (self.bytes.len() >= BATCH_BYTES).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Vec<u8> {
+        let spare = match self.returned.try_recv() {
+            Ok(mut spare) => {
+                spare.clear();
+                spare
+            }
+            Err(_) => Vec::with_capacity(BATCH_BYTES),
+        };
+        std::mem::replace(&mut self.bytes, spare)
     }
 }
 
@@ -116,7 +131,11 @@ async fn finish(writer: tokio::task::JoinHandle<io::Result<()>>) -> AppResult<()
 
 /// The writing thread: batches into the staging file until `Commit` (flush, rename into
 /// place) or the channel's end without one (the write was abandoned: remove the file).
-fn write_staged(target: &Path, mut receiver: mpsc::Receiver<Message>) -> io::Result<()> {
+fn write_staged(
+    target: &Path,
+    mut receiver: mpsc::Receiver<Message>,
+    spares: std::sync::mpsc::Sender<Vec<u8>>,
+) -> io::Result<()> {
     let staging = staging_path(target)?;
     let mut file = File::create(&staging)?;
     let flushed = std::thread::scope(|scope| -> io::Result<bool> {
@@ -125,11 +144,11 @@ fn write_staged(target: &Path, mut receiver: mpsc::Receiver<Message>) -> io::Res
         let mut committed = false;
         while let Some(message) = receiver.blocking_recv() {
             match message {
-                Message::Write(chunks) => {
-                    for chunk in chunks {
-                        file.write_all(&chunk)?;
-                        unflushed += chunk.len() as u64;
-                    }
+                Message::Write(batch) => {
+                    file.write_all(&batch)?;
+                    unflushed += batch.len() as u64;
+                    // The gatherer may have finished; then the buffer is simply dropped.
+                    let _ = spares.send(batch);
                     if unflushed >= FLUSH_EVERY_BYTES {
                         flusher.request();
                         unflushed = 0;
