@@ -42,6 +42,7 @@ impl MigrationTrait for Migration {
 
 /// Only changes that move a count run the trigger (attendance marks, reminders' bookkeeping
 /// and merges of duplicate volunteers do not).
+const UPDATE_EVENT: &str = "UPDATE OF status, place, session_role_id";
 const INSERT_COUNTS: &str = "NEW.place IS NOT NULL OR NEW.status = 'waitlisted'";
 const DELETE_COUNTS: &str = "OLD.place IS NOT NULL OR OLD.status = 'waitlisted'";
 const UPDATE_COUNTS: &str = "(OLD.place IS NULL) <> (NEW.place IS NULL) \
@@ -68,12 +69,11 @@ async fn create_postgres_triggers(db: &SchemaManagerConnection<'_>) -> Result<()
          END; $$",
     )
     .await?;
-    for (event, when) in [
-        ("INSERT", INSERT_COUNTS),
-        ("UPDATE OF status, place, session_role_id", UPDATE_COUNTS),
-        ("DELETE", DELETE_COUNTS),
+    for (name, event, when) in [
+        ("insert", "INSERT", INSERT_COUNTS),
+        ("update", UPDATE_EVENT, UPDATE_COUNTS),
+        ("delete", "DELETE", DELETE_COUNTS),
     ] {
-        let name = event_name(event);
         db.execute_unprepared(&format!(
             "CREATE TRIGGER signups_role_counts_{name} AFTER {event} ON signups \
              FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION siar_count_role_signups()"
@@ -92,16 +92,16 @@ async fn create_sqlite_triggers(db: &SchemaManagerConnection<'_>) -> Result<(), 
          held_count = held_count + (NEW.place IS NOT NULL), \
          waiting_count = waiting_count + (NEW.status = 'waitlisted') \
          WHERE id = NEW.session_role_id;";
-    for (event, when, body) in [
-        ("INSERT", INSERT_COUNTS, ADD_NEW.to_owned()),
+    for (name, event, when, body) in [
+        ("insert", "INSERT", INSERT_COUNTS, ADD_NEW.to_owned()),
         (
-            "UPDATE OF status, place, session_role_id",
+            "update",
+            UPDATE_EVENT,
             UPDATE_COUNTS,
             format!("{TAKE_OLD} {ADD_NEW}"),
         ),
-        ("DELETE", DELETE_COUNTS, TAKE_OLD.to_owned()),
+        ("delete", "DELETE", DELETE_COUNTS, TAKE_OLD.to_owned()),
     ] {
-        let name = event_name(event);
         db.execute_unprepared(&format!(
             "CREATE TRIGGER signups_role_counts_{name} AFTER {event} ON signups \
              WHEN {when} BEGIN {body} END"
@@ -109,15 +109,6 @@ async fn create_sqlite_triggers(db: &SchemaManagerConnection<'_>) -> Result<(), 
         .await?;
     }
     Ok(())
-}
-
-/// `insert`, `update` or `delete`: the trigger's name part.
-fn event_name(event: &str) -> String {
-    event
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_lowercase()
 }
 
 #[derive(DeriveIden)]

@@ -264,25 +264,8 @@ fn view(
     }
 }
 
-/// Refuses when the person already holds or waits for a place in a session overlapping this
-/// one (another role of the same session included).
-async fn check_overlap<C: ConnectionTrait>(
-    db: &C,
-    volunteer_id: Uuid,
-    session: &sessions::Model,
-) -> AppResult<()> {
-    let theirs: Vec<Uuid> = signups::Entity::find()
-        .filter(signups::Column::VolunteerId.eq(volunteer_id))
-        .filter(signups::Column::Status.is_in(active_statuses()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.session_id)
-        .collect();
-    refuse_overlap(db, theirs, session).await
-}
-
-/// Refuses when one of `theirs` (sessions the person is in) overlaps `session`.
+/// Refuses when one of `theirs` (sessions the person holds or waits for a place in) overlaps
+/// `session` (another role of the same session included).
 async fn refuse_overlap<C: ConnectionTrait>(
     db: &C,
     theirs: Vec<Uuid>,
@@ -695,17 +678,13 @@ pub async fn assign(
         };
         return Ok(view(mine, &role, &setting, None));
     }
+    let (previous, theirs) = person_in_role(&txn, volunteer_id, role.id).await?;
     if mine.is_none() {
-        check_overlap(&txn, volunteer_id, &setting.session).await?;
+        refuse_overlap(&txn, theirs, &setting.session).await?;
     }
     let place = mine
         .and_then(|s| s.place)
         .unwrap_or_else(|| lowest_free_place(&active));
-    let previous = signups::Entity::find()
-        .filter(signups::Column::SessionRoleId.eq(role.id))
-        .filter(signups::Column::VolunteerId.eq(volunteer_id))
-        .one(&txn)
-        .await?;
     let is_new = previous.is_none();
     let mut model = match previous {
         Some(previous) => {
@@ -737,21 +716,12 @@ pub async fn assign(
     model.minutes_served = Set(None);
     model.notified_sequence = Set(setting.session.sequence);
     model.updated_at = Set(now);
-    let signup = if is_new {
-        model.insert(&txn).await?
-    } else {
-        model.update(&txn).await?
-    };
-    mail::enqueue(
-        &txn,
-        letters::signup_confirmed(
-            &recipient(&volunteer),
-            &setting.facts(&role.name, base_url),
-            base_url,
-        ),
-        now,
-    )
-    .await?;
+    let letter = letters::signup_confirmed(
+        &recipient(&volunteer),
+        &setting.facts(&role.name, base_url),
+        base_url,
+    );
+    let signup = save_with_letter(&txn, model, is_new, letter, now).await?;
     txn.commit().await?;
     Ok(view(&signup, &role, &setting, None))
 }
