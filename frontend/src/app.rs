@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the error boundary.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use shared::dto::auth::Viewer;
@@ -79,6 +79,21 @@ fn current_viewer() -> Viewer {
     found.unwrap_or_default()
 }
 
+/// Every page's title on its way into the document. leptos_meta (0.8.7, and still
+/// 0.9.0-rc1) writes the text into the server-rendered `<title>` unescaped, so a name such as
+/// `Kancil</title><script>…` would end the element and inject markup. The innermost formatter
+/// wins and no page sets one (a server test checks that), so this one covers every page. In
+/// the browser `document.title` takes plain text: nothing to escape there.
+#[cfg(feature = "ssr")]
+fn title_for_head(text: String) -> String {
+    html_escape::encode_text(&text).into_owned()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn title_for_head(text: String) -> String {
+    text
+}
+
 /// The application: the layout around the routed page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -87,6 +102,7 @@ pub fn App() -> impl IntoView {
     let t = strings(viewer.lang);
     provide_context(viewer);
     view! {
+        <Title formatter=title_for_head/>
         <Router>
             <Layout>
                 <ErrorBoundary fallback=move |_| view! { <h1>{t.error_title}</h1> }>

@@ -45,9 +45,11 @@ pub fn next_month(day: NaiveDate) -> NaiveDate {
     (first + Duration::days(32)).with_day(1).unwrap_or(first)
 }
 
-/// Parses `YYYY-MM-DD`.
+/// Parses `YYYY-MM-DD` in the years Siar supports (others would overflow date arithmetic).
 pub fn parse_day(value: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .filter(|day| shared::validation::supported_year(day.year()).is_ok())
 }
 
 /// The instant of local midnight in Makassar (UTC+8), the library's own calendar, which

@@ -12,6 +12,7 @@ use axum::{Router, middleware};
 use leptos::prelude::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::request_id::{
@@ -30,7 +31,9 @@ use crate::config::Config;
 use crate::services::feeds::cache::FeedCache;
 use crate::services::mail::Transport;
 use crate::storage::Storage;
-use crate::{api, calendar, context, db, forms, jobs, page_guard, services, ssr};
+use crate::{
+    api, calendar, context, db, error, forms, input_guard, jobs, page_guard, services, ssr,
+};
 
 /// How long a staff session lasts without activity.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
@@ -265,6 +268,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             frontend::shell,
         ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::request_context,
@@ -305,6 +309,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(calendar::router())
         .merge(site)
+        .layer(middleware::from_fn(
+            input_guard::refuse_control_characters_in_uri,
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_plain_response))
         .with_state(state)
 }
 

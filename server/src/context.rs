@@ -23,9 +23,9 @@ use tower_sessions::Session;
 use crate::api::auth::session_error;
 use crate::app::AppState;
 use crate::auth::{SESSION_USER_KEY, SESSION_VOLUNTEER_KEY};
-use crate::csrf;
 use crate::error::{AppError, PendingProblem, problem_for_status};
 use crate::services;
+use crate::{csrf, input_guard};
 
 /// The cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "siar_lang";
@@ -112,6 +112,7 @@ async fn prepare(
         }
     };
     request = csrf::check(request, &csrf_token, new_cookie.is_some()).await?;
+    request = input_guard::check_fields(request).await?;
 
     let user_id = session
         .get::<uuid::Uuid>(SESSION_USER_KEY)

@@ -359,6 +359,30 @@ impl AppError {
     }
 }
 
+/// The panic's message, for the log.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
+}
+
+/// The last line of defence for a bug: a handler's panic becomes a logged internal error
+/// and a 500 problem (rendered in the user's language by the request layer), never a closed
+/// connection.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic_message(panic.as_ref());
+    AppError::Internal(anyhow::anyhow!("a handler panicked: {message}")).into_response()
+}
+
+/// [`panic_response`] for the routes outside the request layer (calendar feeds): plain text.
+pub fn panic_plain_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic_message(panic.as_ref());
+    AppError::Internal(anyhow::anyhow!("a handler panicked: {message}"))
+        .into_plain_response(Lang::Id)
+}
+
 /// A generic problem for a bare status (a 404 route miss, a 405), in `lang`.
 pub fn problem_for_status(status: StatusCode, lang: Lang) -> Problem {
     let title = match (status, lang) {

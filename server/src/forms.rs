@@ -146,10 +146,20 @@ pub async fn switch_lang(Path(code): Path<String>, Query(query): Query<LangQuery
     response
 }
 
-/// A redirect target only if it is a path on this site (no open redirect to another host).
+/// A redirect target only if it is an absolute path on this site: no open redirect to
+/// another host. Browsers drop tabs and line breaks from a URL and read a backslash as `/`, so
+/// `/\t/evil.example` would become `//evil.example`: any control character, backslash or
+/// leading `//` refuses the target, and it must parse as a path (an invalid header value would
+/// otherwise make the redirect itself fail).
 pub fn safe_next(next: Option<&str>) -> Option<&str> {
     next.filter(|n| {
-        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains(['\r', '\n'])
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
+            && HeaderValue::from_str(n).is_ok()
     })
 }
 
@@ -173,6 +183,11 @@ mod tests {
             "/\\evil.example",
             "staff",
             "/a\r\nSet-Cookie: x",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{1}",
+            "/ /evil.example",
+            "/\u{85}/evil.example",
         ] {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
         }

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod forms;
+pub mod input_guard;
 pub mod jobs;
 pub mod page_guard;
 pub mod services;

@@ -19,12 +19,31 @@ pub const STAFF_PAGES: &[(&str, Role)] = &[
     ("/judge", Role::Judge),
 ];
 
-/// The role a page needs, if it is a staff page.
+/// The role a page needs, if it is a staff page. Decided on the path's canonical form, so
+/// `/staff/./users`, `/staff//users` or `/staff/%75sers` need what `/staff/users` needs.
 pub fn required_role(path: &str) -> Option<Role> {
+    let path = canonical_path(path);
     STAFF_PAGES
         .iter()
         .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}/")))
         .map(|(_, role)| *role)
+}
+
+/// The path as a router may read it: percent-decoded, empty and `.` segments dropped, `..`
+/// resolved, no trailing slash.
+pub fn canonical_path(path: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in decoded.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    format!("/{}", segments.join("/"))
 }
 
 /// The middleware.
@@ -64,5 +83,23 @@ mod tests {
         assert_eq!(required_role("/staff/users/new"), Some(Role::Admin));
         assert_eq!(required_role("/staffroom"), None);
         assert_eq!(required_role("/"), None);
+    }
+
+    #[test]
+    fn url_variants_need_the_role_of_the_page_they_reach() {
+        for variant in [
+            "/staff/users/",
+            "/staff/./users",
+            "/staff//users",
+            "//staff/users",
+            "/staff/%75sers",
+            "/staff/x/../users",
+            "/staff\\users",
+            "/judge/../staff/users",
+        ] {
+            assert_eq!(required_role(variant), Some(Role::Admin), "{variant}");
+        }
+        assert_eq!(required_role("/%73taff"), Some(Role::Viewer));
+        assert_eq!(required_role("/x/../judge"), Some(Role::Judge));
     }
 }

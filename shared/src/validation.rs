@@ -16,6 +16,11 @@ pub const PASSWORD_MAX_CHARS: usize = 256;
 pub const NAME_MAX_CHARS: usize = 120;
 /// The longest e-mail address (RFC 5321 path limit).
 pub const EMAIL_MAX_CHARS: usize = 254;
+/// The first year of any date Siar accepts (birth dates of older volunteers included).
+pub const FIRST_YEAR: i32 = 1900;
+/// The last year of any date Siar accepts. Far beyond any plan, far inside what date
+/// arithmetic, time zones and every calendar client handle.
+pub const LAST_YEAR: i32 = 2200;
 
 /// What is wrong with one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +79,15 @@ pub enum FieldError {
         /// The limit in MiB.
         max_mib: u64,
     },
+    /// A date outside the years Siar accepts ([`FIRST_YEAR`] to [`LAST_YEAR`]).
+    DateOutOfRange {
+        /// The first year accepted.
+        min_year: i32,
+        /// The last year accepted.
+        max_year: i32,
+    },
+    /// A control character (such as NUL or a line break where one line is meant).
+    ControlCharacter,
     /// An age (from a birth date) that no contest category takes.
     AgeOutsideCategories {
         /// The youngest age any category takes.
@@ -159,6 +173,19 @@ impl FieldError {
             (FieldError::FileTooLarge { max_mib }, Lang::En) => {
                 format!("The file is too large; the limit is {max_mib} MiB.")
             }
+            (FieldError::DateOutOfRange { min_year, max_year }, Lang::Id) => {
+                format!("Tanggal harus antara tahun {min_year} dan {max_year}.")
+            }
+            (FieldError::DateOutOfRange { min_year, max_year }, Lang::En) => {
+                format!("The date must be between the years {min_year} and {max_year}.")
+            }
+            (FieldError::ControlCharacter, Lang::Id) => {
+                "Teks berisi karakter kontrol yang tidak diizinkan (misalnya baris baru).".into()
+            }
+            (FieldError::ControlCharacter, Lang::En) => {
+                "The text contains a control character that is not allowed (such as a line break)."
+                    .into()
+            }
             (FieldError::AgeOutsideCategories { min, max }, Lang::Id) => {
                 format!("Peserta harus berusia {min}–{max} tahun pada tanggal acuan lomba.")
             }
@@ -222,8 +249,84 @@ impl FieldErrors {
     }
 }
 
-/// A required text of at most `max` characters (after trimming).
+/// Text from outside may hold line breaks and tabs (a description typed in a text area) but
+/// no other control character: NUL is refused by PostgreSQL, and CR, ESC and friends end up
+/// raw in calendar files, letters and logs. Every text of every request passes this check at
+/// the server's edge; single-line fields refuse line breaks too ([`single_line`]).
+pub fn multi_line(value: &str) -> Result<(), FieldError> {
+    let allowed = |c: char| matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        Err(FieldError::ControlCharacter)
+    } else {
+        Ok(())
+    }
+}
+
+/// A one-line text (a name, a title): no control character at all, line breaks included.
+pub fn single_line(value: &str) -> Result<(), FieldError> {
+    if value.chars().any(char::is_control) {
+        Err(FieldError::ControlCharacter)
+    } else {
+        Ok(())
+    }
+}
+
+/// A date Siar can store and compute with: years [`FIRST_YEAR`] to [`LAST_YEAR`].
+pub fn supported_year(year: i32) -> Result<(), FieldError> {
+    if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err(FieldError::DateOutOfRange {
+            min_year: FIRST_YEAR,
+            max_year: LAST_YEAR,
+        })
+    }
+}
+
+/// The year of a text that reads as an ISO 8601 date, date-time or month (`2026-12-05`,
+/// `+262142-12-31T20:00:00`, `2026-12`), as typed: a sign and any number of year digits.
+/// `None` for every other text. This lets the server's edge refuse impossible dates in any
+/// field, of any request, before a handler computes with them.
+pub fn iso_date_year(value: &str) -> Option<i64> {
+    let (sign, rest) = match value.as_bytes().first()? {
+        b'+' => (1, &value[1..]),
+        b'-' => (-1, &value[1..]),
+        _ => (1, value),
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits < 4 {
+        return None;
+    }
+    let after_year = &rest.as_bytes()[digits..];
+    let two_digits = |b: &[u8]| b.len() >= 2 && b[0].is_ascii_digit() && b[1].is_ascii_digit();
+    let month_ok = after_year.first() == Some(&b'-') && two_digits(&after_year[1..]);
+    if !month_ok {
+        return None;
+    }
+    let after_month = &after_year[3..];
+    let is_month = after_month.is_empty();
+    let is_date = after_month.first() == Some(&b'-')
+        && two_digits(&after_month[1..])
+        && matches!(after_month.get(3), None | Some(b'T' | b't' | b' '));
+    if !(is_month || is_date) {
+        return None;
+    }
+    // More digits than an i64 holds is far out of range all the same.
+    let year = rest[..digits].parse::<i64>().unwrap_or(i64::MAX);
+    Some(sign * year)
+}
+
+/// A text that, if it reads as a date, lies in the supported years.
+pub fn supported_date_text(value: &str) -> Result<(), FieldError> {
+    match iso_date_year(value) {
+        Some(year) => supported_year(i32::try_from(year).unwrap_or(i32::MAX)),
+        None => Ok(()),
+    }
+}
+
+/// A required text of at most `max` characters (after trimming), on one line.
 pub fn required_text(value: &str, max: usize) -> Result<(), FieldError> {
+    single_line(value)?;
     let len = value.trim().chars().count();
     if len == 0 {
         Err(FieldError::Required)
@@ -232,6 +335,12 @@ pub fn required_text(value: &str, max: usize) -> Result<(), FieldError> {
     } else {
         Ok(())
     }
+}
+
+/// A required text of at most `max` characters (after trimming) that may span lines.
+pub fn required_lines(value: &str, max: usize) -> Result<(), FieldError> {
+    multi_line(value)?;
+    required_text(&value.replace(['\n', '\r', '\t'], " "), max)
 }
 
 /// A plausible e-mail address: one `@`, a non-empty local part, a dotted domain, no spaces.
@@ -474,6 +583,71 @@ mod tests {
             in_range(0, 5, 10),
             Err(FieldError::OutOfRange { min: 5, max: 10 })
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_line_breaks_only_where_many_lines_are_meant() {
+        assert_eq!(multi_line("Baris satu\r\nbaris dua\tdengan tab"), Ok(()));
+        for bad in ["a\0b", "a\u{1b}[31m", "a\u{7f}", "a\u{85}b"] {
+            assert_eq!(
+                multi_line(bad),
+                Err(FieldError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(single_line("Dongkelor: Si Kancil"), Ok(()));
+        for bad in ["Teks\r\nBEGIN:VEVENT", "a\rb", "a\nb", "a\0"] {
+            assert_eq!(
+                single_line(bad),
+                Err(FieldError::ControlCharacter),
+                "{bad:?}"
+            );
+            assert_eq!(
+                required_text(bad, 100),
+                Err(FieldError::ControlCharacter),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_read_from_any_text_and_their_years_bounded() {
+        assert_eq!(iso_date_year("2026-12-05"), Some(2026));
+        assert_eq!(iso_date_year("2026-12"), Some(2026));
+        assert_eq!(iso_date_year("+262142-12-31T20:00:00"), Some(262_142));
+        assert_eq!(iso_date_year("-262143-01-02"), Some(-262_143));
+        assert_eq!(iso_date_year("2026-12-05T09:00:00+08:00"), Some(2026));
+        assert_eq!(
+            iso_date_year("99999999999999999999999-01-01"),
+            Some(i64::MAX)
+        );
+        for not_a_date in [
+            "",
+            "Dongkelor",
+            "0812-3456-7890",
+            "2026",
+            "2026-1",
+            "2026-12-05x",
+            "12-05-2026",
+        ] {
+            assert_eq!(iso_date_year(not_a_date), None, "{not_a_date}");
+        }
+        assert_eq!(supported_date_text("2200-12-31T23:59:59Z"), Ok(()));
+        assert_eq!(supported_date_text("1900-01-01"), Ok(()));
+        assert_eq!(supported_date_text("Dongkelor"), Ok(()));
+        let out = Err(FieldError::DateOutOfRange {
+            min_year: 1900,
+            max_year: 2200,
+        });
+        for bad in [
+            "2201-01-01",
+            "1899-12-31",
+            "+262142-12-31T20:00:00",
+            "-0001-01-01",
+            "99999999999999999999999-01-01",
+        ] {
+            assert_eq!(supported_date_text(bad), out, "{bad}");
+        }
     }
 
     #[test]

@@ -32,6 +32,8 @@ use crate::services::series::{self as series_service, SeriesTemplate, session_ui
 
 /// The largest page a listing returns.
 pub const MAX_PER_PAGE: u64 = 500;
+/// The last page number the listing takes (500 × 100,000 sessions is far beyond any library).
+pub const MAX_PAGE: u64 = 100_000;
 
 /// Which sessions a listing returns.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +62,15 @@ pub async fn list_sessions(
     page: u64,
     per_page: u64,
 ) -> AppResult<SessionPage> {
+    if page > MAX_PAGE {
+        return Err(AppError::field(
+            "page",
+            FieldError::OutOfRange {
+                min: 1,
+                max: MAX_PAGE as i64,
+            },
+        ));
+    }
     let page = page.max(1);
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let mut query = sessions::Entity::find();
@@ -115,7 +126,7 @@ pub async fn list_sessions(
     let models = query
         .order_by_asc(sessions::Column::StartsAt)
         .order_by_asc(sessions::Column::Id)
-        .offset((page - 1) * per_page)
+        .offset((page - 1).saturating_mul(per_page))
         .limit(per_page)
         .all(db)
         .await?;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::validation::{in_range, optional_text, required_text};
+use crate::validation::{in_range, optional_text, required_lines, required_text};
 use crate::words::{
     AgreementForm, AgreementState, AgreementStatus, PartnerAnswer, PartnerKind, PartnerRole,
 };
@@ -113,7 +113,7 @@ impl AgreementInput {
             if self.agreed_on.is_none() {
                 errors.add("agreed_on", FieldError::Required);
             }
-            errors.check("scope", required_text(&self.scope, 4000));
+            errors.check("scope", required_lines(&self.scope, 4000));
         }
         if self.costs.len() > MAX_COST_LINES {
             errors.add(

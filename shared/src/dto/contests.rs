@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::validation::{email, in_range, optional_text, required_text};
+use crate::validation::{email, in_range, optional_text, required_lines, required_text};
 use crate::words::{EntryState, Review, VideoFormat, WindowState};
 use crate::{FieldError, FieldErrors, Lang};
 
@@ -466,7 +466,7 @@ impl ReviewInput {
         if !self.eligible {
             errors.check(
                 "reason",
-                required_text(self.reason.as_deref().unwrap_or_default(), 1000),
+                required_lines(self.reason.as_deref().unwrap_or_default(), 1000),
             );
         }
         errors.into_result()
