@@ -173,6 +173,15 @@ impl Storage {
         }
     }
 
+    /// The size of the object at `key`, or `None` when there is none.
+    pub async fn size(&self, key: &str) -> AppResult<Option<u64>> {
+        match self.store.head(&Path::from(key)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(error) => Err(storage_error(error)),
+        }
+    }
+
     /// Removes the object at `key`; a missing one is fine.
     pub async fn delete(&self, key: &str) -> AppResult<()> {
         match self.store.delete(&Path::from(key)).await {

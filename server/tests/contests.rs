@@ -222,15 +222,15 @@ async fn wait_for_offset(app: &TestApp, upload_path: &str, expected: u64) {
     );
 }
 
-/// Creates an upload with raw tus requests and sends `bytes` in one PATCH.
-async fn upload_whole(app: &TestApp, token: &str, bytes: &[u8]) -> String {
+/// Creates an upload of `length` bytes with a raw tus request; returns its path.
+async fn create_upload(app: &TestApp, token: &str, length: usize) -> String {
     let b64 = |s: &str| {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD.encode(s)
     };
     let created = tus_request(app, Method::POST, TUS)
         .await
-        .header("Upload-Length", bytes.len().to_string())
+        .header("Upload-Length", length.to_string())
         .header(
             "Upload-Metadata",
             format!("entry {},filename {}", b64(token), b64("cerita.mp4")),
@@ -239,7 +239,12 @@ async fn upload_whole(app: &TestApp, token: &str, bytes: &[u8]) -> String {
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
-    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    created.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Creates an upload with raw tus requests and sends `bytes` in one PATCH.
+async fn upload_whole(app: &TestApp, token: &str, bytes: &[u8]) -> String {
+    let location = create_upload(app, token, bytes.len()).await;
     let patched = tus_request(app, Method::PATCH, &location)
         .await
         .header("Upload-Offset", "0")
@@ -507,6 +512,60 @@ async fn a_video_arrives_in_pieces_survives_a_break_and_resumes_with_tuspy() {
         mail[0].subject
     );
     assert!(mail[0].body.contains(&format!("/contest-entry/{token}")));
+}
+
+#[tokio::test]
+async fn a_retried_patch_at_the_same_offset_never_deletes_the_committed_video() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (contest, slug) = contest(&staff, -60, 600, json!({})).await;
+    let receipt = registered(&app, &slug, entry("Andi", "2018-03-01", "andi@example.id")).await;
+    let token = receipt["access_token"].as_str().unwrap();
+    let video = mp4_bytes(2 * MIB + 77);
+    let path = create_upload(&app, token, video.len()).await;
+
+    // The phone's first PATCH stalls halfway on a flaky link…
+    let host = app.url.trim_start_matches("http://");
+    let mut stalled = tokio::net::TcpStream::connect(host).await.unwrap();
+    let head = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: {host}\r\nTus-Resumable: 1.0.0\r\n\
+         Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        video.len()
+    );
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    stalled.write_all(&video[..MIB]).await.unwrap();
+    stalled.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // …so its client retries at the same offset, and the retry brings the whole video.
+    let retried = tus_request(&app, Method::PATCH, &path)
+        .await
+        .header("Upload-Offset", "0")
+        .header("Content-Type", "application/offset+octet-stream")
+        .body(video.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retried.status(), 204, "{}", retried.text().await.unwrap());
+
+    // Then the first one gets its bytes through after all: too late, it is refused…
+    stalled.write_all(&video[MIB..]).await.unwrap();
+    stalled.flush().await.unwrap();
+    let mut answer = String::new();
+    stalled.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 409"), "{answer}");
+
+    // …and what it leaves behind is its own: the committed video is whole.
+    let video_url = app.at(&format!(
+        "/api/v1/contests/{}/entries/{}/video",
+        contest["id"].as_str().unwrap(),
+        receipt["id"].as_str().unwrap()
+    ));
+    let (code, stored, _) = bytes_of(&staff.client, &video_url, None).await;
+    assert_eq!(code, 200);
+    assert_eq!(stored.len(), video.len());
+    assert!(stored == video, "the stored bytes differ from the video");
 }
 
 #[tokio::test]

@@ -183,7 +183,7 @@ pub async fn staff_video(
 ) -> AppResult<Response> {
     staff.require(Role::Viewer)?;
     let entry = contests::entries_row(&state.db, id, entry_id).await?;
-    let video = videos::entry_video(&state.db, &entry).await?;
+    let video = videos::entry_video(&state.db, &state.storage, &entry).await?;
     Ok(video_response(&state.storage, &video, &headers))
 }
 
@@ -421,7 +421,7 @@ pub async fn gallery_video(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let entry = results::gallery_entry(&state.db, &slug, number, now()).await?;
-    let video = videos::entry_video(&state.db, &entry).await?;
+    let video = videos::entry_video(&state.db, &state.storage, &entry).await?;
     Ok(video_response(&state.storage, &video, &headers))
 }
 
@@ -561,7 +561,7 @@ pub async fn judge_video(
 ) -> AppResult<Response> {
     let judge = staff.require(Role::Judge)?;
     let entry = judging::visible_entry(&state.db, judge.id, id).await?;
-    let video = videos::entry_video(&state.db, &entry).await?;
+    let video = videos::entry_video(&state.db, &state.storage, &entry).await?;
     Ok(video_response(&state.storage, &video, &headers))
 }
 

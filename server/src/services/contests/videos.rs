@@ -11,8 +11,8 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt, TryStreamExt};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use shared::dto::volunteers::Refusal;
 use shared::words::VideoFormat;
@@ -31,8 +31,38 @@ pub fn tus_path(id: Uuid) -> String {
     format!("/uploads/tus/{id}")
 }
 
+/// Where one append's bytes go. Every append writes an object of its own, even at the same
+/// offset: a phone's retry may run beside the request it replaces, and the one that loses
+/// the compare-and-set must delete only what it wrote itself, never the winner's bytes.
 fn segment_key(contest_id: Uuid, upload_id: Uuid, start: i64) -> String {
-    format!("contests/{contest_id}/uploads/{upload_id}/{start:012}")
+    let attempt = Uuid::now_v7().simple();
+    format!("contests/{contest_id}/uploads/{upload_id}/{start:012}-{attempt}")
+}
+
+/// The first byte from which the stored segments no longer hold the upload: a segment row
+/// that does not follow the one before, or whose object is missing or of another size.
+/// `length` when every byte is there.
+async fn first_missing_byte(
+    storage: &Storage,
+    segments: &[upload_segments::Model],
+    length: i64,
+) -> AppResult<i64> {
+    let mut covered = 0;
+    for segment in segments {
+        let stored = storage.size(&segment.storage_key).await?;
+        if segment.start != covered || stored != Some(segment.length as u64) {
+            tracing::error!(
+                key = %segment.storage_key,
+                start = segment.start,
+                expected = segment.length,
+                ?stored,
+                "an upload segment is missing or incomplete"
+            );
+            return Ok(covered);
+        }
+        covered += segment.length;
+    }
+    Ok(covered.min(length))
 }
 
 /// The accepted containers, for people ("MP4, WebM, MOV").
@@ -215,10 +245,21 @@ where
         upload_id: Set(upload.id),
         start: Set(offset),
         length: Set(stored.written as i64),
-        storage_key: Set(key),
+        storage_key: Set(key.clone()),
     }
     .insert(&txn)
     .await?;
+    if complete {
+        // "Received" is a promise to the entrant: make it only when every byte is stored.
+        let pieces = segments(&txn, upload.id).await?;
+        let whole = first_missing_byte(storage, &pieces, upload.length).await?;
+        if whole < upload.length {
+            drop(txn);
+            storage.delete(&key).await?;
+            rewind(db, upload.id, whole.min(offset), now).await?;
+            return Err(AppError::Refused(Refusal::UploadOffsetMismatch));
+        }
+    }
     let replaced = if complete {
         let previous = entry.video_upload_id;
         let to = super::recipient_of(&entry);
@@ -287,9 +328,33 @@ async fn remove(db: &DatabaseConnection, storage: &Storage, id: Uuid) -> AppResu
     Ok(())
 }
 
+/// Moves an upload back to `offset`, forgetting the segments from there on, so the client
+/// (which asks for the offset after a refusal) sends those bytes again.
+async fn rewind(
+    db: &DatabaseConnection,
+    upload_id: Uuid,
+    offset: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let txn = db.begin().await?;
+    upload_segments::Entity::delete_many()
+        .filter(upload_segments::Column::UploadId.eq(upload_id))
+        .filter(upload_segments::Column::Start.gte(offset))
+        .exec(&txn)
+        .await?;
+    uploads::Entity::update_many()
+        .col_expr(uploads::Column::Received, Expr::value(offset))
+        .col_expr(uploads::Column::UpdatedAt, Expr::value(now))
+        .filter(uploads::Column::Id.eq(upload_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// An upload's segments in file order.
 pub async fn segments(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     upload_id: Uuid,
 ) -> AppResult<Vec<upload_segments::Model>> {
     Ok(upload_segments::Entity::find()
@@ -362,6 +427,7 @@ impl Video {
 /// The finished video of an entry.
 pub async fn entry_video(
     db: &DatabaseConnection,
+    storage: &Storage,
     entry: &contest_entries::Model,
 ) -> AppResult<Video> {
     let upload_id = entry.video_upload_id.ok_or(AppError::NotFound)?;
@@ -371,9 +437,16 @@ pub async fn entry_video(
         .as_deref()
         .and_then(VideoFormat::parse)
         .ok_or(AppError::NotFound)?;
+    let pieces = segments(db, upload_id).await?;
+    // Before any header is sent: a missing piece is a logged 500, never a short 200.
+    if first_missing_byte(storage, &pieces, upload.length).await? < upload.length {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "the stored video of upload {upload_id} is incomplete"
+        )));
+    }
     Ok(Video {
         format,
         length: upload.length as u64,
-        segments: segments(db, upload_id).await?,
+        segments: pieces,
     })
 }
