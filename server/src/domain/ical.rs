@@ -134,7 +134,11 @@ pub fn render(header: &FeedHeader, items: &[FeedItem]) -> String {
     );
     write_line(&mut out, "CALSCALE", "GREGORIAN");
     write_line(&mut out, "METHOD", "PUBLISH");
-    write_line(&mut out, "NAME", &header.name);
+    // RFC 7986 NAME is TEXT, but the icalendar crate escapes only the types it knows.
+    write_property(
+        &mut out,
+        Property::new("NAME", escape_text(&clean_text(&header.name))),
+    );
     write_line(&mut out, "X-WR-CALNAME", &header.name);
     write_line(&mut out, "DESCRIPTION", &header.description);
     write_line(&mut out, "X-WR-CALDESC", &header.description);
@@ -273,13 +277,41 @@ fn write_event(
 
 fn add_details(event: &mut icalendar::Event, details: &Details) {
     event
-        .summary(&details.summary)
-        .description(&details.description)
-        .url(&details.url)
-        .categories(details.categories.iter().map(String::as_str));
+        .summary(&clean_text(&details.summary))
+        .description(&clean_text(&details.description))
+        .url(&clean_text(&details.url))
+        // A list the crate does not escape: its items keep to one line.
+        .categories(
+            details
+                .categories
+                .iter()
+                .map(|c| clean_text(c).replace('\n', " ")),
+        );
     if let Some(location) = &details.location {
-        event.location(location);
+        event.location(&clean_text(location));
     }
+}
+
+/// RFC 5545 TEXT escaping, for properties the icalendar crate writes as they are.
+fn escape_text(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace(',', "\\,")
+        .replace(';', "\\;")
+        .replace('\n', "\\n")
+}
+
+/// Text as a content line may carry it. Input is refused with control characters at the
+/// server's edge, but a feed must hold whatever rows exist: a bare CR would end the line
+/// (and start an injected property) in some parsers, so CR and CRLF become LF, which is
+/// escaped as `\n`, and every other control character but tab is dropped.
+pub(crate) fn clean_text(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
 }
 
 fn local(tz: Tz, instant: DateTime<Utc>) -> CalendarDateTime {
@@ -297,7 +329,7 @@ fn local_text(tz: Tz, instant: DateTime<Utc>) -> String {
 
 /// Writes one content line through the `icalendar` crate (escaping and folding).
 pub(crate) fn write_line(out: &mut String, key: &str, value: &str) {
-    write_property(out, Property::new(key, value));
+    write_property(out, Property::new(key, clean_text(value)));
 }
 
 fn write_property(out: &mut String, property: Property) {

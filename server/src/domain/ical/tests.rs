@@ -90,6 +90,19 @@ fn events(text: &str) -> Vec<icalendar::Event> {
 }
 
 #[test]
+fn control_characters_in_stored_text_never_break_a_line() {
+    let text = "Teks, Uji; satu\r\nBEGIN:VEVENT\rdua\0\u{1b}[31m\ttiga\nempat";
+    assert_eq!(
+        clean_text(text),
+        "Teks, Uji; satu\nBEGIN:VEVENT\ndua[31m\ttiga\nempat"
+    );
+    assert_eq!(
+        escape_text(&clean_text(text)),
+        "Teks\\, Uji\\; satu\\nBEGIN:VEVENT\\ndua[31m\ttiga\\nempat"
+    );
+}
+
+#[test]
 fn lines_end_in_crlf_and_fold_at_75_octets_on_character_boundaries() {
     let mut long = details(&"Dongeng Nusantara: «Sawérigading» dan La Galigo — ".repeat(6));
     long.description = "Bacaan anak-anak; kisah \"Putri Tandampalik\", Bugis\\Makassar.\nBaris kedua 🌊 ombak Losari "
