@@ -32,7 +32,8 @@ use crate::services::feeds::cache::FeedCache;
 use crate::services::mail::Transport;
 use crate::storage::Storage;
 use crate::{
-    api, calendar, context, db, error, forms, input_guard, jobs, page_guard, services, ssr,
+    api, calendar, context, db, error, forms, input_guard, jobs, page_guard, security_headers,
+    services, ssr,
 };
 
 /// How long a staff session lasts without activity.
@@ -153,7 +154,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
 
     let site_pkg = state.config.site_root.join("pkg");
-    let pages = ssr::routes(&state).layer(middleware::from_fn(page_guard::guard_staff_pages));
+    let pages = ssr::routes(&state);
 
     let site = Router::new()
         .merge(api::router())
@@ -265,15 +266,24 @@ pub fn router(state: AppState) -> Router {
                 .service(ServeDir::new(site_pkg)),
         )
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            ssr::provide_request_nonce,
             frontend::shell,
         ))
+        // Over the fallback too: leptos' router renders `/staff/users/` and other spellings
+        // that no server route matches.
+        .layer(middleware::from_fn(page_guard::guard_staff_pages))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             context::request_context,
         ))
         .layer(sessions)
+        // Outside the request context, so the error pages it renders get the headers too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::security_headers,
+        ))
         // Outside the session layer: `/sessions/{id}.ics` sets no cookie.
         .layer(middleware::from_fn_with_state(
             state.clone(),

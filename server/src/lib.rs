@@ -19,6 +19,7 @@ pub mod forms;
 pub mod input_guard;
 pub mod jobs;
 pub mod page_guard;
+pub mod security_headers;
 pub mod services;
 pub mod ssr;
 pub mod storage;

@@ -3,6 +3,7 @@
 //! the role gets 403. The data behind each page is checked again where it is served.
 
 use axum::extract::Request;
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use shared::dto::auth::Role;
@@ -47,8 +48,11 @@ pub fn canonical_path(path: &str) -> String {
 }
 
 /// The middleware.
+/// Pages are read with GET; the form posts under `/staff` check their roles themselves.
 pub async fn guard_staff_pages(request: Request, next: Next) -> Response {
-    let Some(required) = required_role(request.uri().path()) else {
+    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    let required = required_role(request.uri().path()).filter(|_| is_read);
+    let Some(required) = required else {
         return next.run(request).await;
     };
     let user = request

@@ -8,7 +8,7 @@ use axum::Router;
 use chrono::{NaiveDate, Utc};
 use frontend::api::ssr::Backend;
 use frontend::api::{PartnerTarget, SessionQuery};
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use shared::Problem;
@@ -36,6 +36,7 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::auth::require_role;
 use crate::error::AppResult;
+use crate::security_headers::CspNonce;
 use crate::services;
 use crate::services::programs::Audience;
 use crate::services::sessions::SessionFilter;
@@ -51,9 +52,22 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new().leptos_routes_with_context(
         state,
         routes,
-        move || provide_context(backend.clone()),
+        move || {
+            provide_context(backend.clone());
+            provide_request_nonce();
+        },
         move || frontend::shell(leptos.clone()),
     )
+}
+
+/// Hands the nonce the security headers announce to the renderer, in place of the one
+/// leptos_axum mints itself (which no header would name): every script it writes carries it.
+pub fn provide_request_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(value));
+    }
 }
 
 struct ServiceBackend {
@@ -251,7 +265,8 @@ impl Backend for ServiceBackend {
         request: PreviewRequest,
     ) -> Result<PreviewResponse, Problem> {
         answer(viewer, async {
-            services::series::preview(&request, Utc::now())
+            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            services::series::preview_off_thread(request, Utc::now()).await
         })
         .await
     }

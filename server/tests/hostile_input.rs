@@ -385,9 +385,98 @@ async fn staff_pages_need_their_role_under_every_spelling_of_their_path() {
         "/staff//users",
         "/staff/%75sers",
     ] {
-        let status = coordinator.send(Method::GET, path, None).await.status();
-        assert_eq!(status, 403, "GET {path} as a coordinator");
+        let response = coordinator.send(Method::GET, path, None).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 403, "GET {path} as a coordinator: {text}");
         let anonymous = app.new_browser().get(app.at(path)).send().await.unwrap();
         assert_eq!(anonymous.status(), 303, "GET {path} signed out");
     }
+}
+
+/// The nonce a page's policy allows scripts by.
+fn policy_nonce(policy: &str) -> &str {
+    let start = policy.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    &policy[start..start + policy[start..].find('\'').expect("closing quote")]
+}
+
+#[tokio::test]
+async fn every_page_answers_with_the_security_headers_and_runs_only_its_own_scripts() {
+    let app = TestApp::spawn().await;
+    let admin = StaffClient::new(&app, Role::Admin).await;
+    let routes = leptos_axum::generate_route_list(frontend::App);
+    assert!(routes.len() > 20, "the app's page routes");
+    let mut nonces = std::collections::HashSet::new();
+    for route in routes {
+        // Parameters get a value no record has: the not-found page is a page too.
+        let path: String = route
+            .path()
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') || segment.starts_with(':') {
+                    "0"
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        let response = admin.send(Method::GET, &path, None).await;
+        let headers = response.headers().clone();
+        let html = response.text().await.unwrap();
+        let policy = headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for part in [
+            "'strict-dynamic'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(part), "{path}: {policy}");
+        }
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "{path}: http site"
+        );
+        let nonce = policy_nonce(&policy);
+        assert!(
+            nonces.insert(nonce.to_owned()),
+            "{path}: a nonce used twice"
+        );
+        // Every script the page carries is allowed by the nonce, except data (JSON).
+        let mut scripts = 0;
+        for tag in html.split("<script").skip(1) {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            if tag.contains("type=\"application/json\"") {
+                continue;
+            }
+            scripts += 1;
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: <script{tag}>"
+            );
+        }
+        assert!(scripts > 0, "{path}: the hydration script");
+    }
+    // API answers carry personal data too; feeds keep their own caching.
+    let me = admin.send(Method::GET, "/api/v1/auth/me", None).await;
+    assert_eq!(me.headers()["cache-control"], "no-store");
+    let feed = app.get("/calendar/all.ics").await;
+    assert_ne!(feed.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn a_site_served_over_https_asks_browsers_to_keep_to_it() {
+    let app = TestApp::spawn_with(&[("SIAR_BASE_URL", "https://siar.example")]).await;
+    let home = app.get("/").await;
+    assert_eq!(
+        home.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
 }

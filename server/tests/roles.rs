@@ -23,6 +23,7 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("PUT", "/api/v1/programs/{id}/partners", Role::Coordinator),
     ("GET", "/api/v1/programs/{id}/series", Role::Viewer),
     ("POST", "/api/v1/series", Role::Coordinator),
+    ("POST", "/api/v1/series/preview", Role::Coordinator),
     ("GET", "/api/v1/series/{id}", Role::Viewer),
     ("PUT", "/api/v1/series/{id}", Role::Coordinator),
     ("POST", "/api/v1/series/{id}/end", Role::Coordinator),
@@ -171,6 +172,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
         ("PUT", _) if path.ends_with("/partners") => json!([]),
         ("POST", "/api/v1/series") => json!({
             "program_id": some_id, "start_local": start, "duration_minutes": 60,
+            "rule": {"frequency": "weekly"},
+        }),
+        ("POST", "/api/v1/series/preview") => json!({
+            "tz": "Asia/Makassar", "start_local": start, "duration_minutes": 60,
             "rule": {"frequency": "weekly"},
         }),
         ("PUT", "/api/v1/series/{id}") => json!({

@@ -727,11 +727,22 @@ async fn public_pages_render_on_the_server_with_their_status() {
         .unwrap();
     assert!(html.contains("Dibatalkan"), "a cancelled session says so");
 
-    // Server functions answer field errors with 422 and the problem document.
-    let response = app
-        .client
+    // Server functions answer field errors with 422 and the problem document. The preview
+    // spends CPU, so it is for staff only.
+    let preview = json!({"request": {"tz": "Asia/Atlantis", "start_local": "2030-01-05T09:00:00", "duration_minutes": 60, "rule": {"frequency": "weekly"}}});
+    let anonymous = app.new_browser();
+    let response = anonymous
         .post(app.at("/_fn/preview"))
-        .json(&json!({"request": {"tz": "Asia/Atlantis", "start_local": "2030-01-05T09:00:00", "duration_minutes": 60, "rule": {"frequency": "weekly"}}}))
+        .json(&preview)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let staff = app.new_browser();
+    app.signed_in_as(&staff, Role::Coordinator).await;
+    let response = staff
+        .post(app.at("/_fn/preview"))
+        .json(&preview)
         .send()
         .await
         .unwrap();

@@ -282,19 +282,25 @@ pub async fn list_conflicts(
     ))
 }
 
-/// The next ten dates of a rule and its summary, without saving anything.
+/// The next ten dates of a rule and its summary, without saving anything. For staff building
+/// a series: expanding a rule costs CPU, which strangers must not be able to spend.
 #[utoipa::path(
     post, path = "/api/v1/series/preview", tag = "series",
+    security(("session" = [])),
     request_body = PreviewRequest,
     responses(
         (status = 200, body = PreviewResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn preview_series(
+    staff: Staff,
     ApiJson(request): ApiJson<PreviewRequest>,
 ) -> AppResult<Json<PreviewResponse>> {
-    Ok(Json(series::preview(&request, Utc::now())?))
+    staff.require(Role::Coordinator)?;
+    Ok(Json(series::preview_off_thread(request, Utc::now()).await?))
 }
 
 /// Creates a recurring series and its sessions for the next twelve months.

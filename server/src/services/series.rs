@@ -119,6 +119,17 @@ pub fn preview(request: &PreviewRequest, now: DateTime<Utc>) -> AppResult<Previe
     })
 }
 
+/// [`preview`] on a blocking thread: expanding a rule is CPU work that must not hold up the
+/// threads that answer every other request.
+pub async fn preview_off_thread(
+    request: PreviewRequest,
+    now: DateTime<Utc>,
+) -> AppResult<PreviewResponse> {
+    tokio::task::spawn_blocking(move || preview(&request, now))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("series preview")))?
+}
+
 /// Creates a series and its sessions up to the horizon.
 #[tracing::instrument(skip_all)]
 pub async fn create_series(
