@@ -515,6 +515,44 @@ async fn a_video_arrives_in_pieces_survives_a_break_and_resumes_with_tuspy() {
 }
 
 #[tokio::test]
+async fn thirty_entrants_at_once_are_all_numbered_without_an_error() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, slug) = contest(&staff, -60, 600, json!({})).await;
+    let registrations = (0..30).map(|i| {
+        let body = entry(
+            &format!("Anak{i}"),
+            "2018-03-01",
+            &format!("anak{i}@example.id"),
+        );
+        register(&app, &slug, body)
+    });
+    let mut numbers = Vec::new();
+    for response in futures_util::future::join_all(registrations).await {
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "{} : {body}", app.backend);
+        numbers.push(body["number"].as_i64().unwrap());
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=30).collect::<Vec<i64>>());
+    // The per-person limit holds under the same race.
+    let twice = (0..5).map(|_| {
+        register(
+            &app,
+            &slug,
+            entry("Kembar", "2018-03-01", "kembar@example.id"),
+        )
+    });
+    let created = futures_util::future::join_all(twice)
+        .await
+        .iter()
+        .filter(|r| r.status() == 201)
+        .count();
+    assert_eq!(created, 1);
+}
+
+#[tokio::test]
 async fn a_retried_patch_at_the_same_offset_never_deletes_the_committed_video() {
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;

@@ -9,9 +9,10 @@ pub mod videos;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::dto::contests::{
     CategoryView, ContestInput, ContestProgram, ContestView, CriterionView, EntryInput,
@@ -429,6 +430,7 @@ pub async fn register(
     let lang = input.lang.unwrap_or(Lang::Id);
 
     let txn = db.begin().await?;
+    lock_for_entries(&txn, contest.id).await?;
     let sent = contest_entries::Entity::find()
         .filter(contest_entries::Column::ContestId.eq(contest.id))
         .filter(contest_entries::Column::ContactEmail.eq(&contact_email))
@@ -505,6 +507,19 @@ pub async fn register(
         access_token: token,
         url,
     })
+}
+
+/// Serialises registrations for one contest: numbering (`max + 1`) and the per-person limit
+/// are read-then-write. A write to the contest's row comes first, so PostgreSQL holds that row
+/// until commit and SQLite takes its write lock before anything is read (waiting under its busy
+/// timeout, instead of failing to upgrade a read transaction with "database is locked").
+async fn lock_for_entries(txn: &DatabaseTransaction, contest_id: Uuid) -> AppResult<()> {
+    contests::Entity::update_many()
+        .col_expr(contests::Column::Id, Expr::col(contests::Column::Id).into())
+        .filter(contests::Column::Id.eq(contest_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 fn category_for(
