@@ -292,7 +292,7 @@ async fn seed_role(db: &sea_orm::DatabaseConnection, base: &str) -> uuid::Uuid {
     )
     .await
     .unwrap();
-    services::roles::session_roles(db, outcome.session.id)
+    services::roles::session_roles(db, outcome.session.id, services::programs::Audience::Staff)
         .await
         .unwrap()[0]
         .id

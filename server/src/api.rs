@@ -54,15 +54,11 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
         parts: &mut axum::http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let staff = parts
+        let user = parts
             .extensions
             .get::<crate::context::RequestContext>()
-            .is_some_and(|context| context.user.is_some());
-        Ok(if staff {
-            Audience::Staff
-        } else {
-            Audience::Public
-        })
+            .and_then(|context| context.user.as_ref());
+        Ok(Audience::of(user))
     }
 }
 

@@ -46,6 +46,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let backend: Arc<dyn Backend> = Arc::new(ServiceBackend {
         db: state.db.clone(),
         base_url: state.config.base_url.clone(),
+        smtp_configured: state.config.smtp_url.is_some(),
     });
     let routes = generate_route_list(frontend::App);
     let leptos = state.leptos.clone();
@@ -73,6 +74,8 @@ pub fn provide_request_nonce() {
 struct ServiceBackend {
     db: DatabaseConnection,
     base_url: String,
+    /// Whether letters really leave by SMTP (then the mailbox withholds their bodies).
+    smtp_configured: bool,
 }
 
 /// Runs a use case for `viewer`, with its errors as problems in the viewer's language.
@@ -84,11 +87,7 @@ async fn answer<T>(
 }
 
 fn audience(viewer: &Viewer) -> Audience {
-    if viewer.user.is_some() {
-        Audience::Staff
-    } else {
-        Audience::Public
-    }
+    Audience::of(viewer.user.as_ref())
 }
 
 #[async_trait]
@@ -169,7 +168,7 @@ impl Backend for ServiceBackend {
     async fn mailbox(&self, viewer: &Viewer) -> Result<Vec<MailView>, Problem> {
         answer(viewer, async {
             require_role(viewer.user.as_ref(), Role::Coordinator)?;
-            services::mail::mailbox(&self.db, None, 100).await
+            services::mail::mailbox_for_staff(&self.db, None, 100, self.smtp_configured).await
         })
         .await
     }

@@ -118,13 +118,24 @@ async fn session_with_roles(
     roles: Value,
     cutoff_minutes: u32,
 ) -> (Value, Vec<Value>) {
+    session_with_roles_in(staff, "published", starts_in, roles, cutoff_minutes).await
+}
+
+/// [`session_with_roles`] in a program of `status` (draft, published, archived).
+async fn session_with_roles_in(
+    staff: &StaffClient,
+    status: &str,
+    starts_in: Duration,
+    roles: Value,
+    cutoff_minutes: u32,
+) -> (Value, Vec<Value>) {
     let slug = format!("p-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let program = staff
         .expect(
             Method::POST,
             "/api/v1/programs",
             json!({"name": format!("Dongkelor {slug}"), "slug": slug, "kind": "storytelling_broadcast",
-                   "default_duration_minutes": 60, "status": "published"}),
+                   "default_duration_minutes": 60, "status": status}),
             201,
         )
         .await;
@@ -649,6 +660,83 @@ async fn a_retried_request_signs_up_once() {
 }
 
 #[tokio::test]
+async fn an_idempotency_key_reused_for_another_role_is_refused() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(4),
+        json!([{"name": "Host", "capacity": 5}, {"name": "Camera", "capacity": 5}]),
+        120,
+    )
+    .await;
+    let rina = volunteer(&app, "Rina", "en", &[]).await;
+    let sign_up = |role: &Value| {
+        rina.client
+            .post(format!(
+                "{}/api/v1/session-roles/{}/signups",
+                app.url,
+                role.as_str().unwrap()
+            ))
+            .header("x-csrf-token", &rina.csrf)
+            .header("idempotency-key", "signup-reused-1")
+            .send()
+    };
+    assert_eq!(sign_up(&roles[0]).await.unwrap().status(), 200);
+    let reused = sign_up(&roles[1]).await.unwrap();
+    let body = common::problem(reused, 422).await;
+    assert!(body["errors"]["idempotency_key"].is_array(), "{body}");
+    assert!(signup_statuses(&app, &roles[1]).await.is_empty());
+}
+
+#[tokio::test]
+async fn draft_programs_are_for_staff_only_not_judges_nor_volunteers() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, roles) = session_with_roles_in(
+        &staff,
+        "draft",
+        Duration::days(4),
+        json!([{"name": "Host", "capacity": 5}]),
+        120,
+    )
+    .await;
+    let session_path = format!("/api/v1/sessions/{}", session["id"].as_str().unwrap());
+    let roles_path = format!("{session_path}/roles");
+    let judge = StaffClient::new(&app, Role::Judge).await;
+    let rina = volunteer(&app, "Rina", "en", &[]).await;
+    for path in [&session_path, &roles_path] {
+        assert_eq!(
+            app.new_browser()
+                .get(app.at(path))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404,
+            "{path} anonymous"
+        );
+        assert_eq!(
+            judge.send(Method::GET, path, None).await.status(),
+            404,
+            "{path} as a judge"
+        );
+        assert_eq!(
+            rina.send(Method::GET, path, None).await.status(),
+            404,
+            "{path} as a volunteer"
+        );
+        assert_eq!(
+            staff.send(Method::GET, path, None).await.status(),
+            200,
+            "{path} as staff"
+        );
+    }
+    assert_eq!(rina.sign_up(&roles[0]).await.status(), 404);
+    assert!(signup_statuses(&app, &roles[0]).await.is_empty());
+}
+
+#[tokio::test]
 async fn concurrent_sign_ups_on_two_instances_never_overfill() {
     let app = TestApp::spawn().await;
     let other = app.another_instance().await;
@@ -1127,6 +1215,21 @@ async fn the_outbox_survives_a_restart_and_sends_each_message_once_over_smtp() {
         tokio::time::sleep(StdDuration::from_millis(100)).await;
     }
     tokio::time::sleep(StdDuration::from_millis(1500)).await;
+    // With a real mail server, staff no longer read the letters' private links anywhere.
+    let staff_there = StaffClient::new(&first, Role::Coordinator).await;
+    let shown = staff_there.get_json("/api/v1/mailbox").await;
+    let shown = shown.as_array().unwrap();
+    assert_eq!(shown.len(), 4);
+    assert!(
+        shown.iter().all(|m| m["body"] == mail::WITHHELD_BODY),
+        "{shown:?}"
+    );
+    let page = first.html(&staff_there.client, "/staff/mailbox").await;
+    assert!(page.contains("Isi surat tidak ditampilkan"));
+    assert!(
+        !page.contains("token="),
+        "a sign-in link on the mailbox page"
+    );
     drop((first, second));
     let received = sink.received();
     assert_eq!(

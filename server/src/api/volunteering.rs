@@ -22,6 +22,7 @@ use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{Staff, Volunteer};
 use crate::error::{AppError, AppResult};
+use crate::services::programs::Audience;
 use crate::services::signups::reports::{self, OpenFilter};
 use crate::services::{mail, roles, signups};
 
@@ -87,9 +88,10 @@ pub async fn set_program_settings(
 )]
 pub async fn session_roles(
     State(state): State<AppState>,
+    audience: Audience,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<SessionRoleView>>> {
-    Ok(Json(roles::session_roles(&state.db, id).await?))
+    Ok(Json(roles::session_roles(&state.db, id, audience).await?))
 }
 
 /// Sets one session's roles by hand (from then on they ignore program edits).
@@ -459,6 +461,12 @@ pub async fn mailbox(
 ) -> AppResult<Json<Vec<MailView>>> {
     staff.require(Role::Coordinator)?;
     Ok(Json(
-        mail::mailbox(&state.db, query.to.as_deref(), 100).await?,
+        mail::mailbox_for_staff(
+            &state.db,
+            query.to.as_deref(),
+            100,
+            state.config.smtp_url.is_some(),
+        )
+        .await?,
     ))
 }

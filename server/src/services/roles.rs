@@ -356,11 +356,9 @@ pub async fn views_by_session<C: ConnectionTrait>(
 pub async fn session_roles(
     db: &DatabaseConnection,
     session_id: Uuid,
+    audience: Audience,
 ) -> AppResult<Vec<SessionRoleView>> {
-    sessions::Entity::find_by_id(session_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    crate::services::sessions::find_visible(db, session_id, audience).await?;
     Ok(views_by_session(db, &[session_id])
         .await?
         .remove(&session_id)
@@ -460,7 +458,7 @@ pub async fn set_session_roles(
         fill_free_places(&txn, role_id, base_url, now).await?;
     }
     txn.commit().await?;
-    session_roles(db, session_id).await
+    session_roles(db, session_id, Audience::Staff).await
 }
 
 /// Whether people can still sign up: scheduled and not started.

@@ -215,7 +215,8 @@ fn view(
     })
 }
 
-async fn find<C: ConnectionTrait>(
+/// One session row, if the audience may see its program (drafts are for staff only).
+pub async fn find_visible<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     audience: Audience,
@@ -234,7 +235,7 @@ pub async fn get_session(
     id: Uuid,
     audience: Audience,
 ) -> AppResult<SessionResponse> {
-    let model = find(db, id, audience).await?;
+    let model = find_visible(db, id, audience).await?;
     views(db, vec![model])
         .await?
         .pop()
@@ -299,7 +300,7 @@ pub async fn edit_session(
 ) -> AppResult<EditOutcome> {
     edit.validate().map_err(AppError::Invalid)?;
     let txn = db.begin().await?;
-    let session = find(&txn, id, Audience::Staff).await?;
+    let session = find_visible(&txn, id, Audience::Staff).await?;
     let tz = parse_tz(&session.tz).map_err(|e| AppError::field("tz", e))?;
     let starts_at =
         local_to_utc(tz, edit.start_local).map_err(|e| AppError::field("start_local", e))?;
@@ -408,7 +409,7 @@ pub async fn cancel_session(
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
     request.validate().map_err(AppError::Invalid)?;
-    let session = find(db, id, Audience::Staff).await?;
+    let session = find_visible(db, id, Audience::Staff).await?;
     let sequence = session.sequence + 1;
     let mut model: sessions::ActiveModel = session.into();
     model.status = Set(SessionStatus::Cancelled.as_str().to_owned());
@@ -429,7 +430,7 @@ pub async fn restore_session(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
-    let session = find(db, id, Audience::Staff).await?;
+    let session = find_visible(db, id, Audience::Staff).await?;
     if session.status == SessionStatus::Scheduled.as_str() {
         return outcome(db, id, 0).await;
     }
@@ -454,7 +455,7 @@ pub async fn set_session_partners(
     assignments: Vec<PartnerAssignment>,
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
-    let session = find(db, id, Audience::Staff).await?;
+    let session = find_visible(db, id, Audience::Staff).await?;
     let assignments = checked_assignments(db, assignments).await?;
     let txn = db.begin().await?;
     // A partner kept in the same role keeps its answer; anyone new is asked afresh.
@@ -539,7 +540,7 @@ async fn bookings<C: ConnectionTrait>(
 
 /// Conflicts of one session with the others.
 pub async fn conflicts_for(db: &DatabaseConnection, id: Uuid) -> AppResult<Vec<Conflict>> {
-    let session = find(db, id, Audience::Staff).await?;
+    let session = find_visible(db, id, Audience::Staff).await?;
     let all = bookings(db, session.starts_at, session.ends_at).await?;
     let Some((target, _)) = all.iter().find(|(b, _)| b.session_id == id) else {
         return Ok(Vec::new());

@@ -31,6 +31,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::services::roles::{active_statuses, session_is_open};
 use crate::services::volunteers::recipient;
+use shared::words::ProgramStatus;
 
 /// An offer never runs later than this before the session starts…
 const OFFER_LATEST_BEFORE_START: Duration = Duration::minutes(30);
@@ -332,7 +333,7 @@ pub async fn sign_up(
         shared::dto::volunteers::idempotency_key(key)
             .map_err(|e| AppError::field("idempotency_key", e))?;
         if let Some(done) = by_key(db, volunteer_id, key).await? {
-            return current_view(db, done).await;
+            return replayed(db, done, role_id).await;
         }
     }
     let role = session_roles::Entity::find_by_id(role_id)
@@ -340,6 +341,10 @@ pub async fn sign_up(
         .await?
         .ok_or(AppError::NotFound)?;
     let setting = Setting::load(db, role.session_id).await?;
+    // A draft or archived program's roles do not exist for volunteers.
+    if setting.program.status != ProgramStatus::Published.as_str() {
+        return Err(AppError::NotFound);
+    }
     if !session_is_open(&setting.session, now) {
         return Err(AppError::Refused(Refusal::SessionNotOpen));
     }
@@ -417,12 +422,28 @@ pub async fn sign_up(
             let done = by_key(db, volunteer_id, key)
                 .await?
                 .ok_or(AppError::Internal(e.into()))?;
-            return current_view(db, done).await;
+            return replayed(db, done, role_id).await;
         }
         Err(e) => return Err(e.into()),
     };
     txn.commit().await?;
     Ok(view(&signup, &role, &setting, position))
+}
+
+/// The answer to a request whose idempotency key was seen before: the earlier sign-up's
+/// state if it was the same request, a refusal if the key now comes with another role.
+async fn replayed(
+    db: &DatabaseConnection,
+    done: signups::Model,
+    role_id: Uuid,
+) -> AppResult<SignupView> {
+    if done.session_role_id != role_id {
+        return Err(AppError::field(
+            "idempotency_key",
+            shared::FieldError::Taken,
+        ));
+    }
+    current_view(db, done).await
 }
 
 /// Saves a sign-up with the letter that reports it. A new one on PostgreSQL goes in one
