@@ -515,7 +515,7 @@ pub async fn register(
 /// timeout, instead of failing to upgrade a read transaction with "database is locked").
 async fn lock_for_entries(txn: &DatabaseTransaction, contest_id: Uuid) -> AppResult<()> {
     contests::Entity::update_many()
-        .col_expr(contests::Column::Id, Expr::col(contests::Column::Id).into())
+        .col_expr(contests::Column::Id, Expr::col(contests::Column::Id))
         .filter(contests::Column::Id.eq(contest_id))
         .exec(txn)
         .await?;
