@@ -196,7 +196,17 @@ async fn control_characters_are_refused_in_every_kind_of_request() {
         };
         assert!(message.contains(expected), "{body}");
     }
-    // A description may span lines.
+    // A description may span lines; a program's place may not.
+    let response = staff
+        .send(
+            Method::POST,
+            "/api/v1/programs",
+            Some(json!({"name": "Dapur Pustaka", "slug": format!("p-{}", suffix()), "kind": "talk_show",
+                        "default_duration_minutes": 60, "status": "draft", "place": "Aula\nDTSTART:19700101"})),
+        )
+        .await;
+    let body = refused(response, "a place on two lines").await;
+    assert!(body["errors"]["place"].is_array(), "{body}");
     staff
         .expect(
             Method::POST,

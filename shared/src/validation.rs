@@ -398,6 +398,12 @@ pub fn optional_text(value: Option<&str>, max: usize) -> Result<(), FieldError> 
     }
 }
 
+/// An optional text of at most `max` characters, on one line (a title, a name, a phone).
+pub fn optional_line(value: Option<&str>, max: usize) -> Result<(), FieldError> {
+    value.map_or(Ok(()), single_line)?;
+    optional_text(value, max)
+}
+
 /// An optional web address: absent, or `http(s)://` followed by a host.
 pub fn optional_url(value: Option<&str>) -> Result<(), FieldError> {
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
@@ -596,6 +602,15 @@ mod tests {
             );
         }
         assert_eq!(single_line("Dongkelor: Si Kancil"), Ok(()));
+        assert_eq!(optional_line(None, 10), Ok(()));
+        assert_eq!(
+            optional_line(Some("a\nb"), 10),
+            Err(FieldError::ControlCharacter)
+        );
+        assert_eq!(
+            optional_line(Some("Zoom"), 3),
+            Err(FieldError::TooLong { max: 3 })
+        );
         for bad in ["Teks\r\nBEGIN:VEVENT", "a\rb", "a\nb", "a\0"] {
             assert_eq!(
                 single_line(bad),

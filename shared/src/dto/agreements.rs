@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::validation::{in_range, optional_text, required_lines, required_text};
+use crate::validation::{in_range, optional_line, optional_text, required_lines, required_text};
 use crate::words::{
     AgreementForm, AgreementState, AgreementStatus, PartnerAnswer, PartnerKind, PartnerRole,
 };
@@ -93,10 +93,10 @@ impl AgreementInput {
             "shared_rules",
             optional_text(Some(&self.shared_rules), 4000),
         );
-        errors.check("agreed_by", optional_text(self.agreed_by.as_deref(), 200));
+        errors.check("agreed_by", optional_line(self.agreed_by.as_deref(), 200));
         errors.check(
             "partner_responsible",
-            optional_text(self.partner_responsible.as_deref(), 200),
+            optional_line(self.partner_responsible.as_deref(), 200),
         );
         if self.ends_on.is_some_and(|end| end < self.starts_on) {
             errors.add("ends_on", FieldError::EndBeforeStart);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::FieldErrors;
-use crate::validation::{email, optional_text, required_text};
+use crate::validation::{email, optional_line, optional_text, required_text};
 use crate::words::{Contribution, PartnerKind, PartnerRole};
 
 /// The most contacts besides the primary one.
@@ -78,7 +78,7 @@ impl PartnerInput {
         errors.check("name", required_text(&self.name, 200));
         errors.check(
             "contact_name",
-            optional_text(self.contact_name.as_deref(), 200),
+            optional_line(self.contact_name.as_deref(), 200),
         );
         if let Some(address) = self
             .contact_email
@@ -89,7 +89,7 @@ impl PartnerInput {
         }
         errors.check(
             "contact_phone",
-            optional_text(self.contact_phone.as_deref(), 40),
+            optional_line(self.contact_phone.as_deref(), 40),
         );
         errors.check("contributes", optional_text(Some(&self.contributes), 2000));
         errors.check("needs", optional_text(Some(&self.needs), 2000));
@@ -97,7 +97,7 @@ impl PartnerInput {
         errors.check("notes", optional_text(Some(&self.notes), 4000));
         errors.check(
             "their_responsible",
-            optional_text(self.their_responsible.as_deref(), 200),
+            optional_line(self.their_responsible.as_deref(), 200),
         );
         if self.other_contacts.len() > MAX_OTHER_CONTACTS {
             errors.add(
@@ -112,11 +112,11 @@ impl PartnerInput {
             errors.check("other_contacts", required_text(&contact.name, 200));
             errors.check(
                 "other_contacts",
-                optional_text(contact.position.as_deref(), 200),
+                optional_line(contact.position.as_deref(), 200),
             );
             errors.check(
                 "other_contacts",
-                optional_text(contact.phone.as_deref(), 40),
+                optional_line(contact.phone.as_deref(), 40),
             );
             if let Some(address) = contact.email.as_deref().filter(|a| !a.trim().is_empty()) {
                 errors.check("other_contacts", email(address));

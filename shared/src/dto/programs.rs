@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use crate::FieldErrors;
 use crate::dto::partners::PartnerLink;
-use crate::validation::{in_range, optional_text, optional_url, required_text, slug};
+use crate::validation::{
+    in_range, optional_line, optional_text, optional_url, required_text, slug,
+};
 use crate::words::{ProgramKind, ProgramStatus};
 
 /// The zone programs get unless staff choose another.
@@ -74,8 +76,8 @@ impl ProgramInput {
             ),
         );
         errors.check("stream_url", optional_url(self.stream_url.as_deref()));
-        errors.check("platform", optional_text(self.platform.as_deref(), 100));
-        errors.check("place", optional_text(self.place.as_deref(), 300));
+        errors.check("platform", optional_line(self.platform.as_deref(), 100));
+        errors.check("place", optional_line(self.place.as_deref(), 300));
         errors.into_result()
     }
 }

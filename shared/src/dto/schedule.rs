@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::dto::partners::PartnerLink;
 use crate::dto::programs::MAX_DURATION_MINUTES;
 use crate::recurrence::RecurrenceRule;
-use crate::validation::{in_range, optional_text, required_text};
+use crate::validation::{in_range, optional_line, required_text};
 use crate::words::{ConflictKind, EditScope, ProgramKind, SessionStatus};
 use crate::{FieldError, FieldErrors};
 
@@ -23,8 +23,8 @@ fn duration_rule(errors: &mut FieldErrors, minutes: u32) {
 }
 
 fn title_and_host(errors: &mut FieldErrors, title: Option<&str>, host: Option<&str>) {
-    errors.check("title", optional_text(title, 200));
-    errors.check("host", optional_text(host, 200));
+    errors.check("title", optional_line(title, 200));
+    errors.check("host", optional_line(host, 200));
 }
 
 /// A new recurring series of a program.
