@@ -110,10 +110,53 @@ async fn five_failures_lock_the_account_even_for_the_right_password() {
     let body = problem(response, 429).await;
     assert_eq!(body["type"], "/problems/rate-limited");
 
-    // Another account from the same address is locked too: the address has 5 failures.
+    // Another account from the same address (behind one proxy, everyone's) still signs in:
+    // the address has a limit of its own, ten times higher.
     app.create_user("budi@siar.test", Role::Viewer).await;
+    let budi = app
+        .login_api(&app.new_browser(), "budi@siar.test", PASSWORD)
+        .await;
+    assert_eq!(budi.status(), 200);
+}
+
+#[tokio::test]
+async fn wrong_passwords_sent_in_parallel_are_counted_before_any_is_checked() {
+    let app = TestApp::spawn().await;
+    app.create_user("rina@siar.test", Role::Viewer).await;
+    let attempts = (0..40).map(|_| async {
+        app.login_api(&app.new_browser(), "rina@siar.test", "wrong password!")
+            .await
+            .status()
+            .as_u16()
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(
+        (checked, refused),
+        (5, 35),
+        "{} : {statuses:?}",
+        app.backend
+    );
+    let right = app
+        .login_api(&app.new_browser(), "rina@siar.test", PASSWORD)
+        .await;
+    assert_eq!(right.status(), 429);
+}
+
+#[tokio::test]
+async fn one_address_guessing_across_many_accounts_is_stopped() {
+    let app = TestApp::spawn().await;
+    for i in 0..server::services::auth::MAX_ADDRESS_FAILURES {
+        let status = app
+            .login_api(&app.new_browser(), &format!("nobody{i}@siar.test"), "guess")
+            .await
+            .status();
+        assert_eq!(status, 401, "guess {i}");
+    }
+    app.create_user("rina@siar.test", Role::Viewer).await;
     problem(
-        app.login_api(&app.new_browser(), "budi@siar.test", PASSWORD)
+        app.login_api(&app.new_browser(), "rina@siar.test", PASSWORD)
             .await,
         429,
     )

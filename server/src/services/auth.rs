@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 use shared::dto::auth::UserResponse;
 use shared::validation::normalize_email;
@@ -19,8 +19,13 @@ use crate::services::users::to_response;
 
 /// The window failures are counted in.
 pub const FAILURE_WINDOW: Duration = Duration::minutes(10);
-/// Failures allowed within the window, per account and per address.
+/// Failures allowed within the window, per account.
 pub const MAX_FAILURES: u64 = 5;
+/// Failures allowed within the window from one client address, over all accounts: higher
+/// than an account's, so one person mistyping behind a shared address (a school's network, a
+/// proxy without `SIAR_CLIENT_IP_HEADER`) does not lock everyone else out, while guessing
+/// across many accounts from one address still stops.
+pub const MAX_ADDRESS_FAILURES: u64 = 50;
 
 /// Checks an e-mail address and password. `client_addr` is the requester's IP address.
 #[tracing::instrument(skip_all)]
@@ -32,7 +37,7 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> AppResult<UserResponse> {
     let account_key = normalize_email(email);
-    check_limit(db, &account_key, client_addr, now).await?;
+    take_attempt(db, &account_key, client_addr, now).await?;
 
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&account_key))
@@ -54,45 +59,59 @@ pub async fn sign_in(
             tracing::info!(user.id = %user.id, "staff {} signed in", user.id);
             Ok(to_response(&user))
         }
-        _ => {
-            record_failure(db, &account_key, client_addr, now).await?;
-            Err(AppError::InvalidCredentials)
-        }
+        // The attempt taken above stays counted.
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 
-/// Refuses with `RateLimited` while the account or the address is locked out. Volunteers'
-/// password sign-in shares the limit under the account key `volunteer:<e-mail>`.
-pub async fn check_limit(
+/// Takes one sign-in attempt for the account (volunteers' password sign-in uses the key
+/// `volunteer:<e-mail>`) and the address, or refuses with `RateLimited` while either is locked
+/// out. The attempt counts as a failure until [`clear_failures`] forgets it after a right
+/// password, so checking and counting are one step: wrong passwords sent in parallel cannot
+/// all pass the check before any of them is counted.
+pub async fn take_attempt(
     db: &DatabaseConnection,
     account_key: &str,
     client_addr: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    match lockout(db, account_key, client_addr, now).await? {
-        Some(retry_after_secs) => {
-            tracing::warn!("sign-in refused: too many failed attempts");
-            Err(AppError::RateLimited { retry_after_secs })
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DbBackend::Postgres {
+        // One attempt at a time per account, then per address; always in this order, so two
+        // attempts never wait for each other in a circle.
+        for key in [
+            format!("account:{account_key}"),
+            format!("address:{client_addr}"),
+        ] {
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock(hashtext($1))",
+                [key.into()],
+            ))
+            .await?;
         }
-        None => Ok(()),
     }
-}
-
-/// Counts a failed sign-in against the account and the address.
-pub async fn record_failure(
-    db: &DatabaseConnection,
-    account_key: &str,
-    client_addr: &str,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
+    // A write first: SQLite takes its one writer lock here (waiting under its busy timeout)
+    // and holds it through the count, instead of failing to upgrade a reading transaction.
+    login_attempts::Entity::delete_many()
+        .filter(login_attempts::Column::AccountKey.eq(account_key))
+        .filter(login_attempts::Column::FailedAt.lte(now - FAILURE_WINDOW))
+        .exec(&txn)
+        .await?;
+    if let Some(retry_after_secs) = lockout(&txn, account_key, client_addr, now).await? {
+        txn.rollback().await?;
+        tracing::warn!("sign-in refused: too many failed attempts");
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
     login_attempts::Entity::insert(login_attempts::ActiveModel {
         id: Set(Uuid::now_v7()),
         account_key: Set(account_key.to_owned()),
         client_addr: Set(client_addr.to_owned()),
         failed_at: Set(now),
     })
-    .exec(db)
+    .exec(&txn)
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -107,29 +126,35 @@ pub async fn clear_failures(db: &DatabaseConnection, account_key: &str) -> AppRe
 
 /// Seconds until a locked account or address may try again, or `None` when it may now.
 async fn lockout(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     account_key: &str,
     client_addr: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Option<u64>> {
     let since = now - FAILURE_WINDOW;
     let mut wait = None;
-    for condition in [
-        login_attempts::Column::AccountKey.eq(account_key),
-        login_attempts::Column::ClientAddr.eq(client_addr),
+    for (condition, limit) in [
+        (
+            login_attempts::Column::AccountKey.eq(account_key),
+            MAX_FAILURES,
+        ),
+        (
+            login_attempts::Column::ClientAddr.eq(client_addr),
+            MAX_ADDRESS_FAILURES,
+        ),
     ] {
-        // The MAX_FAILURES-th most recent failure decides: it leaves the window first.
+        // The limit-th most recent failure decides: it leaves the window first.
         let recent: Vec<DateTime<Utc>> = login_attempts::Entity::find()
             .select_only()
             .column(login_attempts::Column::FailedAt)
             .filter(condition)
             .filter(login_attempts::Column::FailedAt.gt(since))
             .order_by_desc(login_attempts::Column::FailedAt)
-            .limit(MAX_FAILURES)
+            .limit(limit)
             .into_tuple()
             .all(db)
             .await?;
-        if recent.len() as u64 >= MAX_FAILURES
+        if recent.len() as u64 >= limit
             && let Some(oldest) = recent.last()
         {
             let secs = (*oldest + FAILURE_WINDOW - now).num_seconds().max(1) as u64;

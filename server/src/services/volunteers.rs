@@ -225,7 +225,7 @@ pub async fn sign_in_with_password(
 ) -> AppResult<VolunteerBrief> {
     let email = normalize_email(email);
     let account_key = format!("volunteer:{email}");
-    auth::check_limit(db, &account_key, client_addr, now).await?;
+    auth::take_attempt(db, &account_key, client_addr, now).await?;
     let volunteer = volunteers::Entity::find()
         .filter(volunteers::Column::Email.eq(email))
         .one(db)
@@ -237,8 +237,8 @@ pub async fn sign_in_with_password(
             false
         }
     };
+    // A wrong password leaves the attempt taken above counted.
     let Some(volunteer) = volunteer.filter(|_| accepted) else {
-        auth::record_failure(db, &account_key, client_addr, now).await?;
         return Err(AppError::InvalidCredentials);
     };
     auth::clear_failures(db, &account_key).await?;
