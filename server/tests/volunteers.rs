@@ -660,6 +660,37 @@ async fn a_retried_request_signs_up_once() {
 }
 
 #[tokio::test]
+async fn a_flood_of_link_requests_mails_no_more_than_the_cap() {
+    let app = TestApp::spawn().await;
+    let email = "banjir@example.id";
+    let registered = app
+        .client
+        .post(app.at("/api/v1/volunteers/register"))
+        .json(&json!({"name": "Banjir", "email": email}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let requests = (0..50).map(|_| {
+        app.new_browser()
+            .post(app.at("/api/v1/volunteers/sign-in-link"))
+            .json(&json!({"email": email}))
+            .send()
+    });
+    for response in futures_util::future::join_all(requests).await {
+        assert!(response.unwrap().status().is_success());
+    }
+    let links = mail::mailbox(&app.db, Some(email), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "sign_in_link")
+        .count();
+    // The registration's link and four more: five in fifteen minutes.
+    assert_eq!(links, 5, "{}", app.backend);
+}
+
+#[tokio::test]
 async fn an_idempotency_key_reused_for_another_role_is_refused() {
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;

@@ -25,12 +25,12 @@ use sea_orm::{
 use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView, Skill};
 use uuid::Uuid;
 
-use crate::db::entities::{programs, session_roles, sessions, signups, volunteers};
+use crate::db::entities::{programs, session_roles, sessions, signups};
 use crate::domain::zone::parse_tz;
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::services::roles::{active_statuses, session_is_open};
-use crate::services::volunteers::recipient;
+use crate::services::volunteers::{self, recipient};
 use shared::words::ProgramStatus;
 
 /// An offer never runs later than this before the session starts…
@@ -150,21 +150,6 @@ async fn quick_commit<C: ConnectionTrait>(db: &C) -> AppResult<()> {
             .await?;
     }
     Ok(())
-}
-
-/// Holds the volunteer's row for the rest of the transaction, so that two sign-ups of one
-/// person for two overlapping sessions cannot both pass the overlap check.
-async fn lock_volunteer<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<volunteers::Model> {
-    volunteers::Entity::update_many()
-        .col_expr(
-            volunteers::Column::UpdatedAt,
-            Expr::col(volunteers::Column::UpdatedAt),
-        )
-        .filter(volunteers::Column::Id.eq(id))
-        .exec_with_returning(db)
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)
 }
 
 /// The role's sign-ups that hold a place or wait, in arrival order.
@@ -356,7 +341,7 @@ pub async fn sign_up(
     quick_commit(&txn).await?;
     // First what concerns this person only (no one else waits for it): their row, their
     // other sessions, their earlier sign-up for this role.
-    let volunteer = lock_volunteer(&txn, volunteer_id).await?;
+    let volunteer = volunteers::lock_row(&txn, volunteer_id).await?;
     if !volunteer.active {
         return Err(AppError::Refused(Refusal::AccountInactive));
     }
@@ -686,7 +671,7 @@ pub async fn assign(
 ) -> AppResult<SignupView> {
     let txn = db.begin().await?;
     // Person, then role: the order `sign_up` takes them in, so the two never deadlock.
-    let volunteer = lock_volunteer(&txn, volunteer_id)
+    let volunteer = volunteers::lock_row(&txn, volunteer_id)
         .await
         .map_err(|_| AppError::field("volunteer_id", shared::FieldError::UnknownReference))?;
     let role = lock_role(&txn, role_id, true).await?;

@@ -115,6 +115,22 @@ pub async fn register(
     Ok(to_response(&volunteer))
 }
 
+/// Holds the volunteer's row for the rest of the transaction (PostgreSQL's row lock; on
+/// SQLite the writer lock, taken before anything is read). What is decided per person under
+/// it cannot be raced: two sign-ups for overlapping sessions, the cap on sign-in links.
+pub(crate) async fn lock_row<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<volunteers::Model> {
+    volunteers::Entity::update_many()
+        .col_expr(
+            volunteers::Column::UpdatedAt,
+            Expr::col(volunteers::Column::UpdatedAt),
+        )
+        .filter(volunteers::Column::Id.eq(id))
+        .exec_with_returning(db)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
 /// Mails a sign-in link to the active volunteer with this address. Unknown addresses get no
 /// mail and the same answer, so the form tells nobody who volunteers.
 #[tracing::instrument(skip_all)]
@@ -133,16 +149,19 @@ pub async fn request_link(
     else {
         return Ok(());
     };
+    // Counted and written one request at a time per person, so the cap holds under a flood.
+    let txn = db.begin().await?;
+    lock_row(&txn, volunteer.id).await?;
     let recent = magic_links::Entity::find()
         .filter(magic_links::Column::VolunteerId.eq(volunteer.id))
         .filter(magic_links::Column::CreatedAt.gt(now - LINK_VALIDITY))
-        .count(db)
+        .count(&txn)
         .await?;
     if recent >= LINKS_PER_WINDOW {
+        txn.rollback().await?;
         tracing::warn!(volunteer.id = %volunteer.id, "sign-in link not sent: too many recent links");
         return Ok(());
     }
-    let txn = db.begin().await?;
     mail_link(&txn, &volunteer, false, base_url, now).await?;
     txn.commit().await?;
     Ok(())
