@@ -691,6 +691,58 @@ async fn a_flood_of_link_requests_mails_no_more_than_the_cap() {
 }
 
 #[tokio::test]
+async fn only_staff_say_which_partner_a_volunteer_counts_for() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let partner = staff
+        .expect(
+            Method::POST,
+            "/api/v1/partners",
+            json!({"name": "Perpustakaan UIN Alauddin", "kind": "university"}),
+            201,
+        )
+        .await;
+    let joined = app
+        .client
+        .post(app.at("/api/v1/volunteers/register"))
+        .json(&json!({"name": "Rina", "email": "rina.uin@example.id", "partner_id": partner["id"]}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(joined, 422).await;
+    assert!(body["errors"]["partner_id"].is_array(), "{body}");
+
+    let budi = volunteer(&app, "Budi", "id", &[]).await;
+    let mut profile: Value = budi
+        .send(Method::GET, "/api/v1/volunteer/me", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    profile["partner_id"] = partner["id"].clone();
+    let changed = budi
+        .send(Method::PUT, "/api/v1/volunteer/me", Some(profile.clone()))
+        .await;
+    let body = problem(changed, 422).await;
+    assert!(body["errors"]["partner_id"].is_array(), "{body}");
+    // Staff set it; the volunteer's own edits then keep it.
+    let id = profile["id"].as_str().unwrap().to_owned();
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/volunteers/{id}"),
+            profile.clone(),
+            200,
+        )
+        .await;
+    profile["name"] = json!("Budi Santoso");
+    let renamed = budi
+        .send(Method::PUT, "/api/v1/volunteer/me", Some(profile))
+        .await;
+    assert_eq!(renamed.status(), 200);
+}
+
+#[tokio::test]
 async fn an_idempotency_key_reused_for_another_role_is_refused() {
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;

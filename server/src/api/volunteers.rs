@@ -172,7 +172,7 @@ pub async fn update_me(
     ApiJson(input): ApiJson<VolunteerInput>,
 ) -> AppResult<Json<VolunteerResponse>> {
     Ok(Json(
-        volunteers::update(&state.db, volunteer.0.id, input, chrono::Utc::now()).await?,
+        volunteers::update(&state.db, volunteer.0.id, input, false, chrono::Utc::now()).await?,
     ))
 }
 
@@ -313,7 +313,7 @@ pub async fn update(
 ) -> AppResult<Json<VolunteerResponse>> {
     staff.require(Role::Coordinator)?;
     Ok(Json(
-        volunteers::update(&state.db, id, input, chrono::Utc::now()).await?,
+        volunteers::update(&state.db, id, input, true, chrono::Utc::now()).await?,
     ))
 }
 

@@ -81,6 +81,10 @@ pub async fn register(
     now: DateTime<Utc>,
 ) -> AppResult<VolunteerResponse> {
     input.validate().map_err(AppError::Invalid)?;
+    // Partners' hours reports count their volunteers: only staff say who belongs where.
+    if !invited && input.partner_id.is_some() {
+        return Err(AppError::field("partner_id", FieldError::NotAllowed));
+    }
     check_partner(db, input.partner_id).await?;
     let password_hash = password_hash(input.password).await?;
     let txn = db.begin().await?;
@@ -310,16 +314,21 @@ pub async fn list(
 }
 
 /// Changes a profile (the person themselves, or staff). A blank password keeps the old one.
+/// Only staff change the partner institution a volunteer counts for.
 #[tracing::instrument(skip_all, fields(volunteer.id = %id))]
 pub async fn update(
     db: &DatabaseConnection,
     id: Uuid,
     input: VolunteerInput,
+    by_staff: bool,
     now: DateTime<Utc>,
 ) -> AppResult<VolunteerResponse> {
     input.validate().map_err(AppError::Invalid)?;
     check_partner(db, input.partner_id).await?;
     let current = find(db, id).await?;
+    if !by_staff && input.partner_id != current.partner_id {
+        return Err(AppError::field("partner_id", FieldError::NotAllowed));
+    }
     let new_hash = password_hash(input.password).await?;
     let mut model: volunteers::ActiveModel = current.into();
     model.name = Set(input.name.trim().to_owned());
