@@ -326,8 +326,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Deletes expired sessions, sign-in failures that no longer count and abandoned video
-/// uploads, and extends series whose sessions end inside the twelve-month horizon. Idempotent, so every instance may
+/// Deletes expired sessions, sign-in failures that no longer count, abandoned video
+/// uploads and the staging files of writes that stopped, and extends series whose sessions end inside the twelve-month horizon. Idempotent, so every instance may
 /// run it.
 async fn upkeep(state: AppState) {
     let db = state.db.clone();
@@ -357,6 +357,14 @@ async fn upkeep(state: AppState) {
         .await;
         if let Err(error) = cleaned {
             tracing::warn!(%error, "cleaning abandoned uploads failed");
+        }
+        // The first tick is at start-up: a write the previous process was killed in leaves
+        // a staging file that no upload will ever finish.
+        let idle = expiry.to_std().unwrap_or(Duration::from_secs(24 * 3600));
+        match state.storage.clean_staging(idle).await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "removed staging files of stopped writes"),
+            Err(error) => tracing::warn!(%error, "cleaning staging files failed"),
         }
     }
 }

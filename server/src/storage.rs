@@ -41,6 +41,8 @@ pub struct Storage {
     /// The same store when it is local files, whose streamed writes take a shorter path
     /// (see `local_write`).
     local: Option<Arc<LocalFileSystem>>,
+    /// The directory of local files, where stopped writes may leave staging files.
+    local_root: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Storage {
@@ -59,6 +61,7 @@ impl Storage {
                 Ok(Storage {
                     store: local.clone(),
                     local: Some(local),
+                    local_root: Some(dir.clone()),
                 })
             }
             StorageConfig::S3(url, settings) => {
@@ -76,7 +79,11 @@ impl Storage {
                 } else {
                     Arc::new(PrefixStore::new(bucket, prefix))
                 };
-                Ok(Storage { store, local: None })
+                Ok(Storage {
+                    store,
+                    local: None,
+                    local_root: None,
+                })
             }
         }
     }
@@ -180,6 +187,20 @@ impl Storage {
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(error) => Err(storage_error(error)),
         }
+    }
+
+    /// Deletes the staging files of streamed writes that stopped for good (the process was
+    /// killed mid-write) and have been untouched for longer than `idle`; returns how many. A
+    /// write in progress keeps touching its file. Local files only: on S3 an unfinished
+    /// multipart upload is ended by the bucket's lifecycle rule.
+    pub async fn clean_staging(&self, idle: std::time::Duration) -> AppResult<u32> {
+        let Some(root) = self.local_root.clone() else {
+            return Ok(0);
+        };
+        tokio::task::spawn_blocking(move || local_write::remove_stale_staging(&root, idle))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("staging clean-up")))?
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("staging clean-up")))
     }
 
     /// Removes the object at `key`; a missing one is fine.
@@ -292,6 +313,41 @@ mod tests {
         (0..count)
             .map(|n| Ok(Bytes::from(n.to_le_bytes().repeat(size / 4))))
             .collect()
+    }
+
+    #[tokio::test]
+    async fn staging_files_of_stopped_writes_are_removed_once_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("files");
+        let storage = Storage::open(&StorageConfig::Local(root.clone())).unwrap();
+        storage
+            .put("uploads/z/0", Bytes::from_static(b"kept"))
+            .await
+            .unwrap();
+        let stopped = root.join("uploads/z/000000000000-1.0123456789abcdef0123456789abcdef.part");
+        let live = root.join("uploads/z/000000000001-2.fedcba9876543210fedcba9876543210.part");
+        let named_alike = root.join("uploads/z/notes.part");
+        for path in [&stopped, &live, &named_alike] {
+            std::fs::write(path, b"half").unwrap();
+        }
+        let two_days_ago =
+            std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+        for path in [&stopped, &named_alike] {
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(two_days_ago)
+                .unwrap();
+        }
+        let removed = storage
+            .clean_staging(std::time::Duration::from_secs(86_400))
+            .await
+            .unwrap();
+        assert_eq!(removed, 1);
+        assert!(!stopped.exists());
+        assert!(live.exists() && named_alike.exists());
+        assert!(storage.get("uploads/z/0").await.unwrap() == Bytes::from_static(b"kept"));
     }
 
     #[tokio::test]

@@ -193,6 +193,48 @@ fn sync_directory_of(target: &Path) -> io::Result<()> {
     }
 }
 
+/// Removes staging files under `root` untouched for longer than `idle` (see
+/// [`staging_path`] for their names); returns how many.
+pub(super) fn remove_stale_staging(root: &Path, idle: std::time::Duration) -> io::Result<u32> {
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    let mut directories = vec![root.to_path_buf()];
+    while let Some(directory) = directories.pop() {
+        for entry in std::fs::read_dir(&directory)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                directories.push(entry.path());
+                continue;
+            }
+            let idle_for = entry
+                .metadata()?
+                .modified()
+                .ok()
+                .and_then(|modified| now.duration_since(modified).ok());
+            if is_staging_name(&entry.file_name().to_string_lossy())
+                && idle_for.is_some_and(|idle_for| idle_for > idle)
+            {
+                match std::fs::remove_file(entry.path()) {
+                    Ok(()) => removed += 1,
+                    // Another instance removed it first.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// `<object>.<32 hex digits>.part`, as [`staging_path`] names them.
+fn is_staging_name(name: &str) -> bool {
+    name.strip_suffix(".part")
+        .and_then(|rest| rest.rsplit_once('.'))
+        .is_some_and(|(object, id)| {
+            !object.is_empty() && id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+}
+
 /// A staging file beside `target` (same directory, so the rename is atomic), creating the
 /// directory if needed.
 fn staging_path(target: &Path) -> io::Result<PathBuf> {
