@@ -54,6 +54,10 @@ pub struct Config {
     /// default, twice the cores plus one, keeps the database busy without a crowd of
     /// transactions queueing on one hot row; several instances each open their own pool.
     pub database_pool: u32,
+    /// `SIAR_DATABASE_ACQUIRE_TIMEOUT_MS`: how long a request waits for a free database
+    /// connection (100–600,000 ms, default 10,000) before it is answered 503 with
+    /// `Retry-After`: a burst beyond the pool is a busy server, not an error.
+    pub database_acquire_timeout: std::time::Duration,
     /// `SIAR_BIND`: the address to listen on; port 0 picks a free port.
     pub bind: SocketAddr,
     /// `SIAR_BASE_URL`: the public URL people reach Siar at, without a trailing slash.
@@ -91,6 +95,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("database_schema", &self.database_schema)
             .field("database_pool", &self.database_pool)
+            .field("database_acquire_timeout", &self.database_acquire_timeout)
             .field("bind", &self.bind)
             .field("base_url", &self.base_url)
             .field("storage", &self.storage)
@@ -166,6 +171,20 @@ impl Config {
                     )
                 })?,
         };
+
+        let acquire_text = get("SIAR_DATABASE_ACQUIRE_TIMEOUT_MS").unwrap_or("10000");
+        let database_acquire_timeout = acquire_text
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| (100..=600_000).contains(ms))
+            .map(std::time::Duration::from_millis)
+            .ok_or_else(|| {
+                invalid(
+                    "SIAR_DATABASE_ACQUIRE_TIMEOUT_MS",
+                    "must be a number of milliseconds from 100 to 600000",
+                    acquire_text,
+                )
+            })?;
 
         let bind_text = get("SIAR_BIND").unwrap_or(DEFAULT_BIND);
         let bind: SocketAddr = bind_text.parse().map_err(|_| {
@@ -291,6 +310,7 @@ impl Config {
             database_url,
             database_schema,
             database_pool,
+            database_acquire_timeout,
             bind,
             base_url,
             base_url_from_bind,

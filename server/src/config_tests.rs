@@ -23,6 +23,16 @@ fn defaults_need_no_variables() {
 fn the_database_pool_can_be_sized() {
     let config = Config::from_vars(&vars(&[("SIAR_DATABASE_POOL", "12")])).unwrap();
     assert_eq!(config.database_pool, 12);
+    assert_eq!(
+        config.database_acquire_timeout,
+        std::time::Duration::from_secs(10),
+        "default"
+    );
+    let config = Config::from_vars(&vars(&[("SIAR_DATABASE_ACQUIRE_TIMEOUT_MS", "2500")])).unwrap();
+    assert_eq!(
+        config.database_acquire_timeout,
+        std::time::Duration::from_millis(2500)
+    );
 }
 
 #[test]
@@ -37,6 +47,8 @@ fn each_bad_value_names_its_variable() {
         ("SIAR_DATABASE_SCHEMA", "drop table;"),
         ("SIAR_DATABASE_POOL", "0"),
         ("SIAR_DATABASE_POOL", "many"),
+        ("SIAR_DATABASE_ACQUIRE_TIMEOUT_MS", "0"),
+        ("SIAR_DATABASE_ACQUIRE_TIMEOUT_MS", "soon"),
     ];
     for (variable, value) in cases {
         let error = Config::from_vars(&vars(&[(variable, value)])).unwrap_err();

@@ -17,6 +17,8 @@ use sea_orm::{
 
 use crate::config::Config;
 
+/// Connections to a SQLite file: one writes at a time, the rest read.
+pub const SQLITE_POOL: u32 = 8;
 /// How long a SQLite connection waits for the writer's lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -28,16 +30,18 @@ pub async fn connect(config: &Config) -> anyhow::Result<DatabaseConnection> {
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30));
+        .acquire_timeout(config.database_acquire_timeout);
 
     if url.starts_with("sqlite:") {
         ensure_sqlite_directory(url)?;
-        options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                .foreign_keys(true)
-        });
+        options
+            .max_connections(SQLITE_POOL)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true)
+            });
     } else {
         options.max_connections(config.database_pool);
         if let Some(schema) = &config.database_schema {

@@ -63,6 +63,13 @@ pub enum AppError {
         /// Seconds until the oldest counted failure leaves the window.
         retry_after_secs: u64,
     },
+    /// The server is too busy to take the request now (no database connection came in
+    /// time); the client may retry after this many seconds.
+    #[error("unavailable")]
+    Unavailable {
+        /// Seconds to wait before retrying.
+        retry_after_secs: u64,
+    },
     /// A volunteering rule refuses the request (closed sign-up, overlap, used link, …).
     #[error("refused: {0:?}")]
     Refused(shared::dto::volunteers::Refusal),
@@ -78,9 +85,21 @@ impl AppError {
     }
 }
 
+/// How long a client is asked to wait when no database connection came in time.
+const BUSY_RETRY_AFTER_SECS: u64 = 2;
+
 impl From<DbErr> for AppError {
     fn from(error: DbErr) -> Self {
-        AppError::Internal(error.into())
+        match error {
+            // A burst larger than the pool: a busy server, not a broken one.
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => {
+                tracing::warn!("no database connection within the acquire timeout");
+                AppError::Unavailable {
+                    retry_after_secs: BUSY_RETRY_AFTER_SECS,
+                }
+            }
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 
@@ -123,6 +142,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -255,6 +275,19 @@ impl AppError {
                     format!("Try again in {} minutes.", retry_after_secs.div_ceil(60))
                 }),
             ),
+            AppError::Unavailable { retry_after_secs } => (
+                "unavailable",
+                if id {
+                    "Server sedang sibuk"
+                } else {
+                    "The server is busy"
+                },
+                Some(if id {
+                    format!("Coba lagi dalam {retry_after_secs} detik.")
+                } else {
+                    format!("Try again in {retry_after_secs} seconds.")
+                }),
+            ),
             AppError::Refused(refusal) => (
                 refusal.slug(),
                 if id {
@@ -324,7 +357,9 @@ impl IntoResponse for AppError {
         self.log();
         let status = self.status();
         let mut response = status.into_response();
-        if let AppError::RateLimited { retry_after_secs } = self {
+        if let AppError::RateLimited { retry_after_secs }
+        | AppError::Unavailable { retry_after_secs } = self
+        {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());

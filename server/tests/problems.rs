@@ -147,3 +147,29 @@ async fn unknown_api_routes_and_methods_are_problems() {
         .unwrap();
     assert!(method.status().is_client_error());
 }
+
+#[tokio::test]
+async fn a_request_that_gets_no_database_connection_in_time_is_told_to_retry() {
+    let app = TestApp::spawn_with(&[
+        ("SIAR_DATABASE_POOL", "2"),
+        ("SIAR_DATABASE_ACQUIRE_TIMEOUT_MS", "300"),
+    ])
+    .await;
+    let pool = if app.backend == "sqlite" {
+        server::db::SQLITE_POOL
+    } else {
+        2
+    };
+    // Every connection is busy (a burst, a slow report) for longer than the timeout.
+    let mut held = Vec::new();
+    for _ in 0..pool {
+        held.push(sea_orm::TransactionTrait::begin(&app.db).await.unwrap());
+    }
+    let response = app.get("/api/v1/sessions").await;
+    assert_eq!(response.headers()["retry-after"], "2");
+    let body = problem(response, 503).await;
+    assert_eq!(body["type"], "/problems/unavailable");
+    // Once they are free again, the same request is answered.
+    drop(held);
+    assert_eq!(app.get("/api/v1/sessions").await.status(), 200);
+}
