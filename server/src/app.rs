@@ -327,8 +327,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Deletes expired sessions, sign-in failures that no longer count, abandoned video
-/// uploads and the staging files of writes that stopped, and extends series whose sessions end inside the twelve-month horizon. Idempotent, so every instance may
-/// run it.
+/// uploads and the staging files of writes that stopped, and extends series whose sessions
+/// end inside the twelve-month horizon. Idempotent, so every instance may run it.
 async fn upkeep(state: AppState) {
     let db = state.db.clone();
     let store = DbSessionStore::new(db.clone());

@@ -49,6 +49,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         smtp_configured: state.config.smtp_url.is_some(),
     });
     let routes = generate_route_list(frontend::App);
+    let _ = PAGE_PATHS.set(routes.iter().map(|r| r.path().to_owned()).collect());
     let leptos = state.leptos.clone();
     Router::new().leptos_routes_with_context(
         state,
@@ -59,6 +60,16 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         },
         move || frontend::shell(leptos.clone()),
     )
+}
+
+/// The page routes' paths (`/programs/{slug}`), as the first router built them.
+static PAGE_PATHS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// The paths of every page route, once a router has been built (tests walk them all).
+/// Reading them here spares a second `generate_route_list`, which renders the whole app in
+/// route-listing mode and must not run beside live page renders.
+pub fn page_paths() -> &'static [String] {
+    PAGE_PATHS.get().map_or(&[], Vec::as_slice)
 }
 
 /// Hands the nonce the security headers announce to the renderer, in place of the one
