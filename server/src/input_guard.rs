@@ -163,28 +163,10 @@ fn query_pairs(query: &str) -> Vec<(String, String)> {
     form_pairs(query.as_bytes())
 }
 
-/// `key=value` pairs, percent- and plus-decoded; bytes that are not UTF-8 become U+FFFD.
+/// `key=value` pairs, decoded as the form extractors decode them (bytes that are not UTF-8
+/// become U+FFFD, so nothing escapes the check by being undecodable).
 fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
-    bytes
-        .split(|b| *b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let mut halves = pair.splitn(2, |b| *b == b'=');
-            let key = halves.next().unwrap_or_default();
-            let value = halves.next().unwrap_or_default();
-            (form_decoded(key), form_decoded(value))
-        })
-        .collect()
-}
-
-fn form_decoded(bytes: &[u8]) -> String {
-    let spaced: Vec<u8> = bytes
-        .iter()
-        .map(|b| if *b == b'+' { b' ' } else { *b })
-        .collect();
-    percent_encoding::percent_decode(&spaced)
-        .decode_utf8_lossy()
-        .into_owned()
+    serde_urlencoded::from_bytes(bytes).unwrap_or_default()
 }
 
 fn percent_decoded(text: &str) -> String {
@@ -223,6 +205,10 @@ mod tests {
 
     #[test]
     fn form_pairs_are_decoded_before_the_check() {
+        assert_eq!(
+            form_pairs(b"a=%FF%00"),
+            [("a".to_owned(), "\u{FFFD}\0".to_owned())]
+        );
         let pairs = form_pairs(b"name=Si+Kancil%00&next=%2Fstaff&empty=&flag");
         assert_eq!(
             pairs,
