@@ -69,8 +69,7 @@ async function seed(page, stranger) {
   return {
     public: [`/programs/${program.slug}`, `/sessions/${session.id}`, `/partners/${partner.slug}`,
       `/contests/${contestSlug}`, `/contest-entry/${receipt.access_token}`, '/schedule'],
-    // Not /staff/programs/{slug}: see server/tests/hostile_input.rs (an intermittent stall).
-    staff: [`/staff/sessions/${session.id}`,
+    staff: [`/staff/programs/${program.slug}`, `/staff/sessions/${session.id}`,
       `/staff/partners/${partner.slug}`, `/staff/contests/${contest.id}`, '/staff/calendar', '/staff'],
   };
 }

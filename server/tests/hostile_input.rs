@@ -159,10 +159,8 @@ async fn names_in_page_titles_are_text_on_every_page_that_shows_them() {
     ] {
         shows_payload_as_text(&app, &public, &path).await;
     }
-    // Not `/staff/programs/{slug}`: that page stalls now and then under server rendering
-    // (nested Suspense over resources of the outer one; seen in the browser tests before this
-    // test existed). Its title goes through the same formatter as every other page's.
     for path in [
+        format!("/staff/programs/{slug}"),
         format!("/staff/sessions/{session_id}"),
         format!("/staff/partners/{partner_slug}"),
         format!("/staff/contests/{}", contest["id"].as_str().unwrap()),

@@ -845,3 +845,39 @@ async fn partners_take_roles_on_single_sessions() {
         .unwrap();
     assert_eq!(page["total"], 1);
 }
+
+/// The program editor, rendered on the server, ends its answer every time. It once held one
+/// response in about ten open after its last byte (a browser-only resource read under
+/// server rendering): the page looked complete while the browser kept loading.
+#[tokio::test]
+async fn the_program_editor_page_finishes_every_answer() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let slug = format!("editor-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let p = program(&staff, &slug, "Asia/Makassar", "published").await;
+    weekly_series(&staff, &p["id"], first_saturday(), 8).await;
+
+    for attempt in 1..=40 {
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            let response = staff
+                .client
+                .get(app.at(&format!("/staff/programs/{slug}")))
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.text().await.unwrap())
+        })
+        .await;
+        let Ok((status, html)) = answer else {
+            panic!(
+                "attempt {attempt} ({}): the answer never ended",
+                app.backend
+            );
+        };
+        assert_eq!(status, 200, "attempt {attempt}");
+        assert!(
+            html.contains("series-builder"),
+            "attempt {attempt}: the editor is on the page"
+        );
+    }
+}

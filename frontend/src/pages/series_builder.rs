@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use shared::Lang;
 use shared::dto::programs::ProgramResponse;
-use shared::dto::schedule::{PreviewRequest, SeriesInput, parse_local};
+use shared::dto::schedule::{PreviewRequest, PreviewResponse, SeriesInput, parse_local};
 use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday, long_date};
 use uuid::Uuid;
 
-use crate::api::{create_series, preview_series};
+use crate::api::{ApiError, create_series, preview_series};
 use crate::components::form::{Field, FieldError, FormStatus, messages_for, messages_of, optional};
 use crate::format::time_range;
 use crate::i18n::tr;
@@ -105,15 +105,25 @@ pub fn SeriesBuilder(
             })
         }
     };
-    // Runs in the browser only: the preview follows every change as it is typed.
-    let preview = LocalResource::new(move || {
+    // The preview follows every change as it is typed. Effects run only in the browser, so
+    // the server renders the empty state and never holds a forever-pending resource (a
+    // `LocalResource` here left one server-rendered response in ten open after its last byte).
+    let preview = RwSignal::new(None::<Result<Option<PreviewResponse>, ApiError>>);
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
         let request = request();
-        async move {
-            match request {
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let answer = match request {
                 Some(request) => preview_series(request).await.map(Some),
                 None => Ok(None),
+            };
+            // An answer to an older request arriving late must not replace a newer one.
+            if asked.get_value() == ticket {
+                preview.set(Some(answer));
             }
-        }
+        });
     });
     let save = Action::new(move |input: &SeriesInput| {
         let input = input.clone();
