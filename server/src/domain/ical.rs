@@ -133,7 +133,8 @@ pub fn render(header: &FeedHeader, items: &[FeedItem]) -> String {
         "-//Siar//Siar library outreach scheduler//ID",
     );
     write_line(&mut out, "CALSCALE", "GREGORIAN");
-    write_line(&mut out, "METHOD", "PUBLISH");
+    // No METHOD: a feed is a calendar to read, not an iTIP message. RFC 5546 makes
+    // METHOD:PUBLISH require an ORGANIZER in every event, which libical enforces.
     // RFC 7986 NAME is TEXT, but the icalendar crate escapes only the types it knows.
     write_property(
         &mut out,
@@ -160,6 +161,39 @@ pub fn render(header: &FeedHeader, items: &[FeedItem]) -> String {
     zones.write(&mut out);
     out.push_str(&events);
     write_line(&mut out, "END", "VCALENDAR");
+    refold(&out)
+}
+
+/// The longest physical line, in octets, without its CRLF (RFC 5545 §3.1).
+const FOLD_LIMIT: usize = 75;
+
+/// Every content line folded so that no physical line, the continuation's leading space
+/// included, exceeds 75 octets, and never inside a UTF-8 character. The `icalendar` crate
+/// (0.17) lets a last continuation reach 76 octets, so its folds are undone and redone here,
+/// once, over the whole feed.
+fn refold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 64 * 3);
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        let mut room = FOLD_LIMIT;
+        loop {
+            if rest.len() <= room {
+                out.push_str(rest);
+                break;
+            }
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (piece, tail) = rest.split_at(cut);
+            out.push_str(piece);
+            out.push_str("\r\n ");
+            rest = tail;
+            room = FOLD_LIMIT - 1;
+        }
+        out.push_str("\r\n");
+    }
     out
 }
 

@@ -103,6 +103,47 @@ fn control_characters_in_stored_text_never_break_a_line() {
 }
 
 #[test]
+fn no_physical_line_exceeds_75_octets_whatever_the_length() {
+    // Every length from one line to four, with one-, two- and four-octet characters, so a
+    // piece ends exactly at 75 octets and a character straddles the limit in every position.
+    for unit in ["a", "é", "🌊", " "] {
+        for length in 40..=240 {
+            let summary = format!("S{}Z", unit.repeat(length / unit.len()));
+            let mut only = session("one@siar", utc(2026, 12, 5, 1, 0), 60);
+            only.details = details(&summary);
+            let text = render(&header(), &[FeedItem::Single(only)]);
+            for line in text.split("\r\n") {
+                assert!(
+                    line.len() <= 75,
+                    "{unit:?} × {length}: {} octets: {line:?}",
+                    line.len()
+                );
+            }
+            let unfolded = text.replace("\r\n ", "");
+            assert!(
+                unfolded.contains(&format!("SUMMARY:{summary}\r\n")),
+                "{unit:?} × {length}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_feed_is_not_an_itip_message() {
+    // METHOD:PUBLISH would oblige every event to carry an ORGANIZER (RFC 5546 §3.2.1).
+    let text = render(
+        &header(),
+        &[FeedItem::Single(session(
+            "one@siar",
+            utc(2026, 12, 5, 1, 0),
+            60,
+        ))],
+    );
+    assert!(!text.contains("\r\nMETHOD:"), "{text}");
+    assert!(!text.contains("ORGANIZER"), "{text}");
+}
+
+#[test]
 fn lines_end_in_crlf_and_fold_at_75_octets_on_character_boundaries() {
     let mut long = details(&"Dongeng Nusantara: «Sawérigading» dan La Galigo — ".repeat(6));
     long.description = "Bacaan anak-anak; kisah \"Putri Tandampalik\", Bugis\\Makassar.\nBaris kedua 🌊 ombak Losari "
