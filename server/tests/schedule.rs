@@ -881,3 +881,56 @@ async fn the_program_editor_page_finishes_every_answer() {
         );
     }
 }
+
+/// An "all" edit of the first half of a split series keeps it ending before the split: the
+/// split day belongs to the second half only.
+#[tokio::test]
+async fn an_all_edit_after_a_split_keeps_the_split_day_in_the_new_series() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let series = weekly_series(&staff, &p["id"], sat, 6).await;
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    let (first, third) = (
+        sessions[0]["id"].as_str().unwrap(),
+        sessions[2]["id"].as_str().unwrap(),
+    );
+    let split_day = sat + Duration::days(14);
+    staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{third}"),
+            json!({"scope": "following", "start_local": local(split_day, "18:00"), "duration_minutes": 60}),
+            200,
+        )
+        .await;
+    let old_id = series["id"].as_str().unwrap();
+    let old_rule = staff.get_json(&format!("/api/v1/series/{old_id}")).await["rule"].clone();
+    assert_eq!(
+        old_rule["end"],
+        json!({"kind": "until", "date": split_day - Duration::days(1)}),
+        "the first half ends the day before the split"
+    );
+
+    // The first half, all of it: a new title, then a later time of day.
+    for (time, title) in [("09:00", "Dongeng pagi"), ("19:00", "Dongeng malam")] {
+        staff
+            .expect(
+                Method::PATCH,
+                &format!("/api/v1/sessions/{first}"),
+                json!({"scope": "all", "start_local": local(sat, time), "duration_minutes": 60, "title": title}),
+                200,
+            )
+            .await;
+        let after = sessions_of(&staff, &p["id"]).await;
+        let on_split_day: Vec<String> = starts(&after)
+            .into_iter()
+            .filter(|s| s.starts_with(&split_day.to_string()))
+            .collect();
+        assert_eq!(on_split_day, [local(split_day, "18:00")], "after {title}");
+        assert_eq!(after.len(), 6, "after {title}");
+        let rule = staff.get_json(&format!("/api/v1/series/{old_id}")).await["rule"].clone();
+        assert_eq!(rule["end"], old_rule["end"], "after {title}");
+    }
+}

@@ -1,7 +1,7 @@
 //! Recurrence rules expanded into session starts with the `rrule` crate, in the program's
 //! zone, so 09:00 stays 09:00 on the wall clock across daylight-saving changes.
 
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use rrule::{Frequency as RFrequency, NWeekday, RRule, RRuleSet, Unvalidated};
 use shared::FieldError;
@@ -97,12 +97,15 @@ impl Definition {
 pub fn rrule_value(rule: &RecurrenceRule, tz: Tz) -> Result<String, FieldError> {
     let mut value = rule.rrule_without_until();
     if let RuleEnd::Until { date } = rule.end {
-        let last_moment = date.and_time(NaiveTime::MIN) + Duration::days(1) - Duration::seconds(1);
-        let until = local_to_utc(tz, last_moment)
-            .or_else(|_| local_to_utc(tz, last_moment - Duration::hours(1)))?;
-        value = with_until(&value, until);
+        value = with_until(&value, day_end(tz, date)?);
     }
     Ok(value)
+}
+
+/// The UTC instant of the last second of a local day (an hour earlier if that is skipped).
+fn day_end(tz: Tz, date: NaiveDate) -> Result<DateTime<Utc>, FieldError> {
+    let last_moment = date.and_time(NaiveTime::MIN) + Duration::days(1) - Duration::seconds(1);
+    local_to_utc(tz, last_moment).or_else(|_| local_to_utc(tz, last_moment - Duration::hours(1)))
 }
 
 /// The same RRULE value ending at `until` (inclusive) instead of any count or until it had.
@@ -122,6 +125,19 @@ fn with_end(value: &str, end: String) -> String {
         .collect();
     parts.push(&end);
     parts.join(";")
+}
+
+/// The last local day a rule ending at `until` covers. Siar ends a rule it writes at the last
+/// second of a day (see [`rrule_value`]); any other UNTIL is a split's cut, one second before
+/// the first session of the series that took over, whose day belongs to that series. Reading
+/// such a cut as its own day would bring the split day back at the next edit of the rule.
+fn last_day_until(tz: Tz, until: DateTime<Utc>) -> NaiveDate {
+    let day = utc_to_local(tz, until).date();
+    if day_end(tz, day).is_ok_and(|end| end == until) {
+        day
+    } else {
+        day.pred_opt().unwrap_or(day)
+    }
 }
 
 /// Reads a stored RRULE value back into the builder's terms; `None` when it uses parts the
@@ -151,7 +167,7 @@ pub fn rule_from_rrule(value: &str, tz: Tz) -> Option<RecurrenceRule> {
     let end = match (rule.get_count(), rule.get_until()) {
         (Some(count), _) => RuleEnd::Count { count },
         (None, Some(until)) => RuleEnd::Until {
-            date: utc_to_local(tz, until.with_timezone(&Utc)).date(),
+            date: last_day_until(tz, until.with_timezone(&Utc)),
         },
         (None, None) => RuleEnd::Never,
     };
