@@ -470,3 +470,74 @@ async fn partner_type_session_and_open_slot_feeds() {
         "no contact details in public"
     );
 }
+
+/// Each event's SEQUENCE by (UID, RECURRENCE-ID; empty for a rule or a single event).
+fn sequences(text: &str) -> std::collections::BTreeMap<(String, String), u32> {
+    events(text)
+        .iter()
+        .map(|e| {
+            let key = (
+                e.get_uid().unwrap_or_default().to_owned(),
+                e.property_value("RECURRENCE-ID")
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+            (key, e.get_sequence().unwrap_or_default())
+        })
+        .collect()
+}
+
+/// SEQUENCE never goes down for any event a client has seen, whatever the order of edits; a
+/// changed rule raises it.
+#[tokio::test]
+async fn sequence_never_decreases_through_cancel_restore_and_split() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, sessions) = program_with_weeks(&staff, "dongkelor", "Asia/Makassar", 6).await;
+    let feed = "/calendar/programs/dongkelor.ics";
+    let mut seen = sequences(&fetch(&app, feed, &[]).await.text().await.unwrap());
+    let rule_key = seen.keys().next().cloned().unwrap();
+    let second = sessions[1]["id"].as_str().unwrap().to_owned();
+    let fourth = sessions[3]["id"].as_str().unwrap().to_owned();
+    let cancel = (
+        format!("/api/v1/sessions/{second}/cancel"),
+        json!({"reason": "Hujan deras"}),
+    );
+    let restore = (format!("/api/v1/sessions/{second}/restore"), json!({}));
+    let steps = [cancel.clone(), restore, cancel];
+    for (step, (path, body)) in steps.iter().enumerate() {
+        staff.expect(Method::POST, path, body.clone(), 200).await;
+        let now = sequences(&fetch(&app, feed, &[]).await.text().await.unwrap());
+        for (key, sequence) in &now {
+            if let Some(before) = seen.get(key) {
+                assert!(
+                    sequence >= before,
+                    "step {step}: {key:?} went from {before} to {sequence}"
+                );
+            }
+        }
+        let rule_now = now[&rule_key];
+        assert!(
+            rule_now >= seen[&rule_key],
+            "step {step}: the rule went down to {rule_now}"
+        );
+        seen.extend(now);
+    }
+
+    // Splitting moves the rule's end: its SEQUENCE rises.
+    let rule_before = seen[&rule_key];
+    let split_day = first_saturday() + Duration::days(21);
+    staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{fourth}"),
+            json!({"scope": "following", "start_local": format!("{split_day}T18:00:00"), "duration_minutes": 60}),
+            200,
+        )
+        .await;
+    let now = sequences(&fetch(&app, feed, &[]).await.text().await.unwrap());
+    assert!(
+        now[&rule_key] > rule_before,
+        "a split raises the first half's SEQUENCE: {now:?}"
+    );
+}

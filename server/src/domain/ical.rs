@@ -93,6 +93,8 @@ pub struct FeedSeries {
     pub materialized_until: DateTime<Utc>,
     /// Length of each session.
     pub duration: Duration,
+    /// The series' own SEQUENCE, raised when its rule changes.
+    pub sequence: u32,
     /// The words every plain occurrence shows.
     pub details: Details,
     /// Created.
@@ -213,7 +215,13 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
     let rule_set: HashSet<DateTime<Utc>> = rule_starts.iter().copied().collect();
     let mut with_rows = HashSet::new();
     let mut overrides = Vec::new();
-    let mut plain_sequence = 0;
+    // The rule's SEQUENCE never goes down: it is at least every sequence any of its
+    // occurrences has had, whether that one is plain now or written as an override.
+    let rule_sequence = series
+        .sessions
+        .iter()
+        .map(|s| s.sequence)
+        .fold(series.sequence, u32::max);
     let mut plain_changed = series.updated_at;
     for session in &series.sessions {
         match session.original_start.filter(|o| rule_set.contains(o)) {
@@ -222,7 +230,6 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
                 if differs_from_rule(series, session, original) {
                     overrides.push((session, original));
                 } else {
-                    plain_sequence = plain_sequence.max(session.sequence);
                     plain_changed = plain_changed.max(session.updated_at);
                 }
             }
@@ -239,7 +246,7 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
         .timestamp(plain_changed)
         .last_modified(plain_changed)
         .created(series.created_at)
-        .sequence(plain_sequence)
+        .sequence(rule_sequence)
         .status(EventStatus::Confirmed)
         // DTSTART is always an instance (RFC 5545), so it is the first occurrence, which
         // may come after the start the series was entered with.

@@ -516,6 +516,7 @@ impl Words<'_> {
             first_start: row.starts_at,
             materialized_until: row.materialized_until,
             duration: Duration::minutes(i64::from(row.duration_minutes)),
+            sequence: u32::try_from(row.sequence).unwrap_or(0),
             details: self.details(
                 program,
                 row.title.as_deref(),

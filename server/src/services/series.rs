@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use shared::dto::schedule::{
     EndSeriesRequest, Occurrence, PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse,
@@ -155,12 +155,13 @@ pub async fn create_series(
         duration_minutes: Set(i32::try_from(input.duration_minutes).unwrap_or(60)),
         materialized_until: Set(start),
         split_from: Set(None),
+        sequence: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(&txn)
     .await?;
-    let model = materialize(&txn, model, start, Vec::new(), false, now)
+    let model = materialize(&txn, model, start, Vec::new(), false, false, now)
         .await?
         .0;
     txn.commit().await?;
@@ -291,7 +292,7 @@ pub async fn replace<C: ConnectionTrait>(
     model.host = Set(template.host);
     model.updated_at = Set(now);
     let model = model.update(db).await?;
-    materialize(db, model, from, rows, reset, now).await
+    materialize(db, model, from, rows, reset, true, now).await
 }
 
 /// Splits `existing` at the occurrence `at`: it ends just before, and a new series with
@@ -320,8 +321,11 @@ pub async fn split<C: ConnectionTrait>(
     let program_id = existing.program_id;
     let tz = existing.tz.clone();
     let old_id = existing.id;
+    // Its rule now ends earlier and its later rows move to the new series.
+    let old_sequence = raise_sequence(db, &existing).await?;
     let mut old: series::ActiveModel = existing.into();
     old.rrule = Set(with_until(&old_definition.rrule, at - Duration::seconds(1)));
+    old.sequence = Set(old_sequence);
     old.updated_at = Set(now);
     old.update(db).await?;
     let model = series::ActiveModel {
@@ -335,13 +339,14 @@ pub async fn split<C: ConnectionTrait>(
         duration_minutes: Set(i32::try_from(template.duration_minutes).unwrap_or(60)),
         materialized_until: Set(template.start),
         split_from: Set(Some(old_id)),
+        sequence: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(db)
     .await?;
     tracing::info!(series.id = %model.id, "series {old_id} split into {}", model.id);
-    materialize(db, model, template.start.min(at), rows, reset, now).await
+    materialize(db, model, template.start.min(at), rows, reset, false, now).await
 }
 
 fn count_of(rrule: &str) -> Option<usize> {
@@ -419,16 +424,41 @@ pub async fn days_off<C: ConnectionTrait>(
     Ok(days)
 }
 
+/// The series' next SEQUENCE: above every sequence its rule's event has shown, which is the
+/// highest of its own and its sessions' (see `domain::ical`). Read before rows change.
+pub async fn raise_sequence<C: ConnectionTrait>(db: &C, model: &series::Model) -> AppResult<i32> {
+    let highest_row: Option<i32> = sessions::Entity::find()
+        .select_only()
+        .column_as(sessions::Column::Sequence.max(), "highest")
+        .filter(sessions::Column::SeriesId.eq(model.id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(model
+        .sequence
+        .max(highest_row.unwrap_or(0))
+        .saturating_add(1))
+}
+
 /// Fits `rows` (the series' rows from `from` on, possibly from another series) to the
-/// series' occurrences in `[from, now + HORIZON)` and writes the difference.
+/// series' occurrences in `[from, now + HORIZON)` and writes the difference. `raise`: the
+/// rule changed, so its SEQUENCE must rise.
+#[allow(clippy::too_many_arguments)]
 pub async fn materialize<C: ConnectionTrait>(
     db: &C,
     model: series::Model,
     from: DateTime<Utc>,
     rows: Vec<Row>,
     reset: bool,
+    raise: bool,
     now: DateTime<Utc>,
 ) -> AppResult<(series::Model, u32)> {
+    let sequence = if raise {
+        Some(raise_sequence(db, &model).await?)
+    } else {
+        None
+    };
     let definition = definition(&model)?;
     let horizon = now + HORIZON;
     let occurrences = definition.occurrences(from, horizon).map_err(rule_error)?;
@@ -450,6 +480,9 @@ pub async fn materialize<C: ConnectionTrait>(
     crate::services::roles::copy_program_roles(db, model.program_id, now).await?;
     let mut active: series::ActiveModel = model.into();
     active.materialized_until = Set(horizon);
+    if let Some(sequence) = sequence {
+        active.sequence = Set(sequence);
+    }
     Ok((active.update(db).await?, changed))
 }
 
@@ -560,7 +593,8 @@ pub async fn extend_horizons(db: &DatabaseConnection, now: DateTime<Utc>) -> App
             continue;
         }
         let rows = rows_from(&txn, model.id, from).await?;
-        materialize(&txn, model, from, rows, false, now).await?;
+        // The rule's end in feeds moves with the rows.
+        materialize(&txn, model, from, rows, false, true, now).await?;
         txn.commit().await?;
     }
     Ok(count)

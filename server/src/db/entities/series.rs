@@ -16,6 +16,8 @@ pub struct Model {
     pub duration_minutes: i32,
     pub materialized_until: DateTimeUtc,
     pub split_from: Option<Uuid>,
+    /// The rule's SEQUENCE in feeds, at least (see `services::series::raise_sequence`).
+    pub sequence: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
