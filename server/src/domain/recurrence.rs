@@ -1,7 +1,9 @@
 //! Recurrence rules expanded into session starts with the `rrule` crate, in the program's
 //! zone, so 09:00 stays 09:00 on the wall clock across daylight-saving changes.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use rrule::{Frequency as RFrequency, NWeekday, RRule, RRuleSet, Unvalidated};
 use shared::FieldError;
@@ -37,17 +39,20 @@ impl Definition {
         })
     }
 
-    fn rule_set(&self) -> Result<RRuleSet, FieldError> {
-        let zone = rrule::Tz::Tz(self.tz);
-        let start = zone
-            .from_local_datetime(&self.start_local)
-            .earliest()
-            .ok_or(FieldError::NonexistentLocalTime)?;
-        let rule: RRule<Unvalidated> = self.rrule.parse().map_err(|_| FieldError::NotAllowed)?;
-        Ok(rule
+    /// The rule over wall-clock times: `rrule` expands it from DTSTART taken as if it were
+    /// UTC, and each local time becomes an instant here (see [`wall_clock_instant`]). The
+    /// crate's own zone handling drops an occurrence whose local midnight is skipped or
+    /// repeated (America/Santiago, America/Havana). UNTIL, an instant, is applied by the
+    /// caller; it is left out of what the crate sees.
+    fn wall_clock_rule(&self) -> Result<(RRuleSet, Option<DateTime<Utc>>), FieldError> {
+        let (value, until) = without_until(&self.rrule)?;
+        let rule: RRule<Unvalidated> = value.parse().map_err(|_| FieldError::NotAllowed)?;
+        let start = rrule::Tz::UTC.from_utc_datetime(&self.start_local);
+        let set = rule
             .build(start)
             .map_err(|_| FieldError::NotAllowed)?
-            .limit())
+            .limit();
+        Ok((set, until))
     }
 
     /// Every start in `[from, to)`, sorted and without duplicates.
@@ -76,11 +81,14 @@ impl Definition {
         from: DateTime<Utc>,
         n: usize,
     ) -> Result<Vec<DateTime<Utc>>, FieldError> {
-        let set = self.rule_set()?;
+        // The first start must exist on the clock: it is what staff typed.
+        local_to_utc(self.tz, self.start_local)?;
+        let (set, until) = self.wall_clock_rule()?;
         let mut starts = Vec::new();
-        for start in &set {
-            let start = start.with_timezone(&Utc);
-            if !keep_going(start) || starts.len() >= n {
+        for wall in &set {
+            let start = wall_clock_instant(self.tz, wall.naive_utc());
+            // Occurrences are at least a day apart, so instants keep the rule's order.
+            if until.is_some_and(|u| start > u) || !keep_going(start) || starts.len() >= n {
                 break;
             }
             if start >= from {
@@ -91,6 +99,44 @@ impl Definition {
         starts.dedup();
         Ok(starts)
     }
+}
+
+/// The instant of a rule's local time, as RFC 5545 §3.3.5 reads it: a repeated time is its
+/// first instance; a skipped one takes the UTC offset in force before the gap (02:30 in a
+/// 02:00→03:00 gap is 03:30 on the new clock).
+pub fn wall_clock_instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        LocalResult::None => {
+            // Walk back to a local time that exists; gaps are a few hours at most.
+            let offset_before = (1..=4 * 48)
+                .find_map(|quarter| {
+                    tz.from_local_datetime(&(local - Duration::minutes(15 * quarter)))
+                        .latest()
+                })
+                .map_or(0, |t| t.offset().fix().local_minus_utc());
+            (local - Duration::seconds(i64::from(offset_before))).and_utc()
+        }
+    }
+}
+
+/// An RRULE value without its UNTIL, and that UNTIL (UTC, as Siar writes it).
+fn without_until(value: &str) -> Result<(String, Option<DateTime<Utc>>), FieldError> {
+    let mut until = None;
+    let mut parts = Vec::new();
+    for part in value.split(';').filter(|p| !p.is_empty()) {
+        match part.strip_prefix("UNTIL=") {
+            Some(text) => {
+                let naive =
+                    NaiveDateTime::parse_from_str(text.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
+                        .map_err(|_| FieldError::NotAllowed)?;
+                until = Some(naive.and_utc());
+            }
+            None => parts.push(part),
+        }
+    }
+    Ok((parts.join(";"), until))
 }
 
 /// The RRULE value of `rule`, with an until-date turned into the UTC end of that local day.

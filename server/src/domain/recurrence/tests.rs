@@ -1,4 +1,4 @@
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::{Datelike, NaiveDate, Offset, Timelike};
 use proptest::prelude::*;
 use shared::recurrence::{MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
 
@@ -211,6 +211,62 @@ proptest! {
             if rule.frequency == Frequency::Weekly && !rule.weekdays.is_empty() {
                 prop_assert!(rule.weekdays.contains(&Weekday::from_chrono(local.weekday())));
             }
+        }
+    }
+}
+
+/// Zones whose clocks change at midnight: a weekly series at 00:30 has its session on every
+/// matching day. A skipped 00:30 takes the offset before the gap (RFC 5545 §3.3.5: it shows
+/// as 01:30); a repeated 00:30 is its first instance.
+#[test]
+fn every_matching_day_has_its_session_where_clocks_change_at_midnight() {
+    let half_past_midnight = |d: NaiveDate| d.and_hms_opt(0, 30, 0).unwrap();
+    for (zone, weekday, first_day) in [
+        (
+            "America/Santiago",
+            Weekday::Su,
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        ),
+        (
+            "America/Havana",
+            Weekday::Su,
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        ),
+        (
+            "America/Asuncion",
+            Weekday::Su,
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        ),
+    ] {
+        let tz = parse_tz(zone).unwrap();
+        let def = Definition::new(
+            tz,
+            half_past_midnight(first_day),
+            &RecurrenceRule::weekly(&[weekday]),
+        )
+        .unwrap();
+        let starts = def.occurrences(utc(2026, 1, 1), utc(2027, 3, 1)).unwrap();
+        let sundays: Vec<NaiveDate> = first_day
+            .iter_weeks()
+            .take_while(|d| *d < NaiveDate::from_ymd_opt(2027, 3, 1).unwrap())
+            .collect();
+        let days: Vec<NaiveDate> = starts.iter().map(|t| utc_to_local(tz, *t).date()).collect();
+        assert_eq!(days, sundays, "{zone}: one session every Sunday");
+        for (day, start) in sundays.iter().zip(&starts) {
+            let local = half_past_midnight(*day);
+            let expected = match tz.from_local_datetime(&local) {
+                chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+                chrono::LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+                // Skipped: the offset of the day before.
+                chrono::LocalResult::None => {
+                    let before = tz
+                        .from_local_datetime(&(local - Duration::days(1)))
+                        .single()
+                        .unwrap();
+                    (local - before.offset().fix()).and_utc()
+                }
+            };
+            assert_eq!(*start, expected, "{zone} {day}");
         }
     }
 }
