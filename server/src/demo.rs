@@ -310,7 +310,8 @@ fn program(
 
 /// Dongkelor (weekly, one session cancelled and one moved), Dapur Pustaka (every other
 /// Wednesday), Talkshow Duta Baca (first Friday of the month), Dongeng dari Leiden (second
-/// Saturday, Europe/Amsterdam) and the four partners.
+/// Saturday, Europe/Amsterdam), Dongeng Lintas Benua (Sundays at 00:30, America/Havana,
+/// whose clocks change at midnight) and the four partners.
 async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     let coordinator = services::users::list_users(db)
         .await?
@@ -519,6 +520,40 @@ async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<()
             rule: second_saturday,
             title: None,
             host: Some("PPI Leiden".into()),
+        },
+        now,
+    )
+    .await?;
+
+    // Sunday 00:30 in Havana is Sunday noon in Makassar. Havana's clocks change at midnight:
+    // one Sunday a year 00:30 is skipped and one it comes twice, and feeds and pages must
+    // still show one session on each of those days, at the same instant in every client.
+    let havana = services::programs::create_program(
+        db,
+        ProgramInput {
+            tz: "America/Havana".into(),
+            ..program(
+                "Dongeng Lintas Benua",
+                "dongeng-lintas-benua",
+                ProgramKind::StorytellingBroadcast,
+                45,
+                "Diaspora Indonesia di Havana membacakan dongeng Nusantara tiap Minggu siang WITA.",
+            )
+        },
+        now,
+    )
+    .await?;
+    services::series::create_series(
+        db,
+        SeriesInput {
+            program_id: havana.id,
+            start_local: next_weekday(today, ChronoWeekday::Sun)
+                .and_hms_opt(0, 30, 0)
+                .unwrap_or_default(),
+            duration_minutes: 45,
+            rule: RecurrenceRule::weekly(&[Weekday::Su]),
+            title: None,
+            host: Some("Diaspora Indonesia di Kuba".into()),
         },
         now,
     )

@@ -489,3 +489,107 @@ async fn a_site_served_over_https_asks_browsers_to_keep_to_it() {
         "max-age=31536000; includeSubDomains"
     );
 }
+
+/// A row stored before dates were checked (here: a session in the year 262142, which a
+/// request could once commit before it panicked) never breaks a feed, a listing or a page:
+/// each answers in time, feeds leave it out, and the other sessions are still there.
+#[tokio::test]
+async fn a_stored_row_with_an_impossible_date_breaks_no_feed_or_page() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let slug = format!("p-{}", suffix());
+    let program = staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": "Dongkelor", "slug": slug, "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": "published"}),
+            201,
+        )
+        .await;
+    let mut ids = Vec::new();
+    for days in [3, 10] {
+        let start = (Utc::now() + Duration::days(days))
+            .format("%Y-%m-%dT10:00:00")
+            .to_string();
+        let created = staff
+            .expect(
+                Method::POST,
+                "/api/v1/sessions",
+                json!({"program_id": program["id"], "start_local": start, "duration_minutes": 60}),
+                201,
+            )
+            .await;
+        ids.push(created["session"]["id"].as_str().unwrap().to_owned());
+    }
+    let (poisoned, healthy) = (&ids[0], &ids[1]);
+    let sql = match app.backend {
+        "postgres" => format!(
+            "UPDATE sessions SET starts_at = '262142-12-31 12:00:00+00', \
+             ends_at = '262142-12-31 13:00:00+00' WHERE id = '{poisoned}'"
+        ),
+        _ => format!(
+            "UPDATE sessions SET starts_at = '+262142-12-31T12:00:00+00:00', \
+             ends_at = '+262142-12-31T13:00:00+00:00' WHERE id = x'{}'",
+            poisoned.replace('-', "")
+        ),
+    };
+    app.db.execute_unprepared(&sql).await.unwrap();
+
+    let public = app.new_browser();
+    for path in [
+        "/calendar/all.ics".to_owned(),
+        format!("/calendar/programs/{slug}.ics"),
+        "/calendar/types/storytelling_broadcast.ics".to_owned(),
+        format!("/sessions/{healthy}.ics"),
+        format!("/sessions/{healthy}"),
+        format!("/programs/{slug}"),
+        "/schedule".to_owned(),
+        format!("/api/v1/sessions?program={slug}"),
+    ] {
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            let response = public.get(app.at(&path)).send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.text().await.unwrap_or_default(),
+            )
+        })
+        .await;
+        let Ok((status, body)) = answer else {
+            panic!("{path} ({}): no answer within 10 s", app.backend);
+        };
+        assert_eq!(status, 200, "{path} ({}): {body}", app.backend);
+        if path.ends_with(".ics") {
+            assert!(
+                !body.contains("262142"),
+                "{path} leaves the impossible row out"
+            );
+        }
+    }
+    // The listing still shows it, so that staff can find the row and remove it.
+    let listing = app.get(&format!("/api/v1/sessions?program={slug}")).await;
+    let listing: Value = listing.json().await.unwrap();
+    let listed: Vec<&str> = listing["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(listed.contains(&healthy.as_str()), "{listing}");
+    // The impossible session itself: any answer but a hang (a 404 or a 500 problem).
+    for path in [
+        format!("/sessions/{poisoned}"),
+        format!("/sessions/{poisoned}.ics"),
+    ] {
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            public.get(app.at(&path)).send(),
+        )
+        .await;
+        assert!(
+            answer.is_ok_and(|r| r.is_ok()),
+            "{path}: no answer within 10 s"
+        );
+    }
+}

@@ -633,6 +633,7 @@ async fn the_demo_schedule_has_the_four_programs_four_partners_and_the_contest()
         slugs,
         [
             "dapur-pustaka",
+            "dongeng-lintas-benua",
             "dongeng-dari-leiden",
             "dongkelor",
             "lomba-bercerita",

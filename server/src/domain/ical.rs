@@ -10,13 +10,13 @@
 //! VTIMEZONE components it lacks are written here. Every value derives from the data (no
 //! clock, no random UID), so the same data gives the same bytes on every server instance.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use icalendar::{CalendarDateTime, Component, EventLike, EventStatus, Property};
 
-use super::recurrence::{Definition, with_until};
+use super::recurrence::{Definition, Occurrence, with_until};
 use super::zone::utc_to_local;
 
 #[cfg(test)]
@@ -119,11 +119,26 @@ pub fn render(header: &FeedHeader, items: &[FeedItem]) -> String {
     let mut events = String::new();
     let mut zones = ZoneSpan::default();
     zones.add(header.zone, None);
+    let mut left_out = 0usize;
     for item in items {
         match item {
-            FeedItem::Series(series) => write_series(&mut events, &mut zones, series),
-            FeedItem::Single(session) => write_single(&mut events, &mut zones, session),
+            FeedItem::Series(series) if in_supported_years(series.first_start) => {
+                write_series(&mut events, &mut zones, series, &mut left_out);
+            }
+            FeedItem::Series(series) => {
+                left_out += series.sessions.len();
+            }
+            FeedItem::Single(session) if session.in_supported_years() => {
+                write_single(&mut events, &mut zones, session);
+            }
+            FeedItem::Single(_) => left_out += 1,
         }
+    }
+    if left_out > 0 {
+        tracing::error!(
+            sessions = left_out,
+            "rows dated outside the supported years were left out of a feed"
+        );
     }
 
     let mut out = String::with_capacity(events.len() + 2048);
@@ -199,20 +214,34 @@ fn refold(text: &str) -> String {
     out
 }
 
-fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
-    let rule_starts = series
+/// Whether an instant lies in the years Siar accepts. Requests are checked at the edge, but a
+/// row stored before that (or by hand) must not break a feed: it would span a VTIMEZONE over
+/// millennia or overflow date arithmetic. Such rows are left out.
+fn in_supported_years(instant: DateTime<Utc>) -> bool {
+    shared::validation::supported_year(instant.year()).is_ok()
+}
+
+impl FeedSession {
+    fn in_supported_years(&self) -> bool {
+        in_supported_years(self.starts_at) && in_supported_years(self.ends_at)
+    }
+}
+
+fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries, left_out: &mut usize) {
+    let occurrences = series
         .definition
-        .occurrences(series.first_start, series.materialized_until)
+        .wall_clock_occurrences(series.first_start, series.materialized_until)
         .unwrap_or_default();
-    let (Some(&first), Some(&last)) = (rule_starts.first(), rule_starts.last()) else {
+    let (Some(&first), Some(&last)) = (occurrences.first(), occurrences.last()) else {
         // The rule yields nothing (an emptied series): what rows remain stand alone.
-        for session in &series.sessions {
+        for session in series.sessions.iter().filter(|s| s.in_supported_years()) {
             write_single(out, zones, session);
         }
         return;
     };
     let tz = series.definition.tz;
-    let rule_set: HashSet<DateTime<Utc>> = rule_starts.iter().copied().collect();
+    let by_start: HashMap<DateTime<Utc>, Occurrence> =
+        occurrences.iter().map(|o| (o.start, *o)).collect();
     let mut with_rows = HashSet::new();
     let mut overrides = Vec::new();
     // The rule's SEQUENCE never goes down: it is at least every sequence any of its
@@ -224,11 +253,19 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
         .fold(series.sequence, u32::max);
     let mut plain_changed = series.updated_at;
     for session in &series.sessions {
-        match session.original_start.filter(|o| rule_set.contains(o)) {
-            Some(original) => {
-                with_rows.insert(original);
-                if differs_from_rule(series, session, original) {
-                    overrides.push((session, original));
+        if !session.in_supported_years() {
+            *left_out += 1;
+            continue;
+        }
+        match session.original_start.and_then(|o| by_start.get(&o)) {
+            Some(occurrence) => {
+                with_rows.insert(occurrence.start);
+                // A local time the clock skips or repeats is read differently by clients:
+                // such an occurrence is spelled out as an override so all show one instant.
+                if differs_from_rule(series, session, occurrence.start)
+                    || !occurrence.is_plain_on(tz)
+                {
+                    overrides.push((session, *occurrence));
                 } else {
                     plain_changed = plain_changed.max(session.updated_at);
                 }
@@ -237,9 +274,21 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
             None => write_single(out, zones, session),
         }
     }
-    let excluded: BTreeSet<DateTime<Utc>> = rule_set.difference(&with_rows).copied().collect();
-    zones.add(tz, Some((first, last + series.duration)));
+    let excluded: BTreeSet<NaiveDateTime> = occurrences
+        .iter()
+        .filter(|o| !with_rows.contains(&o.start))
+        .map(|o| o.wall)
+        .collect();
+    zones.add(tz, Some((first.start, last.start + series.duration)));
 
+    // DTSTART is always an instance (RFC 5545), so it is the first occurrence, which may
+    // come after the start the series was entered with; it is the rule's local time, which
+    // anchors every other occurrence, and DTEND keeps the length on that clock.
+    let first_end = if first.is_plain_on(tz) {
+        local(tz, first.start + series.duration)
+    } else {
+        zoned(tz, first.wall + series.duration)
+    };
     let mut master = icalendar::Event::new();
     master
         .uid(&series.uid)
@@ -248,13 +297,17 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
         .created(series.created_at)
         .sequence(rule_sequence)
         .status(EventStatus::Confirmed)
-        // DTSTART is always an instance (RFC 5545), so it is the first occurrence, which
-        // may come after the start the series was entered with.
-        .starts(local(tz, first))
-        .ends(local(tz, first + series.duration));
-    master.add_property("RRULE", with_until(&series.definition.rrule, last));
+        .starts(zoned(tz, first.wall))
+        .ends(first_end);
+    // UNTIL a little after the last start: clients that compare it with their own reading
+    // of a local time (or round it) still include the last occurrence, and the next one is
+    // at least a day later.
+    master.add_property(
+        "RRULE",
+        with_until(&series.definition.rrule, last.start + UNTIL_MARGIN),
+    );
     if !excluded.is_empty() {
-        let dates: Vec<String> = excluded.iter().map(|t| local_text(tz, *t)).collect();
+        let dates: Vec<String> = excluded.iter().map(|t| wall_text(*t)).collect();
         master.append_multi_property(
             Property::new("EXDATE", dates.join(","))
                 .add_parameter("TZID", tz.name())
@@ -264,11 +317,14 @@ fn write_series(out: &mut String, zones: &mut ZoneSpan, series: &FeedSeries) {
     add_details(&mut master, &series.details);
     out.push_str(&master.to_string());
 
-    for (session, original) in overrides {
+    for (session, occurrence) in overrides {
         zones.add(session.tz, Some((session.starts_at, session.ends_at)));
-        write_event(out, &series.uid, session, Some((tz, original)));
+        write_event(out, &series.uid, session, Some(zoned(tz, occurrence.wall)));
     }
 }
+
+/// How far past its last start a rule's UNTIL is written (less than a day: see write_series).
+const UNTIL_MARGIN: Duration = Duration::hours(12);
 
 fn write_single(out: &mut String, zones: &mut ZoneSpan, session: &FeedSession) {
     zones.add(session.tz, Some((session.starts_at, session.ends_at)));
@@ -288,12 +344,12 @@ fn differs_from_rule(series: &FeedSeries, session: &FeedSession, original: DateT
 }
 
 /// A VEVENT for one session: standalone with its own UID, or an override of `uid` at
-/// `recurrence` (the rule's zone and original start).
+/// `recurrence` (the rule's local time of the occurrence it replaces).
 fn write_event(
     out: &mut String,
     uid: &str,
     session: &FeedSession,
-    recurrence: Option<(Tz, DateTime<Utc>)>,
+    recurrence: Option<CalendarDateTime>,
 ) {
     let mut event = icalendar::Event::new();
     event
@@ -309,8 +365,8 @@ fn write_event(
         })
         .starts(local(session.tz, session.starts_at))
         .ends(local(session.tz, session.ends_at));
-    if let Some((tz, original)) = recurrence {
-        event.recurrence_id(local(tz, original));
+    if let Some(recurrence) = recurrence {
+        event.recurrence_id(recurrence);
     }
     add_details(&mut event, &session.details);
     out.push_str(&event.to_string());
@@ -355,17 +411,26 @@ pub(crate) fn clean_text(value: &str) -> String {
         .collect()
 }
 
+/// An instant as a client will read it back: local time with its TZID, or UTC where that
+/// local time is repeated (clients pick different instances of it).
 fn local(tz: Tz, instant: DateTime<Utc>) -> CalendarDateTime {
+    let wall = utc_to_local(tz, instant);
+    match tz.from_local_datetime(&wall) {
+        LocalResult::Single(_) => zoned(tz, wall),
+        _ => CalendarDateTime::Utc(instant),
+    }
+}
+
+/// A local time with its TZID, as written.
+fn zoned(tz: Tz, wall: NaiveDateTime) -> CalendarDateTime {
     CalendarDateTime::WithTimezone {
-        date_time: utc_to_local(tz, instant),
+        date_time: wall,
         tzid: tz.name().to_owned(),
     }
 }
 
-fn local_text(tz: Tz, instant: DateTime<Utc>) -> String {
-    utc_to_local(tz, instant)
-        .format("%Y%m%dT%H%M%S")
-        .to_string()
+fn wall_text(wall: NaiveDateTime) -> String {
+    wall.format("%Y%m%dT%H%M%S").to_string()
 }
 
 /// Writes one content line through the `icalendar` crate (escaping and folding).

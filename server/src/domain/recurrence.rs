@@ -61,12 +61,22 @@ impl Definition {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, FieldError> {
+        Ok(instants(self.collect(|t| t < to, from, MAX_OCCURRENCES)?))
+    }
+
+    /// Every occurrence in `[from, to)` as the rule's local time (what a calendar client
+    /// expands, and names in RECURRENCE-ID and EXDATE) with its instant.
+    pub fn wall_clock_occurrences(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Occurrence>, FieldError> {
         self.collect(|t| t < to, from, MAX_OCCURRENCES)
     }
 
     /// The first `n` starts at or after `from`.
     pub fn first(&self, from: DateTime<Utc>, n: usize) -> Result<Vec<DateTime<Utc>>, FieldError> {
-        self.collect(|_| true, from, n)
+        Ok(instants(self.collect(|_| true, from, n)?))
     }
 
     /// How many starts come before `instant`.
@@ -80,25 +90,47 @@ impl Definition {
         mut keep_going: impl FnMut(DateTime<Utc>) -> bool,
         from: DateTime<Utc>,
         n: usize,
-    ) -> Result<Vec<DateTime<Utc>>, FieldError> {
+    ) -> Result<Vec<Occurrence>, FieldError> {
         // The first start must exist on the clock: it is what staff typed.
         local_to_utc(self.tz, self.start_local)?;
         let (set, until) = self.wall_clock_rule()?;
-        let mut starts = Vec::new();
+        let mut found: Vec<Occurrence> = Vec::new();
         for wall in &set {
-            let start = wall_clock_instant(self.tz, wall.naive_utc());
+            let wall = wall.naive_utc();
+            let start = wall_clock_instant(self.tz, wall);
             // Occurrences are at least a day apart, so instants keep the rule's order.
-            if until.is_some_and(|u| start > u) || !keep_going(start) || starts.len() >= n {
+            if until.is_some_and(|u| start > u) || !keep_going(start) || found.len() >= n {
                 break;
             }
             if start >= from {
-                starts.push(start);
+                found.push(Occurrence { wall, start });
             }
         }
-        starts.sort_unstable();
-        starts.dedup();
-        Ok(starts)
+        found.sort_unstable_by_key(|o| o.start);
+        found.dedup_by_key(|o| o.start);
+        Ok(found)
     }
+}
+
+/// One occurrence of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The rule's local time, which may be skipped or repeated on the clock that day.
+    pub wall: NaiveDateTime,
+    /// When it happens.
+    pub start: DateTime<Utc>,
+}
+
+impl Occurrence {
+    /// Whether its local time names exactly one instant; calendar clients disagree on the
+    /// others (RFC 5545 §3.3.5 is read differently by ical.js and libical).
+    pub fn is_plain_on(&self, tz: Tz) -> bool {
+        matches!(tz.from_local_datetime(&self.wall), LocalResult::Single(_))
+    }
+}
+
+fn instants(found: Vec<Occurrence>) -> Vec<DateTime<Utc>> {
+    found.into_iter().map(|o| o.start).collect()
 }
 
 /// The instant of a rule's local time, as RFC 5545 §3.3.5 reads it: a repeated time is its

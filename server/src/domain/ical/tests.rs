@@ -1,6 +1,9 @@
 use chrono::{NaiveDate, TimeZone};
 use icalendar::{Calendar, CalendarComponent, Component};
 
+use shared::recurrence::{RecurrenceRule, Weekday};
+
+use super::super::zone::local_to_utc;
 use super::vtimezone::{observances, utc_offset};
 use super::*;
 
@@ -248,7 +251,7 @@ fn a_series_is_one_rule_with_overrides_for_changed_and_cancelled_sessions() {
     let parsed = events(&text);
     assert_eq!(parsed.len(), 3, "{text}");
     assert!(parsed.iter().all(|e| e.get_uid() == Some("series-1@siar")));
-    assert!(text.contains("RRULE:FREQ=WEEKLY;BYDAY=SA;UNTIL=20261226T010000Z\r\n"));
+    assert!(text.contains("RRULE:FREQ=WEEKLY;BYDAY=SA;UNTIL=20261226T130000Z\r\n"));
     // The occurrence without a session is excluded rather than silently shown.
     assert!(text.contains("EXDATE;TZID=Asia/Makassar:20261226T090000\r\n"));
     assert!(text.contains(
@@ -315,6 +318,67 @@ fn dtstart_is_the_first_occurrence_even_when_the_series_was_entered_earlier() {
         text.contains("DTSTART;TZID=Asia/Makassar:20261204T140000\r\n"),
         "{text}"
     );
-    assert!(text.contains("RRULE:FREQ=MONTHLY;BYDAY=1FR;UNTIL=20270101T060000Z\r\n"));
+    assert!(text.contains("RRULE:FREQ=MONTHLY;BYDAY=1FR;UNTIL=20270101T180000Z\r\n"));
     assert!(!text.contains("EXDATE") && !text.contains("RECURRENCE-ID"));
+}
+
+/// Where the rule's local time is skipped or repeated, clients read it differently; those
+/// occurrences are written as overrides that spell out their instant, named by the rule's
+/// own local time so every client matches them to its expansion.
+#[test]
+fn occurrences_on_skipped_or_repeated_local_times_are_spelled_out() {
+    let tz: Tz = "America/Havana".parse().unwrap();
+    // Sundays at 00:30 from 1 March 2026: 8 March 00:30 is skipped, 1 November 00:30 repeated.
+    let start_local = NaiveDate::from_ymd_opt(2026, 3, 1)
+        .unwrap()
+        .and_hms_opt(0, 30, 0)
+        .unwrap();
+    let rule = RecurrenceRule::weekly(&[Weekday::Su]);
+    let definition = Definition::new(tz, start_local, &rule).unwrap();
+    let first_start = local_to_utc(tz, start_local).unwrap();
+    let until = utc(2026, 11, 10, 0, 0);
+    let starts = definition.occurrences(first_start, until).unwrap();
+    let sessions: Vec<FeedSession> = starts
+        .iter()
+        .map(|t| {
+            let mut s = session(&format!("{t}@siar"), *t, 45);
+            s.tz = tz;
+            s
+        })
+        .collect();
+    let series = FeedSeries {
+        uid: "havana@siar".into(),
+        definition,
+        first_start,
+        materialized_until: until,
+        duration: Duration::minutes(45),
+        sequence: 0,
+        details: details("Dongkelor"),
+        created_at: utc(2026, 1, 1, 0, 0),
+        updated_at: utc(2026, 1, 1, 0, 0),
+        sessions,
+    };
+    let text = render(&header(), &[FeedItem::Series(series)]).replace("\r\n ", "");
+    assert!(!text.contains("EXDATE"), "every Sunday has its session");
+    // Skipped: the offset before the gap (-05:00), 01:30 on the new clock.
+    assert!(
+        text.contains("RECURRENCE-ID;TZID=America/Havana:20260308T003000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("DTSTART;TZID=America/Havana:20260308T013000"),
+        "{text}"
+    );
+    // Repeated: the first instance (-04:00), in UTC.
+    assert!(
+        text.contains("RECURRENCE-ID;TZID=America/Havana:20261101T003000"),
+        "{text}"
+    );
+    assert!(text.contains("DTSTART:20261101T043000Z"), "{text}");
+    let parsed = events(&text);
+    assert_eq!(
+        parsed.len(),
+        3,
+        "the rule and two spelled-out occurrences: {text}"
+    );
 }
