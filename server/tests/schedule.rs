@@ -935,3 +935,36 @@ async fn an_all_edit_after_a_split_keeps_the_split_day_in_the_new_series() {
         assert_eq!(rule["end"], old_rule["end"], "after {title}");
     }
 }
+
+/// One request cannot store tens of thousands of sessions (a daily series from 1900): the
+/// rule is refused on its field, in the reader's language, and nothing is saved.
+#[tokio::test]
+async fn a_series_too_large_to_store_at_once_is_refused() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "harian", "Asia/Makassar", "published").await;
+    let response = staff
+        .send(
+            Method::POST,
+            "/api/v1/series",
+            Some(json!({
+                "program_id": p["id"], "start_local": "1900-01-01T09:00:00", "duration_minutes": 60,
+                "rule": {"frequency": "daily", "end": {"kind": "never"}},
+            })),
+        )
+        .await;
+    let body = problem(response, 422).await;
+    let message = body["errors"]["rule"][0].as_str().unwrap_or_default();
+    assert!(message.contains("2500"), "{body}");
+    assert!(
+        sessions_of(&staff, &p["id"]).await.is_empty(),
+        "nothing was stored"
+    );
+    let series = staff
+        .get_json(&format!(
+            "/api/v1/programs/{}/series",
+            p["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(series, json!([]));
+}

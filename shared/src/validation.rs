@@ -59,6 +59,11 @@ pub enum FieldError {
     InvalidUrl,
     /// The recurrence rule produces no date at all.
     NoOccurrences,
+    /// The rule would store more sessions at once than a series may hold.
+    TooManySessions {
+        /// The most sessions one series stores at once.
+        max: usize,
+    },
     /// An end that lies before the start.
     EndBeforeStart,
     /// A local time skipped by a clock change in the zone.
@@ -141,6 +146,14 @@ impl FieldError {
                 "Aturan ini tidak menghasilkan satu tanggal pun.".into()
             }
             (FieldError::NoOccurrences, Lang::En) => "This rule produces no dates at all.".into(),
+            (FieldError::TooManySessions { max }, Lang::Id) => format!(
+                "Aturan ini membuat lebih dari {max} sesi sekaligus. Mulailah lebih dekat ke hari ini \
+                 atau batasi jumlah sesinya."
+            ),
+            (FieldError::TooManySessions { max }, Lang::En) => format!(
+                "This rule would create more than {max} sessions at once. Start it closer to today \
+                 or limit how many sessions it has."
+            ),
             (FieldError::EndBeforeStart, Lang::Id) => {
                 "Tanggal akhir lebih awal dari tanggal mulai.".into()
             }

@@ -28,6 +28,10 @@ use crate::services::programs::{Audience, find_model};
 
 /// How far ahead sessions exist as rows (a little over twelve months).
 pub const HORIZON: Duration = Duration::days(400);
+
+/// The most sessions one write may store for a series: a daily series reaching back about
+/// five years. More (a daily rule from 1900) is refused on the rule, not stored.
+pub const MAX_SESSIONS_AT_ONCE: usize = 2500;
 /// How many dates the recurrence builder previews.
 pub const PREVIEW_COUNT: usize = 10;
 /// Rows written per INSERT statement when materialising.
@@ -462,6 +466,14 @@ pub async fn materialize<C: ConnectionTrait>(
     let definition = definition(&model)?;
     let horizon = now + HORIZON;
     let occurrences = definition.occurrences(from, horizon).map_err(rule_error)?;
+    if occurrences.len() > MAX_SESSIONS_AT_ONCE {
+        return Err(AppError::field(
+            "rule",
+            FieldError::TooManySessions {
+                max: MAX_SESSIONS_AT_ONCE,
+            },
+        ));
+    }
     let off = days_off(db, model.program_id).await?;
     let tz = definition.tz;
     let template = Template {
