@@ -968,3 +968,42 @@ async fn a_series_too_large_to_store_at_once_is_refused() {
         .await;
     assert_eq!(series, json!([]));
 }
+
+/// Several instances run the horizon job at once: each finishes without an error, and the
+/// Saturdays that came into the horizon are added exactly once.
+#[tokio::test]
+async fn instances_extending_the_same_horizon_at_once_all_finish_quietly() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/series",
+            json!({
+                "program_id": p["id"], "start_local": local(first_saturday(), "09:00"),
+                "duration_minutes": 60, "rule": {"frequency": "weekly", "weekdays": ["SA"]},
+            }),
+            201,
+        )
+        .await;
+    let before = sessions_of(&staff, &p["id"]).await.len();
+    let later = Utc::now() + Duration::days(90);
+    let runs = (0..4).map(|_| server::services::series::extend_horizons(&app.db, later));
+    for (run, outcome) in futures_util::future::join_all(runs)
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        assert!(outcome.is_ok(), "run {run} ({}): {outcome:?}", app.backend);
+    }
+    let after = sessions_of(&staff, &p["id"]).await;
+    assert!(
+        (before + 12..=before + 14).contains(&after.len()),
+        "{before} → {}",
+        after.len()
+    );
+    let mut starts = starts(&after);
+    starts.dedup();
+    assert_eq!(starts.len(), after.len(), "no Saturday twice");
+}

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -183,7 +184,7 @@ pub async fn update_series(
 ) -> AppResult<(SeriesResponse, u32)> {
     update.validate().map_err(AppError::Invalid)?;
     let txn = db.begin().await?;
-    let existing = find_series(&txn, id).await?;
+    let existing = lock_series(&txn, id).await?.ok_or(AppError::NotFound)?;
     let tz = series_tz(&existing)?;
     let (definition, start) = checked_definition(tz, update.start_local, &update.rule)?;
     let template = SeriesTemplate {
@@ -239,7 +240,7 @@ pub async fn end_series(
     now: DateTime<Utc>,
 ) -> AppResult<(SeriesResponse, u32)> {
     let txn = db.begin().await?;
-    let existing = find_series(&txn, id).await?;
+    let existing = lock_series(&txn, id).await?.ok_or(AppError::NotFound)?;
     let tz = series_tz(&existing)?;
     let first_day = utc_to_local(tz, existing.starts_at).date();
     if request.last_day < first_day {
@@ -365,6 +366,22 @@ async fn find_series<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<series::
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Reads the series for a change and holds its row until the transaction ends: a write comes
+/// first, so PostgreSQL locks the row and SQLite takes its write lock before anything is read.
+/// Two edits, or two instances extending its horizon, then take turns instead of inserting
+/// the same occurrences twice (or failing to upgrade a read transaction on SQLite).
+pub(crate) async fn lock_series<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> AppResult<Option<series::Model>> {
+    Ok(series::Entity::update_many()
+        .col_expr(series::Column::Id, Expr::col(series::Column::Id))
+        .filter(series::Column::Id.eq(id))
+        .exec_with_returning(db)
+        .await?
+        .pop())
 }
 
 /// The series' rows whose occurrence is at or after `from`.
@@ -596,8 +613,8 @@ pub async fn extend_horizons(db: &DatabaseConnection, now: DateTime<Utc>) -> App
     let count = due.len();
     for model in due {
         let txn = db.begin().await?;
-        // Re-read inside the transaction: another instance may have extended it already.
-        let Some(model) = series::Entity::find_by_id(model.id).one(&txn).await? else {
+        // Re-read under the row's lock: another instance may have extended it already.
+        let Some(model) = lock_series(&txn, model.id).await? else {
             continue;
         };
         let from = model.materialized_until;

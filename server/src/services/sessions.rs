@@ -308,7 +308,7 @@ pub async fn edit_session(
     let host = clean_optional(edit.host.clone());
     let series = match session.series_id {
         Some(series_id) if edit.scope != EditScope::This => {
-            series::Entity::find_by_id(series_id).one(&txn).await?
+            series_service::lock_series(&txn, series_id).await?
         }
         _ => None,
     };
