@@ -53,15 +53,67 @@ impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
-        ApiError::from(Problem {
+        ApiError::from(unrunnable(error))
+    }
+}
+
+/// Why a server function could not run. On the server, arguments it cannot read are the
+/// caller's fault and answered as the REST API answers them: 413 `too-large` for a body over
+/// the limit, 400 `malformed` for anything else. The rest is a transport failure.
+fn unrunnable(error: ServerFnErrorErr) -> Problem {
+    let unreadable = match &error {
+        ServerFnErrorErr::Args(reason)
+        | ServerFnErrorErr::MissingArg(reason)
+        | ServerFnErrorErr::Deserialization(reason)
+            if cfg!(feature = "ssr") =>
+        {
+            Some(reason.clone())
+        }
+        _ => None,
+    };
+    let Some(reason) = unreadable else {
+        return Problem {
             kind: "/problems/transport".into(),
             title: error.to_string(),
             status: 500,
             detail: None,
             errors: Default::default(),
             request_id: None,
-        })
+        };
+    };
+    let indonesian = request_lang() == shared::Lang::Id;
+    let (status, slug, title, detail) = if reason.contains("length limit exceeded") {
+        let title = if indonesian {
+            "Data terlalu besar"
+        } else {
+            "The request is too large"
+        };
+        (413, "too-large", title, None)
+    } else {
+        let title = if indonesian {
+            "Permintaan tidak dapat dibaca"
+        } else {
+            "The request could not be read"
+        };
+        (400, "malformed", title, Some(reason))
+    };
+    Problem {
+        kind: format!("/problems/{slug}"),
+        title: title.into(),
+        status,
+        detail,
+        errors: Default::default(),
+        request_id: None,
     }
+}
+
+/// The language of the request being answered (Indonesian outside a request).
+fn request_lang() -> shared::Lang {
+    #[cfg(feature = "ssr")]
+    if let Ok(viewer) = ssr::viewer() {
+        return viewer.lang;
+    }
+    shared::Lang::default()
 }
 
 impl std::fmt::Display for ApiError {

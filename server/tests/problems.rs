@@ -173,3 +173,43 @@ async fn a_request_that_gets_no_database_connection_in_time_is_told_to_retry() {
     drop(held);
     assert_eq!(app.get("/api/v1/sessions").await.status(), 200);
 }
+
+/// A server function given a body it cannot read answers like the REST API: 400 for JSON
+/// that does not parse or has the wrong shape, 413 for a body over the limit; never 500, and
+/// in the reader's language.
+#[tokio::test]
+async fn server_functions_answer_unreadable_bodies_with_a_client_error() {
+    let app = TestApp::spawn().await;
+    let staff = app.new_browser();
+    app.signed_in_as(&staff, Role::Coordinator).await;
+    let huge = format!("{{\"request\": \"{}\"}}", "a".repeat(3 * 1024 * 1024));
+    for (body, expected) in [
+        ("{\"request\": {\"tz\": ", 400),
+        ("{\"request\": {\"tz\": \"Asia/Makassar\"}}", 400),
+        ("[1, 2, 3]", 400),
+        (huge.as_str(), 413),
+    ] {
+        for language in ["id", "en"] {
+            let response = staff
+                .post(app.at("/_fn/preview"))
+                .header("content-type", "application/json")
+                .header("accept-language", language)
+                .body(body.to_owned())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let problem: serde_json::Value = response.json().await.unwrap_or_default();
+            let shown = &body[..body.len().min(40)];
+            assert_eq!(status, expected, "{shown}: {problem}");
+            assert_eq!(problem["status"], expected, "{shown}: {problem}");
+            let title = problem["title"].as_str().unwrap_or_default();
+            let indonesian = title.contains("Permintaan") || title.contains("Data");
+            assert_eq!(
+                indonesian,
+                language == "id",
+                "{shown} in {language}: {title}"
+            );
+        }
+    }
+}
