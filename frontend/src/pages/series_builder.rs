@@ -119,9 +119,10 @@ pub fn SeriesBuilder(
                 Some(request) => preview_series(request).await.map(Some),
                 None => Ok(None),
             };
-            // An answer to an older request arriving late must not replace a newer one.
-            if asked.get_value() == ticket {
-                preview.set(Some(answer));
+            // An answer to an older request arriving late must not replace a newer one, and
+            // one arriving after the builder left the page goes nowhere.
+            if asked.try_get_value() == Some(ticket) {
+                preview.try_set(Some(answer));
             }
         });
     });
