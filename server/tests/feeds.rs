@@ -541,3 +541,65 @@ async fn sequence_never_decreases_through_cancel_restore_and_split() {
         "a split raises the first half's SEQUENCE: {now:?}"
     );
 }
+
+/// `open-slots.ics` follows the clock as well as the data: a session leaves it when its
+/// sign-up closes, though nothing in the database changed.
+#[tokio::test]
+async fn a_session_leaves_the_open_slots_feed_when_its_sign_up_closes() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let program = staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": "Dongkelor", "slug": "dongkelor", "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": "published"}),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/programs/{}/volunteering",
+                program["id"].as_str().unwrap()
+            ),
+            json!({"signup_cutoff_minutes": 1, "offer_window_minutes": 720,
+                   "roles": [{"name": "Pendongeng", "capacity": 1}]}),
+            200,
+        )
+        .await;
+    // Sign-up closes a minute before the start: about eight seconds from now.
+    let starts_at = chrono::Utc::now() + Duration::seconds(68);
+    let local = starts_at.with_timezone(&chrono_tz::Asia::Makassar);
+    let session = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program["id"], "start_local": local.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                   "duration_minutes": 60}),
+            201,
+        )
+        .await;
+    let uid = session["session"]["uid"].as_str().unwrap().to_owned();
+    let open_slots = || async {
+        let text = fetch(&app, "/calendar/open-slots.ics", &[])
+            .await
+            .text()
+            .await
+            .unwrap();
+        text.replace("\r\n ", "")
+    };
+    assert!(
+        open_slots().await.contains(&uid),
+        "open while sign-up is open"
+    );
+
+    let closes = starts_at - Duration::seconds(60);
+    let wait = (closes - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + std::time::Duration::from_secs(2)).await;
+    assert!(
+        !open_slots().await.contains(&uid),
+        "gone once sign-up has closed"
+    );
+}

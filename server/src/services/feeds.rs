@@ -66,7 +66,14 @@ pub struct Feed {
     pub body: String,
     /// The latest change of anything in it (HTTP Last-Modified).
     pub last_modified: DateTime<Utc>,
+    /// When the clock alone changes it (a listed session's sign-up closes); `None`: only
+    /// writes to the database do.
+    pub valid_until: Option<DateTime<Utc>>,
 }
+
+/// The longest a clock-dependent feed is kept: sessions also enter the open-slots window as
+/// time passes.
+const CLOCK_FEED_MAX_AGE: Duration = Duration::minutes(10);
 
 /// What a feed contains: whole programs (their series as rules) and single sessions.
 #[derive(Default)]
@@ -84,6 +91,7 @@ pub async fn build_feed(
 ) -> AppResult<Feed> {
     let id = lang == Lang::Id;
     let default_zone = parse_tz(DEFAULT_TZ).unwrap_or(chrono_tz::Asia::Makassar);
+    let mut valid_until = None;
     let (name, description, zone, selection) = match scope {
         FeedScope::All => (
             "Siar".to_owned(),
@@ -141,24 +149,27 @@ pub async fn build_feed(
                 selection,
             )
         }
-        FeedScope::OpenSlots => (
-            pick(id, "Siar: butuh relawan", "Siar: volunteers needed").to_owned(),
-            pick(
-                id,
-                "Sesi yang masih membutuhkan relawan",
-                "Sessions that still need volunteers",
-            )
-            .to_owned(),
-            default_zone,
-            Selection {
-                single_sessions: crate::services::signups::reports::sessions_with_free_places(
-                    db,
-                    Utc::now(),
+        FeedScope::OpenSlots => {
+            let now = Utc::now();
+            let (open, first_close) =
+                crate::services::signups::reports::sessions_with_free_places(db, now).await?;
+            let limit = now + CLOCK_FEED_MAX_AGE;
+            valid_until = Some(first_close.map_or(limit, |close| close.min(limit)));
+            (
+                pick(id, "Siar: butuh relawan", "Siar: volunteers needed").to_owned(),
+                pick(
+                    id,
+                    "Sesi yang masih membutuhkan relawan",
+                    "Sessions that still need volunteers",
                 )
-                .await?,
-                ..Default::default()
-            },
-        ),
+                .to_owned(),
+                default_zone,
+                Selection {
+                    single_sessions: open,
+                    ..Default::default()
+                },
+            )
+        }
         FeedScope::Person(token) => {
             let (name, sessions) = person_by_token(db, token).await?;
             (
@@ -201,6 +212,7 @@ pub async fn build_feed(
     Ok(Feed {
         body: render(&header, &items),
         last_modified,
+        valid_until,
     })
 }
 

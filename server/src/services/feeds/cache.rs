@@ -40,6 +40,8 @@ pub struct CachedFeed {
     pub etags: [HeaderValue; 3],
     /// The Last-Modified header.
     pub last_modified_header: HeaderValue,
+    /// When the clock alone makes it stale (see [`Feed::valid_until`]).
+    pub valid_until: Option<DateTime<Utc>>,
 }
 
 impl CachedFeed {
@@ -62,6 +64,7 @@ impl CachedFeed {
             last_modified_header: header(http_date(feed.last_modified))?,
             tag,
             last_modified: feed.last_modified,
+            valid_until: feed.valid_until,
             gzip: gzip(&identity)?,
             brotli: brotli(&identity)?,
             identity,
@@ -164,10 +167,15 @@ impl FeedCache {
         Ok(version)
     }
 
-    /// The cached feed at `key`, if it was built at `version`.
+    /// The cached feed at `key`, if it was built at `version` and the clock has not made it
+    /// stale since.
     pub fn get(&self, key: &str, version: i64) -> Option<Arc<CachedFeed>> {
         let entries = self.entries.read().ok()?;
-        entries.get(key).filter(|e| e.version == version).cloned()
+        let now = Utc::now();
+        entries
+            .get(key)
+            .filter(|e| e.version == version && e.valid_until.is_none_or(|t| now < t))
+            .cloned()
     }
 
     /// Keeps `feed` at `key`, unless a newer one is already there.

@@ -104,25 +104,28 @@ pub async fn open_sessions(
     Ok(open)
 }
 
-/// Sessions with at least one free place (for `/calendar/open-slots.ics`).
+/// Sessions with at least one free place (for `/calendar/open-slots.ics`), and when the
+/// first of them closes its sign-up: the list changes then without any write.
 pub async fn sessions_with_free_places(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
-) -> AppResult<Vec<sessions::Model>> {
+) -> AppResult<(Vec<sessions::Model>, Option<DateTime<Utc>>)> {
     let open = open_sessions(db, &OpenFilter::default(), now).await?;
-    let ids: Vec<Uuid> = open
+    let with_places: Vec<&OpenSession> = open
         .iter()
         .filter(|o| o.roles.iter().any(|r| r.free() > 0))
-        .map(|o| o.session.id)
         .collect();
+    let first_close = with_places.iter().map(|o| o.session.signup_closes_at).min();
+    let ids: Vec<Uuid> = with_places.iter().map(|o| o.session.id).collect();
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
-    Ok(sessions::Entity::find()
+    let sessions = sessions::Entity::find()
         .filter(sessions::Column::Id.is_in(ids))
         .order_by_asc(sessions::Column::StartsAt)
         .all(db)
-        .await?)
+        .await?;
+    Ok((sessions, first_close))
 }
 
 /// Who is in which role of a session: confirmed and offered first, then the line in order,
