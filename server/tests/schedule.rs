@@ -55,6 +55,21 @@ async fn weekly_series(
         .await
 }
 
+/// Saturdays at 09:00 from [`first_saturday`], with no end (the horizon job extends it).
+async fn open_ended_saturdays(staff: &StaffClient, program_id: &Value) -> Value {
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/series",
+            json!({
+                "program_id": program_id, "start_local": local(first_saturday(), "09:00"),
+                "duration_minutes": 60, "rule": {"frequency": "weekly", "weekdays": ["SA"]},
+            }),
+            201,
+        )
+        .await
+}
+
 async fn sessions_of(staff: &StaffClient, program_id: &Value) -> Vec<Value> {
     staff.sessions_of(program_id).await
 }
@@ -757,17 +772,7 @@ async fn the_horizon_job_extends_open_ended_series() {
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;
     let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
-    staff
-        .expect(
-            Method::POST,
-            "/api/v1/series",
-            json!({
-                "program_id": p["id"], "start_local": local(first_saturday(), "09:00"),
-                "duration_minutes": 60, "rule": {"frequency": "weekly", "weekdays": ["SA"]},
-            }),
-            201,
-        )
-        .await;
+    open_ended_saturdays(&staff, &p["id"]).await;
     let before = sessions_of(&staff, &p["id"]).await.len();
     assert!(before >= 50, "about twelve months of Saturdays: {before}");
 
@@ -976,17 +981,7 @@ async fn instances_extending_the_same_horizon_at_once_all_finish_quietly() {
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;
     let p = program(&staff, "dongkelor", "Asia/Makassar", "published").await;
-    staff
-        .expect(
-            Method::POST,
-            "/api/v1/series",
-            json!({
-                "program_id": p["id"], "start_local": local(first_saturday(), "09:00"),
-                "duration_minutes": 60, "rule": {"frequency": "weekly", "weekdays": ["SA"]},
-            }),
-            201,
-        )
-        .await;
+    open_ended_saturdays(&staff, &p["id"]).await;
     let before = sessions_of(&staff, &p["id"]).await.len();
     let later = Utc::now() + Duration::days(90);
     let runs = (0..4).map(|_| server::services::series::extend_horizons(&app.db, later));
