@@ -430,9 +430,16 @@ async fn every_page_answers_with_the_security_headers_and_runs_only_its_own_scri
             })
             .collect::<Vec<_>>()
             .join("/");
-        let response = admin.send(Method::GET, &path, None).await;
-        let headers = response.headers().clone();
-        let html = response.text().await.unwrap();
+        // A page whose answer never ends fails here, named, instead of stalling the suite.
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let response = admin.send(Method::GET, &path, None).await;
+            let headers = response.headers().clone();
+            (headers, response.text().await.unwrap())
+        })
+        .await;
+        let Ok((headers, html)) = answer else {
+            panic!("{path} ({}): the answer never ended", app.backend);
+        };
         let policy = headers
             .get("content-security-policy")
             .unwrap_or_else(|| panic!("{path}: no Content-Security-Policy"))
