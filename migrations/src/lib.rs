@@ -15,6 +15,7 @@ mod m20261202_000007_partner_agreements;
 mod m20261202_000008_contests;
 mod m20261202_000009_role_counts;
 mod m20261203_000010_series_sequence;
+mod m20261203_000011_rate_events;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_contests::Migration),
             Box::new(m20261202_000009_role_counts::Migration),
             Box::new(m20261203_000010_series_sequence::Migration),
+            Box::new(m20261203_000011_rate_events::Migration),
         ]
     }
 }

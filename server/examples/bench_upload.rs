@@ -267,6 +267,7 @@ fn seed(database: &Path, files: &Path) -> String {
                 title: "Dongeng".into(),
                 ..EntryInput::default()
             },
+            "127.0.0.1",
             now,
             "http://localhost",
         )

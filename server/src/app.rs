@@ -33,7 +33,7 @@ use crate::services::mail::Transport;
 use crate::storage::Storage;
 use crate::{
     api, calendar, context, db, error, forms, input_guard, jobs, page_guard, security_headers,
-    services, ssr,
+    services, ssr, telemetry,
 };
 
 /// How long a staff session lasts without activity.
@@ -311,7 +311,7 @@ pub fn router(state: AppState) -> Router {
                 .get::<RequestId>()
                 .and_then(|id| id.header_value().to_str().ok())
                 .unwrap_or_default();
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+            tracing::info_span!("request", method = %request.method(), path = %telemetry::loggable_path(request.uri().path()), request_id)
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
 
@@ -340,6 +340,9 @@ async fn upkeep(state: AppState) {
         }
         if let Err(error) = services::auth::prune_attempts(&db, chrono::Utc::now()).await {
             tracing::warn!(%error, "pruning sign-in failures failed");
+        }
+        if let Err(error) = services::rate_limit::prune(&db, chrono::Utc::now()).await {
+            tracing::warn!(%error, "pruning rate-limit counts failed");
         }
         if let Err(error) = services::series::extend_horizons(&db, chrono::Utc::now()).await {
             tracing::warn!(%error, "extending series failed");

@@ -84,7 +84,10 @@ pub async fn request_context(
     let response = match prepare(&state, peer, &session, lang, request).await {
         Ok((request, new_csrf_cookie)) => {
             let mut response = next.run(request).await;
-            if let Some(cookie) = new_csrf_cookie {
+            // A sign-in sets a new token itself; a second cookie would undo it.
+            if let Some(cookie) = new_csrf_cookie
+                && response.extensions().get::<csrf::TokenSet>().is_none()
+            {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
             response

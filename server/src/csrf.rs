@@ -18,8 +18,10 @@
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::{IntoResponseParts, ResponseParts};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::convert::Infallible;
 
 use crate::auth::SESSION_COOKIE;
 use crate::context::cookie_value;
@@ -55,6 +57,37 @@ pub fn cookie(token: &str, secure: bool) -> HeaderValue {
         "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// A browser's new token at sign-in, so a token known before (planted by whoever shared the
+/// device or the cookie jar) is worth nothing to the signed-in session. Put it in the answer:
+/// it sets the cookie; API clients read [`Rotation::token`] from the body.
+#[must_use = "the new token reaches the browser only through the answer"]
+pub struct Rotation {
+    /// The token the browser echoes from now on.
+    pub token: String,
+    cookie: HeaderValue,
+}
+
+/// Marks an answer that already sets the token cookie, so the request layer adds no other.
+#[derive(Clone, Copy)]
+pub struct TokenSet;
+
+/// A new token and its cookie.
+pub fn rotate(secure: bool) -> Rotation {
+    let token = new_token();
+    let cookie = cookie(&token, secure);
+    Rotation { token, cookie }
+}
+
+impl IntoResponseParts for Rotation {
+    type Error = Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Infallible> {
+        parts.headers_mut().append(header::SET_COOKIE, self.cookie);
+        parts.extensions_mut().insert(TokenSet);
+        Ok(parts)
+    }
 }
 
 /// Passes safe requests through; for state-changing ones, checks origin and token and

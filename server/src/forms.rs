@@ -76,7 +76,7 @@ pub async fn login(
     Extension(context): Extension<RequestContext>,
     session: Session,
     form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     let Form(form) = form?;
     let next = safe_next(form.next.as_deref());
     let outcome = services::auth::sign_in(
@@ -89,14 +89,14 @@ pub async fn login(
     .await;
     let code = match outcome {
         Ok(user) => {
-            start_session(&session, &user).await?;
+            let rotation = start_session(&state, &session, &user).await?;
             // A judge's home is the judging page; staff's is the dashboard.
             let home = if user.role == Role::Judge {
                 "/judge"
             } else {
                 "/staff"
             };
-            return Ok(Redirect::to(next.unwrap_or(home)));
+            return Ok((rotation, Redirect::to(next.unwrap_or(home))).into_response());
         }
         Err(AppError::InvalidCredentials) => "invalid",
         Err(AppError::RateLimited { .. }) => "locked",
@@ -105,7 +105,8 @@ pub async fn login(
     Ok(Redirect::to(&match next {
         Some(next) => format!("/login?error={code}&next={}", encode_query(next)),
         None => format!("/login?error={code}"),
-    }))
+    })
+    .into_response())
 }
 
 /// `POST /logout`.

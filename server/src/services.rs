@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod mail;
 pub mod partners;
 pub mod programs;
+pub mod rate_limit;
 pub mod roles;
 pub mod series;
 pub mod sessions;

@@ -17,3 +17,48 @@ pub fn init(format: LogFormat) {
         LogFormat::Json => builder.json().init(),
     }
 }
+
+/// Path prefixes whose next segment is a secret that grants access on its own (a partner
+/// link, an entry link, an upload id, a private feed).
+const SECRET_AFTER: &[&str] = &[
+    "/partner-access/",
+    "/api/v1/partner-access/",
+    "/contest-entry/",
+    "/api/v1/contest-entries/",
+    "/uploads/tus/",
+    "/calendar/me/",
+];
+
+/// `path` as it may be logged: the secret segment of a capability URL replaced by `…`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in SECRET_AFTER {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            let tail = rest.find('/').map_or("", |at| &rest[at..]);
+            return format!("{prefix}…{tail}").into();
+        }
+    }
+    path.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn capability_segments_are_masked_and_other_paths_kept() {
+        assert_eq!(loggable_path("/partner-access/abc"), "/partner-access/…");
+        assert_eq!(
+            loggable_path("/api/v1/partner-access/abc/documents/1"),
+            "/api/v1/partner-access/…/documents/1"
+        );
+        assert_eq!(
+            loggable_path("/contest-entry/abc/certificate"),
+            "/contest-entry/…/certificate"
+        );
+        assert_eq!(loggable_path("/calendar/me/abc.ics"), "/calendar/me/…");
+        assert_eq!(loggable_path("/uploads/tus/"), "/uploads/tus/");
+        assert_eq!(loggable_path("/staff/programs/1"), "/staff/programs/1");
+    }
+}

@@ -235,6 +235,8 @@ async fn sign_in_form_works_without_javascript() {
     assert_eq!(dashboard.status(), 200);
     assert!(dashboard.text().await.unwrap().contains("Staf coordinator"));
 
+    // Signing in gave the browser a new token.
+    let token = app.csrf_token_from_page(&app.client).await;
     let out = app
         .client
         .post(app.at("/auth/logout"))
@@ -348,4 +350,124 @@ async fn api_requests_with_a_session_need_the_csrf_header() {
         .await
         .unwrap();
     assert_eq!(with.status(), 201);
+}
+
+/// The four ways into a session, each from a browser that already holds a CSRF token.
+#[derive(Debug, Clone, Copy)]
+enum SignIn {
+    StaffApi,
+    StaffForm,
+    VolunteerApi,
+    VolunteerForm,
+}
+
+/// Signs `browser` in the way `how` says; returns the token the answer hands over, if it
+/// hands one over (the JSON paths do; the form paths redirect).
+async fn sign_in(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    token: &str,
+    how: SignIn,
+) -> Option<String> {
+    let email = format!("csrf-{}@siar.test", uuid::Uuid::new_v4().simple());
+    let link = match how {
+        SignIn::StaffApi | SignIn::StaffForm => {
+            app.create_user(&email, Role::Coordinator).await;
+            None
+        }
+        SignIn::VolunteerApi | SignIn::VolunteerForm => {
+            let registered = app
+                .client
+                .post(app.at("/api/v1/volunteers/register"))
+                .json(&json!({"name": "Ani", "email": email, "lang": "id", "skills": []}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(registered.status(), 202);
+            Some(common::link_token(app, &email).await)
+        }
+    };
+    let response = match how {
+        SignIn::StaffApi => app.login_api(browser, &email, PASSWORD).await,
+        SignIn::StaffForm => browser
+            .post(app.at("/auth/login"))
+            .form(&[
+                ("csrf_token", token),
+                ("email", &email),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap(),
+        SignIn::VolunteerApi => browser
+            .post(app.at("/api/v1/volunteers/sign-in"))
+            .json(&json!({"token": link}))
+            .send()
+            .await
+            .unwrap(),
+        SignIn::VolunteerForm => browser
+            .post(app.at("/volunteer/sign-in"))
+            .form(&[("csrf_token", token), ("token", link.as_deref().unwrap())])
+            .send()
+            .await
+            .unwrap(),
+    };
+    match how {
+        SignIn::StaffApi | SignIn::VolunteerApi => {
+            assert_eq!(response.status(), 200, "{how:?}");
+            let body: Value = response.json().await.unwrap();
+            Some(body["csrf_token"].as_str().unwrap().to_owned())
+        }
+        SignIn::StaffForm | SignIn::VolunteerForm => {
+            assert_eq!(response.status(), 303, "{how:?}");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_sign_in_gives_the_browser_a_new_csrf_token() {
+    let app = TestApp::spawn().await;
+    for how in [
+        SignIn::StaffApi,
+        SignIn::StaffForm,
+        SignIn::VolunteerApi,
+        SignIn::VolunteerForm,
+    ] {
+        let browser = app.new_browser();
+        // A token planted before sign-in (by someone who shares the device or the cookie
+        // jar) must be worth nothing afterwards.
+        let before = app.csrf_token_from_page(&browser).await;
+        let handed_over = sign_in(&app, &browser, &before, how).await;
+        let after = app.csrf_token_from_page(&browser).await;
+        assert_ne!(
+            before, after,
+            "{how:?}: the token is the same after sign-in"
+        );
+        if let Some(handed_over) = handed_over {
+            assert_eq!(
+                handed_over, after,
+                "{how:?}: the answer names the browser's token"
+            );
+        }
+        let sign_out = match how {
+            SignIn::StaffApi | SignIn::StaffForm => "/auth/logout",
+            SignIn::VolunteerApi | SignIn::VolunteerForm => "/volunteer/sign-out",
+        };
+        let with_old = browser
+            .post(app.at(sign_out))
+            .form(&[("csrf_token", before.as_str())])
+            .send()
+            .await
+            .unwrap();
+        let body = problem(with_old, 403).await;
+        assert_eq!(body["type"], "/problems/csrf", "{how:?}");
+        let with_new = browser
+            .post(app.at(sign_out))
+            .form(&[("csrf_token", after.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(with_new.status(), 303, "{how:?}");
+    }
 }

@@ -120,3 +120,71 @@ fn a_bad_setting_stops_start_up_naming_the_variable() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("SIAR_BIND"));
 }
+
+/// One GET over a plain TCP connection; the answer is not needed, only the server's log.
+fn get(addr: &str, path: &str) {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+}
+
+#[test]
+fn secrets_in_paths_never_reach_the_log() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_siar"))
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/siar.db?mode=rwc", dir.path().display()),
+        )
+        .env("SIAR_STORAGE", dir.path().join("files"))
+        .env("SIAR_BIND", "127.0.0.1:0")
+        // What an operator turns on to see every request.
+        .env("RUST_LOG", "info,tower_http=debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server stopped"
+        );
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split(';').next().unwrap().trim().to_owned();
+        }
+    };
+    let secret = "Rahasia0123456789abcdefghijklmnopqrstuvwxyz";
+    let paths = [
+        format!("/partner-access/{secret}"),
+        format!(
+            "/api/v1/partner-access/{secret}/documents/{}",
+            uuid::Uuid::nil()
+        ),
+        format!("/contest-entry/{secret}/certificate"),
+        format!("/api/v1/contest-entries/{secret}"),
+        format!("/uploads/tus/{secret}"),
+        format!("/calendar/me/{secret}.ics"),
+        format!("/volunteer/sign-in?token={secret}"),
+    ];
+    for path in &paths {
+        get(&addr, path);
+    }
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        log.contains("/partner-access/"),
+        "requests are logged with their path: {log}"
+    );
+    assert!(!log.contains(secret), "a secret reached the log:\n{log}");
+}

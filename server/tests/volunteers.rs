@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{StaffClient, TestApp, problem, see_other};
+use common::{StaffClient, TestApp, link_token, problem, see_other};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use server::jobs::run_once;
@@ -65,18 +65,6 @@ impl VolunteerClient {
     }
 }
 
-/// The token of the newest sign-in link mailed to `email`.
-async fn link_token(app: &TestApp, email: &str) -> String {
-    let mail = mail::mailbox(&app.db, Some(email), 10).await.unwrap();
-    let body = &mail
-        .iter()
-        .find(|m| m.kind == "sign_in_link" || m.kind == "invitation")
-        .expect("a sign-in link was mailed")
-        .body;
-    let start = body.find("token=").expect("link in body") + "token=".len();
-    body[start..].split_whitespace().next().unwrap().to_owned()
-}
-
 /// Registers a volunteer through the API and signs in through the mailed link.
 async fn volunteer(app: &TestApp, name: &str, lang: &str, skills: &[&str]) -> VolunteerClient {
     let email = format!(
@@ -91,7 +79,7 @@ async fn volunteer(app: &TestApp, name: &str, lang: &str, skills: &[&str]) -> Vo
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
+    assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
     let token = link_token(app, &email).await;
     let client = app.new_browser();
     let response = client
@@ -233,19 +221,33 @@ async fn registration_and_one_time_links() {
     assert_eq!(me["skills"], json!(["storyteller"]));
     assert_eq!(me["phone"], "+62 811 4000 123");
 
-    // The same address cannot register twice.
+    // Registering a known address again answers as for a new one (nobody learns who
+    // volunteers); its owner gets a sign-in link, and the account is unchanged.
+    let links_before = mail::mailbox(&app.db, Some(&rina.email), 100)
+        .await
+        .unwrap()
+        .len();
     let again = app
         .client
         .post(app.at("/api/v1/volunteers/register"))
         .header("accept-language", "en")
-        .json(&json!({"name": "Rina", "email": rina.email.to_uppercase()}))
+        .json(&json!({"name": "Someone Else", "email": rina.email.to_uppercase()}))
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        problem(again, 422).await["errors"]["email"][0],
-        "This is already taken."
-    );
+    assert_eq!(again.status(), 202);
+    let letters = mail::mailbox(&app.db, Some(&rina.email), 100)
+        .await
+        .unwrap();
+    assert_eq!(letters.len(), links_before + 1);
+    assert_eq!(letters[0].kind, "sign_in_link");
+    let me: Value = rina
+        .send(Method::GET, "/api/v1/volunteer/me", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["name"], "Rina");
 
     // A link works once.
     let ask = app
@@ -283,9 +285,15 @@ async fn registration_and_one_time_links() {
     assert_eq!(unknown["type"], "/problems/link-invalid");
 
     // A link older than 15 minutes is refused.
-    server::services::volunteers::request_link(&app.db, &rina.email, &app.url, Utc::now())
-        .await
-        .unwrap();
+    server::services::volunteers::request_link(
+        &app.db,
+        &rina.email,
+        "192.0.2.1",
+        &app.url,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let late = link_token(&app, &rina.email).await;
     let outcome = server::services::volunteers::sign_in_with_link(
         &app.db,
@@ -308,7 +316,7 @@ async fn registration_and_one_time_links() {
         .send()
         .await
         .unwrap();
-    assert_eq!(with_password.status(), 201);
+    assert_eq!(with_password.status(), 202);
     let password_sign_in = |password: &'static str| {
         let client = app.new_browser();
         let url = app.at("/api/v1/volunteers/sign-in");
@@ -670,15 +678,17 @@ async fn a_flood_of_link_requests_mails_no_more_than_the_cap() {
         .send()
         .await
         .unwrap();
-    assert_eq!(registered.status(), 201);
+    assert_eq!(registered.status(), 202);
     let requests = (0..50).map(|_| {
         app.new_browser()
             .post(app.at("/api/v1/volunteers/sign-in-link"))
             .json(&json!({"email": email}))
             .send()
     });
+    // Each is answered (the ones past the per-recipient limit with 429), none fails.
     for response in futures_util::future::join_all(requests).await {
-        assert!(response.unwrap().status().is_success());
+        let status = response.unwrap().status();
+        assert!(status.is_success() || status == 429, "{status}");
     }
     let links = mail::mailbox(&app.db, Some(email), 100)
         .await
@@ -1423,4 +1433,108 @@ async fn a_refused_registration_keeps_the_typed_values_out_of_the_url() {
     assert_eq!(location, "/volunteer?sent=1");
     let page = browser.get(app.at(&location)).send().await.unwrap();
     assert!(page.text().await.unwrap().contains("citra.dewi@siar.test"));
+}
+
+/// A public registration as sent from `client` (the proxy's header names it).
+async fn register_from(app: &TestApp, client: &str, name: &str, email: &str) -> reqwest::Response {
+    app.new_browser()
+        .post(app.at("/api/v1/volunteers/register"))
+        .header("x-forwarded-for", client)
+        .json(&json!({"name": name, "email": email}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn public_mail_doors_hold_their_limits_under_a_parallel_flood() {
+    use server::services::rate_limit::{MAILS_PER_CLIENT, MAILS_PER_RECIPIENT};
+    let app = TestApp::spawn_with(&[("SIAR_CLIENT_IP_HEADER", "X-Forwarded-For")]).await;
+    let app = &app;
+
+    // One client address registering many addresses at once: the cap holds exactly.
+    let flood = (0..MAILS_PER_CLIENT * 2).map(|i| async move {
+        register_from(app, "203.0.113.7", "Ani", &format!("banjir-{i}@example.id")).await
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(flood)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let accepted = statuses.iter().filter(|s| **s == 202).count() as u64;
+    let limited = statuses.iter().filter(|s| **s == 429).count() as u64;
+    assert_eq!(
+        (accepted, limited),
+        (MAILS_PER_CLIENT, MAILS_PER_CLIENT),
+        "{}",
+        app.backend
+    );
+    let letters = mail::mailbox(&app.db, None, 1000).await.unwrap().len() as u64;
+    assert_eq!(letters, MAILS_PER_CLIENT, "{}", app.backend);
+
+    // The same address is refused at the link door too, with a time to come back; another
+    // client address is not held up.
+    let link = app
+        .new_browser()
+        .post(app.at("/api/v1/volunteers/sign-in-link"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .header("accept-language", "en")
+        .json(&json!({"email": "banjir-0@example.id"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(link.headers().contains_key("retry-after"));
+    let body = problem(link, 429).await;
+    assert_eq!(body["type"], "/problems/rate-limited");
+    assert_eq!(
+        register_from(app, "198.51.100.2", "Budi", "budi@example.id")
+            .await
+            .status(),
+        202
+    );
+
+    // One recipient, asked for from many addresses at once: no more than its own cap.
+    let victim = "korban@example.id";
+    let many = (0..MAILS_PER_RECIPIENT + 5).map(|i| {
+        let client = format!("192.0.2.{}", i + 1);
+        async move { register_from(app, &client, "Korban", victim).await.status() }
+    });
+    let accepted = futures_util::future::join_all(many)
+        .await
+        .iter()
+        .filter(|s| **s == 202)
+        .count() as u64;
+    assert_eq!(accepted, MAILS_PER_RECIPIENT, "{}", app.backend);
+}
+
+#[tokio::test]
+async fn a_letter_never_repeats_a_stranger_s_link_in_the_library_s_name() {
+    let app = TestApp::spawn().await;
+    let lure = "Halo Selamat! Klaim hadiah Anda di http://evil.example/hadiah";
+    let email = "sasaran@example.id";
+    assert_eq!(
+        register_from(&app, "127.0.0.1", lure, email).await.status(),
+        202
+    );
+    let letter = &mail::mailbox(&app.db, Some(email), 10).await.unwrap()[0];
+    assert!(
+        !letter.body.contains("evil.example") && letter.body.starts_with("Halo,"),
+        "{}",
+        letter.body
+    );
+    // An ordinary name is still used.
+    assert_eq!(
+        register_from(&app, "127.0.0.1", "Andi Rahman", "andi@example.id")
+            .await
+            .status(),
+        202
+    );
+    let letter = &mail::mailbox(&app.db, Some("andi@example.id"), 10)
+        .await
+        .unwrap()[0];
+    assert!(
+        letter.body.starts_with("Halo Andi Rahman,"),
+        "{}",
+        letter.body
+    );
 }

@@ -97,14 +97,11 @@ pub fn VolunteerPage() -> impl IntoView {
         ..VolunteerInput::default()
     };
     let invalid = query.get("invalid").is_some();
-    let mut errors = if invalid {
+    let errors = if invalid {
         echo.validate().err().unwrap_or_default()
     } else {
         shared::FieldErrors::new()
     };
-    if query.get("taken").as_deref() == Some("true") {
-        errors.add("email", shared::FieldError::Taken);
-    }
     let message = |name: &str| {
         errors
             .0

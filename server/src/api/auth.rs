@@ -11,6 +11,7 @@ use crate::api::ApiJson;
 use crate::app::AppState;
 use crate::auth::{SESSION_USER_KEY, Staff};
 use crate::context::RequestContext;
+use crate::csrf;
 use crate::error::{AppError, AppResult};
 use crate::services;
 
@@ -29,7 +30,7 @@ pub async fn login(
     Extension(context): Extension<RequestContext>,
     session: Session,
     ApiJson(request): ApiJson<LoginRequest>,
-) -> AppResult<Json<LoginResponse>> {
+) -> AppResult<(csrf::Rotation, Json<LoginResponse>)> {
     let user = services::auth::sign_in(
         &state.db,
         &request.email,
@@ -38,20 +39,31 @@ pub async fn login(
         chrono::Utc::now(),
     )
     .await?;
-    start_session(&session, &user).await?;
-    Ok(Json(LoginResponse {
-        user,
-        csrf_token: context.csrf_token,
-    }))
+    let rotation = start_session(&state, &session, &user).await?;
+    let csrf_token = rotation.token.clone();
+    Ok((rotation, Json(LoginResponse { user, csrf_token })))
 }
 
-/// Binds the session to `user` under a fresh session id (no session fixation).
-pub async fn start_session(session: &Session, user: &UserResponse) -> AppResult<()> {
+/// Binds the session to `user`; see [`bind_session`].
+pub async fn start_session(
+    state: &AppState,
+    session: &Session,
+    user: &UserResponse,
+) -> AppResult<csrf::Rotation> {
+    bind_session(state, session, SESSION_USER_KEY, user.id).await
+}
+
+/// Every sign-in's last step: the session's `key` now names `id`, under a fresh session id
+/// and a fresh CSRF token (no fixation of either). Put the rotation into the answer.
+pub async fn bind_session(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+    id: uuid::Uuid,
+) -> AppResult<csrf::Rotation> {
     session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(SESSION_USER_KEY, user.id)
-        .await
-        .map_err(session_error)
+    session.insert(key, id).await.map_err(session_error)?;
+    Ok(csrf::rotate(state.config.secure_cookies()))
 }
 
 /// Ends the session. Signing out twice is not an error.

@@ -2,11 +2,11 @@
 //! `/api/v1/contest-entries/{token}` (entrants), `/api/v1/judging` (judges), and the
 //! winners' videos at `/contests/{slug}/videos/{number}`. Videos answer HTTP Range requests.
 
-use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
 use shared::dto::auth::Role;
@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::api::ApiJson;
 use crate::app::AppState;
 use crate::auth::Staff;
+use crate::context::RequestContext;
 use crate::error::AppResult;
 use crate::services::contests::{self, judging, results, videos};
 use crate::storage::Storage;
@@ -372,15 +373,24 @@ pub async fn public_contest(
         (status = 201, body = EntryReceipt),
         (status = 409, body = Problem, content_type = "application/problem+json", description = "Not open, or the entry limit is reached"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json", description = "Too many entries from this client address or to this contact address; see Retry-After"),
     )
 )]
 pub async fn register_entry(
     State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> AppResult<(StatusCode, Json<EntryReceipt>)> {
-    let receipt =
-        contests::register(&state.db, &slug, &input, now(), &state.config.base_url).await?;
+    let receipt = contests::register(
+        &state.db,
+        &slug,
+        &input,
+        &context.client_addr,
+        now(),
+        &state.config.base_url,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 

@@ -17,36 +17,41 @@ use tower_sessions::Session;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::api::auth::session_error;
+use crate::api::auth::{bind_session, session_error};
 use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{SESSION_VOLUNTEER_KEY, Staff, Volunteer};
 use crate::context::RequestContext;
+use crate::csrf;
 use crate::error::{AppError, AppResult};
 use crate::services::{feeds, volunteers};
 
-/// Registers a volunteer and mails a sign-in link.
+/// Registers a volunteer and mails a sign-in link. The answer is the same when the address
+/// already has an account (its owner gets a sign-in link instead), so it tells nobody who
+/// volunteers.
 #[utoipa::path(
     post, path = "/api/v1/volunteers/register", tag = "volunteers",
     request_body = VolunteerInput,
     responses(
-        (status = 201, body = VolunteerResponse),
-        (status = 422, description = "A field is wrong or the e-mail address is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 202, description = "A sign-in link is on its way to the address"),
+        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this client address or for this e-mail address; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn register(
     State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
     ApiJson(input): ApiJson<VolunteerInput>,
-) -> AppResult<(StatusCode, Json<VolunteerResponse>)> {
-    let volunteer = volunteers::register(
+) -> AppResult<StatusCode> {
+    volunteers::register_public(
         &state.db,
         input,
-        false,
+        &context.client_addr,
         &state.config.base_url,
         chrono::Utc::now(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(volunteer)))
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// Mails a one-time sign-in link (valid 15 minutes) to a volunteer's address. The answer is
@@ -57,15 +62,18 @@ pub async fn register(
     responses(
         (status = 202, description = "A link is on its way if the address belongs to a volunteer"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this client address or for this e-mail address; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn request_link(
     State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
     ApiJson(request): ApiJson<SignInLinkRequest>,
 ) -> AppResult<StatusCode> {
     volunteers::request_link(
         &state.db,
         &request.email,
+        &context.client_addr,
         &state.config.base_url,
         chrono::Utc::now(),
     )
@@ -89,7 +97,7 @@ pub async fn sign_in(
     Extension(context): Extension<RequestContext>,
     session: Session,
     ApiJson(request): ApiJson<VolunteerSignIn>,
-) -> AppResult<Json<VolunteerSignedIn>> {
+) -> AppResult<(csrf::Rotation, Json<VolunteerSignedIn>)> {
     let brief = match (request.token, request.email, request.password) {
         (Some(token), _, _) => {
             volunteers::sign_in_with_link(&state.db, &token, chrono::Utc::now()).await?
@@ -108,21 +116,25 @@ pub async fn sign_in(
             return Err(AppError::field("token", shared::FieldError::Required));
         }
     };
-    start_volunteer_session(&session, brief.id).await?;
+    let rotation = start_volunteer_session(&state, &session, brief.id).await?;
     let volunteer = volunteers::find(&state.db, brief.id).await?;
-    Ok(Json(VolunteerSignedIn {
-        volunteer: volunteers::to_response(&volunteer),
-        csrf_token: context.csrf_token,
-    }))
+    let csrf_token = rotation.token.clone();
+    Ok((
+        rotation,
+        Json(VolunteerSignedIn {
+            volunteer: volunteers::to_response(&volunteer),
+            csrf_token,
+        }),
+    ))
 }
 
-/// Binds the session to the volunteer under a fresh session id (no session fixation).
-pub async fn start_volunteer_session(session: &Session, id: Uuid) -> AppResult<()> {
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(SESSION_VOLUNTEER_KEY, id)
-        .await
-        .map_err(session_error)
+/// Binds the session to the volunteer; see [`bind_session`].
+pub async fn start_volunteer_session(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+) -> AppResult<csrf::Rotation> {
+    bind_session(state, session, SESSION_VOLUNTEER_KEY, id).await
 }
 
 /// Signs the volunteer out (a staff sign-in in the same browser stays).

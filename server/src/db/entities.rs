@@ -21,6 +21,7 @@ pub mod partners;
 pub mod program_partners;
 pub mod program_roles;
 pub mod programs;
+pub mod rate_events;
 pub mod series;
 pub mod session_partners;
 pub mod session_roles;

@@ -37,6 +37,7 @@ pub async fn register(
         &state.db,
         &slug,
         &input,
+        &context.client_addr,
         chrono::Utc::now(),
         &state.config.base_url,
     )

@@ -3,9 +3,9 @@
 //! refused request goes back with `?error=<problem slug>`, which the page explains in the
 //! volunteer's language.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use shared::Lang;
 use shared::dto::auth::FormEcho;
 use shared::dto::volunteers::{LINK_SENT_ECHO, REGISTER_ECHO, Skill, VolunteerInput};
@@ -16,7 +16,7 @@ use crate::api::auth::session_error;
 use crate::api::volunteers::start_volunteer_session;
 use crate::app::AppState;
 use crate::auth::{SESSION_VOLUNTEER_KEY, Volunteer};
-use crate::context::put_form_echo;
+use crate::context::{RequestContext, put_form_echo};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Pairs, encode_query, field, form_echo};
 use crate::services::{signups, volunteers};
@@ -60,6 +60,7 @@ async fn link_sent(session: &Session, email: &str) -> AppResult<Redirect> {
 /// `POST /volunteer/register`: name, email, phone, skills (repeated), lang.
 pub async fn register(
     State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
     session: Session,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
@@ -78,10 +79,10 @@ pub async fn register(
         partner_id: None,
         password: None,
     };
-    let outcome = volunteers::register(
+    let outcome = volunteers::register_public(
         &state.db,
         input.clone(),
-        false,
+        &context.client_addr,
         &state.config.base_url,
         chrono::Utc::now(),
     )
@@ -92,13 +93,9 @@ pub async fn register(
         // rules' messages, so nothing has to be typed twice.
         Err(AppError::Invalid(errors)) => {
             let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
-            let taken = errors
-                .0
-                .get("email")
-                .is_some_and(|list| list.contains(&shared::FieldError::Taken));
             put_form_echo(&session, form_echo(REGISTER_ECHO, pairs)).await?;
             Ok(Redirect::to(&format!(
-                "/volunteer?invalid={}&taken={taken}#register",
+                "/volunteer?invalid={}#register",
                 encode_query(&fields.join(",")),
             )))
         }
@@ -109,13 +106,20 @@ pub async fn register(
 /// `POST /volunteer/sign-in-link`: mails a link; the page says to check the inbox.
 pub async fn request_link(
     State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
     session: Session,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     let email = field(&pairs, "email").unwrap_or_default();
-    match volunteers::request_link(&state.db, email, &state.config.base_url, chrono::Utc::now())
-        .await
-    {
+    let outcome = volunteers::request_link(
+        &state.db,
+        email,
+        &context.client_addr,
+        &state.config.base_url,
+        chrono::Utc::now(),
+    )
+    .await;
+    match outcome {
         Ok(()) => link_sent(&session, email).await,
         Err(AppError::Invalid(_)) => Ok(Redirect::to("/volunteer?error=email#sign-in")),
         Err(other) => Err(other),
@@ -128,14 +132,14 @@ pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     Form(pairs): Form<Pairs>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     let token = field(&pairs, "token").unwrap_or_default();
     match volunteers::sign_in_with_link(&state.db, token, chrono::Utc::now()).await {
         Ok(volunteer) => {
-            start_volunteer_session(&session, volunteer.id).await?;
-            Ok(Redirect::to("/volunteer/me"))
+            let rotation = start_volunteer_session(&state, &session, volunteer.id).await?;
+            Ok((rotation, Redirect::to("/volunteer/me")).into_response())
         }
-        Err(error @ AppError::Refused(_)) => Ok(back("/volunteer", &error)),
+        Err(error @ AppError::Refused(_)) => Ok(back("/volunteer", &error).into_response()),
         Err(other) => Err(other),
     }
 }

@@ -33,6 +33,7 @@ use crate::db::entities::{
 use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local};
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
+use crate::services::rate_limit;
 
 /// The entrant's private page.
 pub fn entry_url(base_url: &str, token: &str) -> String {
@@ -413,6 +414,7 @@ pub async fn register(
     db: &DatabaseConnection,
     slug: &str,
     input: &EntryInput,
+    client_addr: &str,
     now: DateTime<Utc>,
     base_url: &str,
 ) -> AppResult<EntryReceipt> {
@@ -428,6 +430,9 @@ pub async fn register(
     let category = category_for(&loaded.categories, birth_date, contest.age_reference_date)?;
     let contact_email = normalize_email(&input.contact_email);
     let lang = input.lang.unwrap_or(Lang::Id);
+    // The receipt is a letter to an address anyone may type (at most `entries_per_person`
+    // to one address, counted below).
+    rate_limit::take(db, &[rate_limit::mail_from(client_addr)], now).await?;
 
     let txn = db.begin().await?;
     lock_for_entries(&txn, contest.id).await?;

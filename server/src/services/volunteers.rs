@@ -17,8 +17,8 @@ use uuid::Uuid;
 use crate::auth::{password, random_token, sha256_hex};
 use crate::db::entities::{magic_links, partners, signups, volunteers};
 use crate::error::{AppError, AppResult};
-use crate::services::auth;
 use crate::services::mail::{self, letters};
+use crate::services::{auth, rate_limit};
 
 /// How long a sign-in link works.
 pub const LINK_VALIDITY: Duration = Duration::minutes(15);
@@ -119,6 +119,44 @@ pub async fn register(
     Ok(to_response(&volunteer))
 }
 
+/// A stranger's registration through the public form or API. The answer is the same whether
+/// the address is new or already has an account ("a link is on its way"), so nobody learns
+/// who volunteers: a new address gets its account and a sign-in link, a known one gets a
+/// sign-in link (under the usual cap) and no change. Counted against the public mail limits.
+#[tracing::instrument(skip_all)]
+pub async fn register_public(
+    db: &DatabaseConnection,
+    input: VolunteerInput,
+    client_addr: &str,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    input.validate().map_err(AppError::Invalid)?;
+    let limits = [
+        rate_limit::mail_from(client_addr),
+        rate_limit::mail_to(&input.email),
+    ];
+    rate_limit::take(db, &limits, now).await?;
+    let email = input.email.clone();
+    match register(db, input, false, base_url, now).await {
+        Ok(_) => Ok(()),
+        // The password (if any) was hashed before the address was found taken, so both
+        // answers take the time of a hash.
+        Err(AppError::Invalid(errors)) if is_only_taken_email(&errors) => {
+            mail_link_if_known(db, &email, base_url, now).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+fn is_only_taken_email(errors: &shared::FieldErrors) -> bool {
+    errors.0.len() == 1
+        && errors
+            .0
+            .get("email")
+            .is_some_and(|list| list.as_slice() == [FieldError::Taken])
+}
+
 /// Holds the volunteer's row for the rest of the transaction (PostgreSQL's row lock; on
 /// SQLite the writer lock, taken before anything is read). What is decided per person under
 /// it cannot be raced: two sign-ups for overlapping sessions, the cap on sign-in links.
@@ -141,10 +179,27 @@ pub(crate) async fn lock_row<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<
 pub async fn request_link(
     db: &DatabaseConnection,
     email: &str,
+    client_addr: &str,
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     shared::validation::email(email).map_err(|e| AppError::field("email", e))?;
+    let limits = [
+        rate_limit::mail_from(client_addr),
+        rate_limit::mail_to(email),
+    ];
+    rate_limit::take(db, &limits, now).await?;
+    mail_link_if_known(db, email, base_url, now).await
+}
+
+/// Mails a sign-in link if `email` belongs to an active volunteer who has not had too many
+/// lately; otherwise does nothing, and says so to nobody.
+async fn mail_link_if_known(
+    db: &DatabaseConnection,
+    email: &str,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let Some(volunteer) = volunteers::Entity::find()
         .filter(volunteers::Column::Email.eq(normalize_email(email)))
         .filter(volunteers::Column::Active.eq(true))

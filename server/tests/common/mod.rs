@@ -222,6 +222,20 @@ pub fn see_other(response: &Response) -> String {
         .to_owned()
 }
 
+/// The token of the newest sign-in link mailed to `email`.
+pub async fn link_token(app: &TestApp, email: &str) -> String {
+    let mail = server::services::mail::mailbox(&app.db, Some(email), 10)
+        .await
+        .unwrap();
+    let body = &mail
+        .iter()
+        .find(|m| m.kind == "sign_in_link" || m.kind == "invitation")
+        .expect("a sign-in link was mailed")
+        .body;
+    let start = body.find("token=").expect("link in body") + "token=".len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
 /// Asserts an RFC 9457 body and returns it.
 pub async fn problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status(), status, "status");

@@ -116,10 +116,34 @@ fn names(weekday: Weekday, month: u32, lang: Lang) -> (&'static str, &'static st
     }
 }
 
+/// The longest text a stranger typed that a letter repeats.
+const REPEATED_MAX_CHARS: usize = 60;
+
+/// `text` (typed by whoever filled in a public form) as a letter may repeat it, or `None`
+/// when it could carry someone else's message in the library's name: too long, or looking
+/// like a link or an address. Letters are plain text, where nothing can be escaped, so such
+/// text is left out.
+fn repeatable(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let lower = text.to_lowercase();
+    let link_like = lower.contains("://")
+        || lower.contains("www")
+        || lower.contains('@')
+        || text.split_whitespace().any(|word| {
+            // `hadiah.id`, `bit.ly/x`: a dot between two letters or digits.
+            word.as_bytes().windows(3).any(|w| {
+                w[1] == b'.' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric()
+            })
+        });
+    (!text.is_empty() && !link_like && text.chars().count() <= REPEATED_MAX_CHARS).then_some(text)
+}
+
 fn greeting(to: &Recipient) -> String {
-    match to.lang {
-        Lang::Id => format!("Halo {},", to.name),
-        Lang::En => format!("Hello {},", to.name),
+    match (to.lang, repeatable(&to.name)) {
+        (Lang::Id, Some(name)) => format!("Halo {name},"),
+        (Lang::En, Some(name)) => format!("Hello {name},"),
+        (Lang::Id, None) => "Halo,".to_owned(),
+        (Lang::En, None) => "Hello,".to_owned(),
     }
 }
 
@@ -496,14 +520,20 @@ pub fn contest_receipt(
         Lang::Id => format!("Tanda terima pendaftaran {contest}: karya no. {number}"),
         Lang::En => format!("{contest}: entry no. {number} registered"),
     };
+    let entry = match (lang, repeatable(title)) {
+        (Lang::Id, Some(title)) => format!("karya \"{title}\""),
+        (Lang::En, Some(title)) => format!("the entry \"{title}\""),
+        (Lang::Id, None) => "karya Anda".to_owned(),
+        (Lang::En, None) => "your entry".to_owned(),
+    };
     let text = match lang {
         Lang::Id => format!(
-            "Pendaftaran karya \"{title}\" sudah kami terima dengan nomor {number}. \
+            "Pendaftaran {entry} sudah kami terima dengan nomor {number}. \
              Unggah videonya dari halaman pribadi di bawah ini; unggahan yang terputus bisa \
              dilanjutkan dari halaman yang sama."
         ),
         Lang::En => format!(
-            "We received the entry \"{title}\" as number {number}. Upload its video from \
+            "We received {entry} as number {number}. Upload its video from \
              the private page below; an interrupted upload can be resumed from the same page."
         ),
     };
@@ -654,5 +684,44 @@ mod tests {
         let second = reminder(&to, &moved, Reminder::DayBefore, id, "http://x");
         assert_ne!(first.dedupe_key, second.dedupe_key);
         assert_eq!(first.subject, "Tomorrow: Dongkelor");
+    }
+
+    #[test]
+    fn a_stranger_s_text_is_repeated_only_when_it_cannot_carry_a_message() {
+        for name in [
+            "Andi Rahman",
+            "Ibu Hj. Nur",
+            "Kancil dan Buaya",
+            "A. Rahman",
+        ] {
+            assert_eq!(repeatable(name), Some(name), "{name}");
+        }
+        for text in [
+            "Halo Selamat! Klaim hadiah Anda di http://evil.example",
+            "www hadiah gratis",
+            "hadiah.id",
+            "kirim ke hadiah@evil.example",
+            "Bit.ly/hadiah",
+            &"Panjang ".repeat(10),
+            "   ",
+        ] {
+            assert_eq!(repeatable(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_contest_receipt_leaves_out_a_title_that_carries_a_link() {
+        let to = Recipient {
+            email: "wali@example.id".into(),
+            name: "Klaim pulsa di hadiah.example".into(),
+            lang: Lang::Id,
+        };
+        let lure = "Menangkan pulsa di https://evil.example";
+        let letter = contest_receipt(&to, "Lomba", 7, lure, "http://x/contest-entry/t");
+        assert!(!letter.body.contains("evil.example"), "{}", letter.body);
+        assert!(!letter.body.contains("hadiah.example"), "{}", letter.body);
+        assert!(letter.body.contains("karya Anda"), "{}", letter.body);
+        let plain = contest_receipt(&to, "Lomba", 7, "Kancil", "http://x/contest-entry/t");
+        assert!(plain.body.contains("karya \"Kancil\""), "{}", plain.body);
     }
 }
