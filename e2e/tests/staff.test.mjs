@@ -61,3 +61,24 @@ test('a viewer cannot open the admin-only account list', async () => {
     await close();
   }
 });
+
+test('an admin ends every session of an account from the account list, by keyboard', async () => {
+  const viewer = await openBrowser();
+  const admin = await openBrowser();
+  try {
+    await signIn(viewer.page, VIEWER);
+    await signIn(admin.page, ADMIN);
+    await admin.page.goto(`${BASE}/staff/users`);
+    await waitForHydration(admin.page);
+    const row = admin.page.locator('tr', { hasText: VIEWER.email });
+    await row.locator('form[action$="/sign-out"] button').focus();
+    await Promise.all([admin.page.waitForURL(/done=signed-out/), admin.page.keyboard.press('Enter')]);
+    assert.match(await admin.page.textContent('[data-testid="users-done"]'), /sesi/);
+    await assertAccessible(admin.page, 'staff accounts after an action');
+    const again = await viewer.page.goto(`${BASE}/staff`);
+    assert.match(again.url(), /\/login/, 'the viewer was signed out');
+  } finally {
+    await viewer.close();
+    await admin.close();
+  }
+});

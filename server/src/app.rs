@@ -161,6 +161,20 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(forms::login))
         .route("/auth/logout", post(forms::logout))
         .route("/account/calendar/reset", post(forms::reset_calendar))
+        .route("/account/password", post(forms::accounts::change_password))
+        .route(
+            "/staff/users/{id}/deactivate",
+            post(forms::accounts::deactivate),
+        )
+        .route("/staff/users/{id}/activate", post(forms::accounts::activate))
+        .route(
+            "/staff/users/{id}/sign-out",
+            post(forms::accounts::sign_out_everywhere),
+        )
+        .route(
+            "/staff/users/{id}/password",
+            post(forms::accounts::set_password),
+        )
         .route("/lang/{code}", get(forms::switch_lang))
         .route("/volunteer/register", post(forms::volunteering::register))
         .route(

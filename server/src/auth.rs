@@ -35,6 +35,9 @@ pub fn sha256_hex(text: &str) -> String {
 
 /// The session key holding the signed-in staff member's id.
 pub const SESSION_USER_KEY: &str = "user_id";
+/// The session key of the account's session generation at sign-in (see
+/// `services::users::find_signed_in`).
+pub const SESSION_USER_GENERATION_KEY: &str = "user_generation";
 /// The session key holding the signed-in volunteer's id.
 pub const SESSION_VOLUNTEER_KEY: &str = "volunteer_id";
 /// The session cookie's name.

@@ -22,7 +22,7 @@ use tower_sessions::Session;
 
 use crate::api::auth::session_error;
 use crate::app::AppState;
-use crate::auth::{SESSION_USER_KEY, SESSION_VOLUNTEER_KEY};
+use crate::auth::{SESSION_USER_GENERATION_KEY, SESSION_USER_KEY, SESSION_VOLUNTEER_KEY};
 use crate::error::{AppError, PendingProblem, problem_for_status};
 use crate::services;
 use crate::{csrf, input_guard};
@@ -122,7 +122,15 @@ async fn prepare(
         .await
         .map_err(session_error)?;
     let user = match user_id {
-        Some(id) => services::users::find_active(&state.db, id).await?,
+        Some(id) => {
+            // Sessions from before this key existed are of generation 0, as accounts were.
+            let generation = session
+                .get::<i32>(SESSION_USER_GENERATION_KEY)
+                .await
+                .map_err(session_error)?
+                .unwrap_or(0);
+            services::users::find_signed_in(&state.db, id, generation).await?
+        }
         None => None,
     };
     let volunteer_id = session

@@ -18,6 +18,7 @@ use crate::context::{LANG_COOKIE, RequestContext};
 use crate::error::{AppError, AppResult};
 use crate::services;
 
+pub mod accounts;
 pub mod contests;
 pub mod cooperation;
 pub mod staff_volunteering;

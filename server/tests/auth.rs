@@ -471,3 +471,295 @@ async fn every_sign_in_gives_the_browser_a_new_csrf_token() {
         assert_eq!(with_new.status(), 303, "{how:?}");
     }
 }
+
+/// A browser signed in as a new account of `role`; returns (browser, CSRF token, account id).
+async fn signed_in(app: &TestApp, role: Role) -> (reqwest::Client, String, String) {
+    let browser = app.new_browser();
+    let csrf = app.signed_in_as(&browser, role).await;
+    let me: Value = browser
+        .get(app.at("/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (browser, csrf, me["id"].as_str().unwrap().to_owned())
+}
+
+async fn me_status(app: &TestApp, browser: &reqwest::Client) -> u16 {
+    browser
+        .get(app.at("/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn admin_post(
+    app: &TestApp,
+    admin: &(reqwest::Client, String, String),
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = admin
+        .0
+        .request(method, app.at(path))
+        .header("x-csrf-token", &admin.1);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_deactivated_account_s_open_session_stops_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = signed_in(&app, Role::Admin).await;
+    let (browser, _, id) = signed_in(&app, Role::Coordinator).await;
+    assert_eq!(me_status(&app, &browser).await, 200);
+
+    let response = admin_post(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        &format!("/api/v1/users/{id}/deactivate"),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["active"], false);
+    assert_eq!(me_status(&app, &browser).await, 401, "{}", app.backend);
+
+    // Reactivated, the old session stays ended; signing in again works.
+    let response = admin_post(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        &format!("/api/v1/users/{id}/activate"),
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(me_status(&app, &browser).await, 401);
+
+    // Nobody deactivates their own account.
+    let own = admin_post(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        &format!("/api/v1/users/{}/deactivate", admin.2),
+        None,
+    )
+    .await;
+    let body = problem(own, 422).await;
+    assert!(body["errors"]["active"].is_array(), "{body}");
+    assert_eq!(me_status(&app, &admin.0).await, 200);
+}
+
+#[tokio::test]
+async fn an_admin_sets_a_password_or_ends_sessions_and_every_open_session_stops() {
+    let app = TestApp::spawn().await;
+    let admin = signed_in(&app, Role::Admin).await;
+    let email = "lupa@siar.test";
+    app.create_user(email, Role::Viewer).await;
+    let phone = app.new_browser();
+    let laptop = app.new_browser();
+    for browser in [&phone, &laptop] {
+        assert_eq!(app.login_api(browser, email, PASSWORD).await.status(), 200);
+    }
+    let users: Vec<Value> = admin
+        .0
+        .get(app.at("/api/v1/users"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = users.iter().find(|u| u["email"] == email).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let short = admin_post(
+        &app,
+        &admin,
+        reqwest::Method::PUT,
+        &format!("/api/v1/users/{id}/password"),
+        Some(json!({"password": "pendek"})),
+    )
+    .await;
+    assert!(problem(short, 422).await["errors"]["password"].is_array());
+    assert_eq!(
+        me_status(&app, &phone).await,
+        200,
+        "a refused change ends nothing"
+    );
+
+    let new_password = "kata-sandi-baru-yang-panjang";
+    let set = admin_post(
+        &app,
+        &admin,
+        reqwest::Method::PUT,
+        &format!("/api/v1/users/{id}/password"),
+        Some(json!({"password": new_password})),
+    )
+    .await;
+    assert_eq!(set.status(), 204);
+    assert_eq!(me_status(&app, &phone).await, 401, "{}", app.backend);
+    assert_eq!(me_status(&app, &laptop).await, 401);
+    // (A new browser: a JSON call that carries an old session cookie needs its CSRF token.)
+    let phone = app.new_browser();
+    assert_eq!(app.login_api(&phone, email, PASSWORD).await.status(), 401);
+    assert_eq!(
+        app.login_api(&phone, email, new_password).await.status(),
+        200
+    );
+
+    let ended = admin_post(
+        &app,
+        &admin,
+        reqwest::Method::POST,
+        &format!("/api/v1/users/{id}/sign-out"),
+        None,
+    )
+    .await;
+    assert_eq!(ended.status(), 204);
+    assert_eq!(me_status(&app, &phone).await, 401);
+
+    // Only admins.
+    let (coordinator, csrf, _) = signed_in(&app, Role::Coordinator).await;
+    let refused = coordinator
+        .post(app.at(&format!("/api/v1/users/{id}/sign-out")))
+        .header("x-csrf-token", csrf)
+        .send()
+        .await
+        .unwrap();
+    problem(refused, 403).await;
+}
+
+#[tokio::test]
+async fn changing_my_password_keeps_this_session_and_ends_the_others() {
+    let app = TestApp::spawn().await;
+    let email = "ganti@siar.test";
+    app.create_user(email, Role::Judge).await;
+    let here = app.new_browser();
+    let elsewhere = app.new_browser();
+    let login = app.login_api(&here, email, PASSWORD).await;
+    let csrf = login.json::<Value>().await.unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.login_api(&elsewhere, email, PASSWORD).await.status(),
+        200
+    );
+    let change = |current: &str, new: &str| {
+        here.put(app.at("/api/v1/auth/password"))
+            .header("x-csrf-token", &csrf)
+            .header("accept-language", "en")
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+    };
+
+    let wrong = problem(
+        change("bukan-kata-sandi", "kata-sandi-baru-123")
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert!(wrong["errors"]["current_password"].is_array(), "{wrong}");
+    let short = problem(change(PASSWORD, "pendek").await.unwrap(), 422).await;
+    assert!(short["errors"]["new_password"].is_array(), "{short}");
+    assert_eq!(me_status(&app, &elsewhere).await, 200);
+
+    let changed = change(PASSWORD, "kata-sandi-baru-123").await.unwrap();
+    assert_eq!(changed.status(), 200);
+    let new_csrf = changed.json::<Value>().await.unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(new_csrf, csrf);
+    assert_eq!(me_status(&app, &here).await, 200, "this session goes on");
+    assert_eq!(me_status(&app, &elsewhere).await, 401, "{}", app.backend);
+    assert_eq!(
+        app.login_api(&app.new_browser(), email, "kata-sandi-baru-123")
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn account_actions_work_as_plain_forms() {
+    let app = TestApp::spawn().await;
+    let admin = app.new_browser();
+    app.signed_in_as(&admin, Role::Admin).await;
+    let token = app.csrf_token_from_page(&admin).await;
+    let (browser, _, id) = signed_in(&app, Role::Coordinator).await;
+
+    let page = app.html(&admin, "/staff/users").await;
+    assert!(
+        page.contains(&format!("/staff/users/{id}/deactivate")),
+        "the page offers the action"
+    );
+    let answer = admin
+        .post(app.at(&format!("/staff/users/{id}/deactivate")))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        common::see_other(&answer),
+        format!("/staff/users?done=deactivated#user-{id}")
+    );
+    assert_eq!(me_status(&app, &browser).await, 401);
+
+    let short = admin
+        .post(app.at(&format!("/staff/users/{id}/password")))
+        .form(&[("csrf_token", token.as_str()), ("password", "pendek")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        common::see_other(&short),
+        format!("/staff/users?error=password#user-{id}")
+    );
+
+    // One's own password, from the dashboard.
+    let wrong = admin
+        .post(app.at("/account/password"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current_password", "salah-sekali-ini"),
+            ("new_password", "kata-sandi-baru-123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        common::see_other(&wrong),
+        "/staff?password=wrong#my-account"
+    );
+    let changed = admin
+        .post(app.at("/account/password"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("current_password", PASSWORD),
+            ("new_password", "kata-sandi-baru-123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        common::see_other(&changed),
+        "/staff?password=changed#my-account"
+    );
+    let dashboard = app.html(&admin, "/staff?password=changed").await;
+    assert!(dashboard.contains("data-testid=\"password-notice\""));
+}

@@ -16,8 +16,13 @@ use shared::dto::auth::Role;
 const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     // Any signed-in account, judges included.
     ("GET", "/api/v1/auth/me", Role::Judge),
+    ("PUT", "/api/v1/auth/password", Role::Judge),
     ("GET", "/api/v1/users", Role::Admin),
     ("POST", "/api/v1/users", Role::Admin),
+    ("POST", "/api/v1/users/{id}/deactivate", Role::Admin),
+    ("POST", "/api/v1/users/{id}/activate", Role::Admin),
+    ("PUT", "/api/v1/users/{id}/password", Role::Admin),
+    ("POST", "/api/v1/users/{id}/sign-out", Role::Admin),
     ("POST", "/api/v1/programs", Role::Coordinator),
     ("PUT", "/api/v1/programs/{id}", Role::Coordinator),
     ("PUT", "/api/v1/programs/{id}/partners", Role::Coordinator),
@@ -164,6 +169,10 @@ fn body_for(method: &str, path: &str) -> Option<Value> {
             "name": "Baru",
             "role": "viewer",
             "password": common::PASSWORD,
+        }),
+        ("PUT", "/api/v1/users/{id}/password") => json!({"password": "kata-sandi-baru-123"}),
+        ("PUT", "/api/v1/auth/password") => json!({
+            "current_password": "bukan-kata-sandinya", "new_password": "kata-sandi-baru-123",
         }),
         ("POST", "/api/v1/programs") | ("PUT", "/api/v1/programs/{id}") => json!({
             "name": "Uji", "slug": format!("uji-{}", uuid::Uuid::new_v4().simple()),

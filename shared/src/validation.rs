@@ -44,6 +44,10 @@ pub enum FieldError {
     Taken,
     /// Not one of the allowed values.
     NotAllowed,
+    /// The password given to prove who one is does not match.
+    WrongPassword,
+    /// Not allowed on one's own account (deactivating it).
+    OwnAccount,
     /// Not lower-case letters, digits and single hyphens.
     InvalidSlug,
     /// Not an IANA time zone name such as `Asia/Makassar`.
@@ -118,6 +122,12 @@ impl FieldError {
             (FieldError::Taken, Lang::En) => "This is already taken.".into(),
             (FieldError::NotAllowed, Lang::Id) => "Nilai ini tidak diizinkan.".into(),
             (FieldError::NotAllowed, Lang::En) => "This value is not allowed.".into(),
+            (FieldError::WrongPassword, Lang::Id) => "Kata sandi salah.".into(),
+            (FieldError::WrongPassword, Lang::En) => "This password is wrong.".into(),
+            (FieldError::OwnAccount, Lang::Id) => {
+                "Tidak dapat dilakukan pada akun Anda sendiri.".into()
+            }
+            (FieldError::OwnAccount, Lang::En) => "You cannot do this to your own account.".into(),
             (FieldError::InvalidSlug, Lang::Id) => {
                 "Gunakan huruf kecil, angka dan tanda hubung, misalnya dongkelor.".into()
             }

@@ -37,9 +37,10 @@ pub fn test(args: &[String]) -> Result<()> {
             std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_TEST_DATABASE_URL.into());
         require_postgres(&pg_url)?;
         drop_old_test_schemas(&pg_url);
+        // `--workspace` as above, not `-p server`: the same features, so nothing is built again.
         sh::run(
             sh::cargo()
-                .args(["test", "-p", "server"])
+                .args(["test", "--workspace"])
                 .env("TEST_DATABASE_URL", &pg_url)
                 .env("SIAR_TEST_PYTHON", &python),
         )?;
@@ -104,10 +105,10 @@ fn browser_tests(python: &std::path::Path) -> Result<()> {
             .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&e2e),
     )?;
-    // The binary `cargo test` builds (the CLI tests run it): same features as the tests, so
-    // nothing is compiled twice. `cargo build --bin siar` would resolve features without the
-    // test dependencies and rebuild TLS and sqlx.
-    sh::run(sh::cargo().args(["test", "-p", "server", "--no-run"]))?;
+    // The binary `cargo test --workspace` builds (the CLI tests run it): the same features as
+    // the tests, so nothing is compiled twice. `cargo build --bin siar` or `-p server` would
+    // resolve features differently and rebuild TLS, sqlx and the server.
+    sh::run(sh::cargo().args(["test", "--workspace", "--no-run"]))?;
 
     let data = std::env::temp_dir().join(format!("siar-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);

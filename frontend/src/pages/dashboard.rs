@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, get_cooperation_alerts, my_calendar};
 use crate::i18n::{strings, tr, use_viewer};
@@ -21,6 +22,43 @@ pub fn DashboardPage() -> impl IntoView {
     let alerts = Resource::new(|| (), |_| get_cooperation_alerts());
     let lang = viewer.lang;
     let csrf = viewer.csrf_token.clone();
+    // What `/account/password` answered (`?password=`).
+    let password_notice = use_query_map().get_untracked().get("password").map(|code| {
+        let (text, alert) = match code.as_str() {
+            "changed" => (tr(lang, "Kata sandi diganti.", "Password changed."), false),
+            "wrong" => (
+                tr(
+                    lang,
+                    "Kata sandi sekarang salah.",
+                    "The current password is wrong.",
+                ),
+                true,
+            ),
+            "locked" => (
+                tr(
+                    lang,
+                    "Terlalu banyak percobaan; coba lagi nanti.",
+                    "Too many attempts; try again later.",
+                ),
+                true,
+            ),
+            _ => (
+                tr(
+                    lang,
+                    "Kata sandi baru minimal 12 karakter.",
+                    "The new password needs at least 12 characters.",
+                ),
+                true,
+            ),
+        };
+        if alert {
+            view! { <p class="alert" role="alert" data-testid="password-notice">{text}</p> }
+                .into_any()
+        } else {
+            view! { <p class="notice" role="status" data-testid="password-notice">{text}</p> }
+                .into_any()
+        }
+    });
     view! {
         <Title text=t.dashboard_title/>
         <h1>{t.dashboard_title}</h1>
@@ -58,6 +96,21 @@ pub fn DashboardPage() -> impl IntoView {
                     })
                 })}
             </Suspense>
+        </section>
+        <section class="card" id="my-account" aria-labelledby="my-account-heading">
+            <h2 id="my-account-heading">{tr(lang, "Kata sandi saya", "My password")}</h2>
+            {password_notice}
+            <p>{tr(lang,
+                "Setelah diganti, semua sesi lain akun Anda berakhir; sesi ini tetap berjalan.",
+                "Once changed, every other session of your account ends; this one goes on.")}</p>
+            <form method="post" action="/account/password" class="stack">
+                <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                <label for="current-password">{tr(lang, "Kata sandi sekarang", "Current password")}</label>
+                <input id="current-password" type="password" name="current_password" required autocomplete="current-password"/>
+                <label for="new-password">{tr(lang, "Kata sandi baru (minimal 12 karakter)", "New password (at least 12 characters)")}</label>
+                <input id="new-password" type="password" name="new_password" minlength="12" required autocomplete="new-password"/>
+                <button type="submit" class="button" data-testid="change-password">{tr(lang, "Ganti kata sandi", "Change password")}</button>
+            </form>
         </section>
         <section class="card" id="my-calendar" aria-labelledby="my-calendar-heading">
             <h2 id="my-calendar-heading">{tr(lang, "Kalender pribadi saya", "My private calendar")}</h2>

@@ -4,12 +4,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use shared::Problem;
-use shared::dto::auth::{LoginRequest, LoginResponse, UserResponse};
+use shared::dto::auth::{
+    ChangePasswordRequest, LoginRequest, LoginResponse, PasswordChanged, Role, UserResponse,
+};
 use tower_sessions::Session;
 
 use crate::api::ApiJson;
 use crate::app::AppState;
-use crate::auth::{SESSION_USER_KEY, Staff};
+use crate::auth::{SESSION_USER_GENERATION_KEY, SESSION_USER_KEY, Staff};
 use crate::context::RequestContext;
 use crate::csrf;
 use crate::error::{AppError, AppResult};
@@ -44,13 +46,20 @@ pub async fn login(
     Ok((rotation, Json(LoginResponse { user, csrf_token })))
 }
 
-/// Binds the session to `user`; see [`bind_session`].
+/// Binds the session to `user` and the account's session generation (raised when an admin
+/// or the person ends every session); see [`bind_session`].
 pub async fn start_session(
     state: &AppState,
     session: &Session,
     user: &UserResponse,
 ) -> AppResult<csrf::Rotation> {
-    bind_session(state, session, SESSION_USER_KEY, user.id).await
+    let generation = services::users::session_generation(&state.db, user.id).await?;
+    let rotation = bind_session(state, session, SESSION_USER_KEY, user.id).await?;
+    session
+        .insert(SESSION_USER_GENERATION_KEY, generation)
+        .await
+        .map_err(session_error)?;
+    Ok(rotation)
 }
 
 /// Every sign-in's last step: the session's `key` now names `id`, under a fresh session id
@@ -92,4 +101,50 @@ pub async fn me(staff: Staff) -> Json<UserResponse> {
 /// A session store failure is the database failing.
 pub fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::Internal(anyhow::anyhow!("session store: {error}"))
+}
+
+/// Changes the signed-in person's own password. Every other session of the account ends;
+/// this one goes on under a new CSRF token, returned.
+#[utoipa::path(
+    put, path = "/api/v1/auth/password", tag = "auth",
+    security(("session" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, body = PasswordChanged),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The current password is wrong, or the new one too short", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
+    session: Session,
+    staff: Staff,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> AppResult<(csrf::Rotation, Json<PasswordChanged>)> {
+    let user = staff.require(Role::Judge)?;
+    let rotation = change_own_password(&state, &session, &context, user, request).await?;
+    let csrf_token = rotation.token.clone();
+    Ok((rotation, Json(PasswordChanged { csrf_token })))
+}
+
+/// The one way to change one's own password (API and form): checked and stored (which ends
+/// every session of the account), then this session is started again.
+pub async fn change_own_password(
+    state: &AppState,
+    session: &Session,
+    context: &RequestContext,
+    user: &UserResponse,
+    request: ChangePasswordRequest,
+) -> AppResult<csrf::Rotation> {
+    services::users::change_own_password(
+        &state.db,
+        user,
+        request,
+        &context.client_addr,
+        chrono::Utc::now(),
+    )
+    .await?;
+    start_session(state, session, user).await
 }

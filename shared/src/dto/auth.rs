@@ -120,6 +120,32 @@ pub struct CreateUserRequest {
     pub password: String,
 }
 
+/// `PUT /api/v1/users/{id}/password`: an admin sets a new password for an account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetPasswordRequest {
+    /// The new password, at least 12 characters.
+    pub password: String,
+}
+
+/// `PUT /api/v1/auth/password`: the signed-in person changes their own password.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    /// The password now, to prove who is asking.
+    pub current_password: String,
+    /// The new password, at least 12 characters.
+    pub new_password: String,
+}
+
+/// The answer to a password change: this session goes on under a new CSRF token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChanged {
+    /// The token for the `X-CSRF-Token` header from now on.
+    pub csrf_token: String,
+}
+
 /// Who is looking at a page: the language, the signed-in staff member if any, and the CSRF
 /// token that every form on the page must send back. The default is an anonymous visitor
 /// reading Indonesian.

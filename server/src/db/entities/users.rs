@@ -15,6 +15,8 @@ pub struct Model {
     pub active: bool,
     /// The secret in the person's private feed URL; `None` until first asked for.
     pub calendar_token: Option<String>,
+    /// Every open session must carry this number; raising it ends them all.
+    pub session_generation: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
