@@ -17,6 +17,7 @@ mod m20261202_000009_role_counts;
 mod m20261203_000010_series_sequence;
 mod m20261203_000011_rate_events;
 mod m20261203_000012_user_session_generation;
+mod m20261203_000013_signup_counter;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_series_sequence::Migration),
             Box::new(m20261203_000011_rate_events::Migration),
             Box::new(m20261203_000012_user_session_generation::Migration),
+            Box::new(m20261203_000013_signup_counter::Migration),
         ]
     }
 }

@@ -121,25 +121,21 @@ async fn serve(state: &AppState, scope: FeedScope, lang: Lang, headers: &HeaderM
 async fn load(state: &AppState, scope: &FeedScope, lang: Lang) -> AppResult<Arc<CachedFeed>> {
     let cached = scope.is_cached();
     let key = format!("{}?lang={}", feed_path(scope), lang.code());
-    // The version is read before building, so a change racing the build is seen next time.
-    let version = if cached {
-        let version = state.feeds.version(&state.db).await?;
-        if let Some(hit) = state.feeds.get(&key, version) {
-            return Ok(hit);
-        }
-        version
-    } else {
-        0
+    let build = |version: i64| async move {
+        let feed = build_feed(&state.db, &state.config.base_url, scope, lang).await?;
+        tokio::task::spawn_blocking(move || CachedFeed::new(feed, version))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
     };
-    let feed = build_feed(&state.db, &state.config.base_url, scope, lang).await?;
-    let built = tokio::task::spawn_blocking(move || CachedFeed::new(feed, version))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))??;
-    let built = Arc::new(built);
-    if cached {
-        state.feeds.put(key, built.clone());
+    if !cached {
+        return build(0).await.map(Arc::new);
     }
-    Ok(built)
+    // The version is read before building, so a change racing the build is seen next time.
+    let version = state.feeds.versions(&state.db).await?.of(scope);
+    state
+        .feeds
+        .get_or_build(&key, version, || build(version))
+        .await
 }
 
 /// The content codings a feed is stored in, best first.

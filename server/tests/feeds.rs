@@ -603,3 +603,92 @@ async fn a_session_leaves_the_open_slots_feed_when_its_sign_up_closes() {
         "gone once sign-up has closed"
     );
 }
+
+/// The change counter `name` (see `services::feeds::cache`).
+async fn change_counter(app: &TestApp, name: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT version FROM change_counters WHERE name = '{name}'"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "version").unwrap()
+}
+
+#[tokio::test]
+async fn a_change_to_sign_ups_moves_only_the_open_slots_feed() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let program = staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": "Dongkelor", "slug": "dongkelor", "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": "published"}),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!(
+                "/api/v1/programs/{}/volunteering",
+                program["id"].as_str().unwrap()
+            ),
+            json!({"signup_cutoff_minutes": 60, "offer_window_minutes": 720,
+                   "roles": [{"name": "Pendongeng", "capacity": 1}]}),
+            200,
+        )
+        .await;
+    let session = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program["id"], "start_local": format!("{}T10:00:00", common::saturday_after(7)),
+                   "duration_minutes": 60}),
+            201,
+        )
+        .await;
+    let uid = session["session"]["uid"].as_str().unwrap().to_owned();
+    let open_slots = || async {
+        fetch(&app, "/calendar/open-slots.ics", &[])
+            .await
+            .text()
+            .await
+            .unwrap()
+            .replace("\r\n ", "")
+    };
+    assert!(open_slots().await.contains(&uid));
+    let all = fetch(&app, "/calendar/all.ics", &[]).await;
+    let all_tag = all.headers()[header::ETAG].clone();
+
+    // What a sign-up does to a role: no free place left.
+    let calendar = change_counter(&app, "calendar").await;
+    let signups = change_counter(&app, "signups").await;
+    app.db
+        .execute_unprepared("UPDATE session_roles SET capacity = 0")
+        .await
+        .unwrap();
+    assert_eq!(
+        change_counter(&app, "calendar").await,
+        calendar,
+        "all.ics and the rest stay valid"
+    );
+    assert!(change_counter(&app, "signups").await > signups);
+    assert!(
+        !open_slots().await.contains(&uid),
+        "open-slots follows at once"
+    );
+    let again = fetch(
+        &app,
+        "/calendar/all.ics",
+        &[("if-none-match", all_tag.to_str().unwrap())],
+    )
+    .await;
+    assert_eq!(again.status(), 304);
+}
