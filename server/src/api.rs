@@ -110,6 +110,62 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// Adds to every operation the problems any request can meet, wherever it does not list them
+/// itself: 400 (a path, query or body it cannot read), 503 (no database connection in time),
+/// and by kind of operation 401 (it needs a session), 403 (a state-changing request refused
+/// by the CSRF check, or a role too low), 413 and 422 (it takes a body).
+fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    shared::problem::PROBLEM_CONTENT_TYPE,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            (false, item.get.as_mut()),
+            (false, item.head.as_mut()),
+            (false, item.options.as_mut()),
+            (true, item.post.as_mut()),
+            (true, item.put.as_mut()),
+            (true, item.patch.as_mut()),
+            (true, item.delete.as_mut()),
+        ];
+        for (changes_state, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let mut wanted = vec![
+                ("400", "The request cannot be read (path, query or body)"),
+                ("503", "No database connection in time; see Retry-After"),
+            ];
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                wanted.push(("401", "Not signed in"));
+            }
+            if changes_state {
+                wanted.push(("403", "Refused by the CSRF check or the role"));
+            }
+            if operation.request_body.is_some() {
+                wanted.push(("413", "The body is over the limit"));
+                wanted.push(("422", "A field is wrong; `errors` names each"));
+            }
+            for (status, description) in wanted {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description));
+            }
+        }
+    }
+}
+
 /// The API routes and the OpenAPI document describing them.
 pub fn router() -> Router<AppState> {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -241,6 +297,8 @@ pub fn router() -> Router<AppState> {
         )
         .routes(routes!(health::healthz))
         .split_for_parts();
+    let mut openapi = openapi;
+    document_common_errors(&mut openapi);
     let openapi = Json(openapi);
     router
         .route(

@@ -6,7 +6,8 @@ mod common;
 
 use common::TestApp;
 use sea_orm::{ConnectionTrait, Statement};
-use serde_json::Value;
+use serde_json::{Value, json};
+use shared::words::ProgramKind;
 
 #[tokio::test]
 async fn migrations_create_the_schema_and_are_idempotent() {
@@ -148,4 +149,81 @@ async fn concurrent_writes_all_succeed() {
         let mode: String = row.try_get_by_index(0).unwrap();
         assert_eq!(mode, "wal");
     }
+}
+
+/// Every `enum` list anywhere in `value`, with where it was found.
+fn enums_in(value: &Value, at: &str, found: &mut Vec<(String, Vec<Value>)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                if key == "enum"
+                    && let Some(values) = inner.as_array()
+                {
+                    found.push((at.to_owned(), values.clone()));
+                }
+                enums_in(inner, &format!("{at}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                enums_in(inner, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_spells_every_enum_value_as_the_api_takes_it() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let mut found = Vec::new();
+    enums_in(&doc, "", &mut found);
+    assert!(found.len() > 5, "the document lists its enums: {found:?}");
+    // Siar's wire words are lower case (`talk_show`, `published`, `this`) or RFC 5545 codes
+    // (`MO`); a Rust variant name (`TalkShow`, `Letter`) is a value the server refuses.
+    let mixed_case = |s: &str| {
+        s.chars().any(|c| c.is_ascii_uppercase()) && s.chars().any(|c| c.is_ascii_lowercase())
+    };
+    let wrong: Vec<_> = found
+        .iter()
+        .filter(|(_, values)| values.iter().any(|v| v.as_str().is_some_and(mixed_case)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    // Exactly the words the server reads.
+    let kinds: Vec<&str> = ProgramKind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(
+        doc["components"]["schemas"]["ProgramKind"]["enum"],
+        json!(kinds)
+    );
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_problems_any_request_can_meet() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let mut wanted = vec!["400", "503"];
+            if matches!(method.as_str(), "post" | "put" | "patch" | "delete") {
+                wanted.push("403");
+            }
+            if operation["requestBody"].is_object() {
+                wanted.extend(["413", "422"]);
+            }
+            if operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty())
+            {
+                wanted.push("401");
+            }
+            for status in wanted {
+                if !operation["responses"][status].is_object() {
+                    missing.push(format!("{method} {path}: {status}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
 }

@@ -8,7 +8,7 @@ use crate::Lang;
 /// Declares a string-valued enum with `ALL`, `as_str`, `parse` and `label(lang)`.
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident {
-        $($(#[$vmeta:meta])* $variant:ident = $wire:literal, $id:literal, $en:literal;)+
+        $($(#[$vmeta:meta])* $variant:ident = $wire:tt, $id:literal, $en:literal;)+
     }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
