@@ -1538,3 +1538,30 @@ async fn a_letter_never_repeats_a_stranger_s_link_in_the_library_s_name() {
         letter.body
     );
 }
+
+#[tokio::test]
+async fn staff_editing_a_session_s_roles_at_once_never_get_a_server_error() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, _) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Pendongeng", "capacity": 2}]),
+        60,
+    )
+    .await;
+    let path = format!("/api/v1/sessions/{}/roles", session["id"].as_str().unwrap());
+    let edits = (0..8u32).map(|i| {
+        let body = json!([{"name": format!("Peran {i}"), "capacity": i + 1}]);
+        staff.send(Method::PUT, &path, Some(body))
+    });
+    for response in futures_util::future::join_all(edits).await {
+        let status = response.status();
+        assert!(
+            status.is_success(),
+            "{} {status}: {}",
+            app.backend,
+            response.text().await.unwrap()
+        );
+    }
+}

@@ -5,9 +5,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use shared::FieldError;
 use shared::dto::volunteers::{
@@ -387,10 +388,25 @@ pub async fn set_session_roles(
     }
     errors.into_result().map_err(AppError::Invalid)?;
     let txn = db.begin().await?;
-    let session = sessions::Entity::find_by_id(session_id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // One edit of a session's roles at a time. SQLite: a write first, so its writer lock is
+    // held before anything is read (a reading transaction that writes later fails with
+    // "database is locked" once another edit has committed). PostgreSQL: the session's row.
+    let postgres = txn.get_database_backend() == sea_orm::DbBackend::Postgres;
+    if !postgres {
+        session_roles::Entity::update_many()
+            .col_expr(
+                session_roles::Column::UpdatedAt,
+                Expr::col(session_roles::Column::UpdatedAt),
+            )
+            .filter(session_roles::Column::SessionId.eq(session_id))
+            .exec(&txn)
+            .await?;
+    }
+    let mut find = sessions::Entity::find_by_id(session_id);
+    if postgres {
+        find = find.lock_exclusive();
+    }
+    let session = find.one(&txn).await?.ok_or(AppError::NotFound)?;
     let existing: HashMap<Uuid, session_roles::Model> = session_roles::Entity::find()
         .filter(session_roles::Column::SessionId.eq(session.id))
         .all(&txn)
