@@ -115,6 +115,7 @@ impl Modify for SecuritySchemes {
 /// and by kind of operation 401 (it needs a session), 403 (a state-changing request refused
 /// by the CSRF check, or a role too low), 413 and 422 (it takes a body).
 fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let problem = |description: &str| {
         RefOr::T(
@@ -129,7 +130,8 @@ fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
                 .build(),
         )
     };
-    for item in openapi.paths.paths.values_mut() {
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let is_tus = path.starts_with("/uploads/tus/");
         let operations = [
             (false, item.get.as_mut()),
             (false, item.head.as_mut()),
@@ -151,8 +153,23 @@ fn document_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
             if changes_state {
                 wanted.push(("403", "Refused by the CSRF check or the role"));
             }
+            let has_params = |place: ParameterIn| {
+                operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
+            };
+            if is_tus {
+                wanted.push(("412", "Tus-Resumable is missing or not 1.0.0"));
+            }
+            if has_params(ParameterIn::Path) {
+                wanted.push(("404", "Nothing has this path's identifier"));
+            }
             if operation.request_body.is_some() {
                 wanted.push(("413", "The body is over the limit"));
+            }
+            if operation.request_body.is_some() || has_params(ParameterIn::Query) {
                 wanted.push(("422", "A field is wrong; `errors` names each"));
             }
             for (status, description) in wanted {

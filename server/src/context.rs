@@ -23,7 +23,7 @@ use tower_sessions::Session;
 use crate::api::auth::session_error;
 use crate::app::AppState;
 use crate::auth::{SESSION_USER_GENERATION_KEY, SESSION_USER_KEY, SESSION_VOLUNTEER_KEY};
-use crate::error::{AppError, PendingProblem, problem_for_status};
+use crate::error::{AppError, PendingProblem, PlainOnPurpose, problem_for_status};
 use crate::services;
 use crate::{csrf, input_guard};
 
@@ -248,8 +248,17 @@ fn render_problem(
 ) -> Response {
     let status = response.status();
     let pending = response.extensions().get::<PendingProblem>().cloned();
+    // A bare status, or a framework's plain-text refusal (a path segment that is not a UUID,
+    // a missing header), becomes a problem document; plain text meant for calendar apps
+    // (`AppError::into_plain_response`) stays.
+    let framework_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"))
+        && response.extensions().get::<PlainOnPurpose>().is_none();
     let bare_error = (status.is_client_error() || status.is_server_error())
-        && !response.headers().contains_key(header::CONTENT_TYPE);
+        && (!response.headers().contains_key(header::CONTENT_TYPE) || framework_text);
     let mut problem: Problem = match pending {
         Some(pending) => pending.get(lang).clone(),
         None if bare_error => problem_for_status(status, lang),

@@ -373,6 +373,22 @@ impl IntoResponse for AppError {
 }
 
 impl AppError {
+    /// The problem document itself, in `lang`, for the few answers made outside the request
+    /// layer that renders [`PendingProblem`]s.
+    pub fn into_problem_response(self, lang: Lang) -> Response {
+        self.log();
+        let body = serde_json::to_vec(&self.problem(lang)).unwrap_or_default();
+        (
+            self.status(),
+            [(
+                axum::http::header::CONTENT_TYPE,
+                shared::problem::PROBLEM_CONTENT_TYPE,
+            )],
+            body,
+        )
+            .into_response()
+    }
+
     /// A short plain-text answer for clients that show neither HTML nor JSON (calendar
     /// apps): the problem's title and detail in `lang`, never a cause or trace.
     pub fn into_plain_response(self, lang: Lang) -> Response {
@@ -382,7 +398,7 @@ impl AppError {
             Some(detail) => format!("{}: {detail}\n", problem.title),
             None => format!("{}\n", problem.title),
         };
-        (
+        let mut response = (
             self.status(),
             [(
                 axum::http::header::CONTENT_TYPE,
@@ -390,9 +406,16 @@ impl AppError {
             )],
             text,
         )
-            .into_response()
+            .into_response();
+        response.extensions_mut().insert(PlainOnPurpose);
+        response
     }
 }
+
+/// Marks a plain-text error answer made for clients that read nothing else, so the request
+/// layer leaves it as it is (other plain-text errors become problem documents).
+#[derive(Debug, Clone, Copy)]
+pub struct PlainOnPurpose;
 
 /// The panic's message, for the log.
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {

@@ -40,6 +40,11 @@ pub async fn refuse_control_characters_in_uri(request: Request, next: Next) -> R
     });
     if path_ok && query_ok {
         next.run(request).await
+    } else if !accepts_html(&request) {
+        // Outside the request layer, so the problem document is written here.
+        let lang = crate::context::request_lang(request.headers());
+        AppError::Malformed("the address contains a control character".into())
+            .into_problem_response(lang)
     } else {
         (
             StatusCode::BAD_REQUEST,
@@ -48,6 +53,14 @@ pub async fn refuse_control_characters_in_uri(request: Request, next: Next) -> R
         )
             .into_response()
     }
+}
+
+fn accepts_html(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// Checks the query and a JSON or form body field by field; gives the request back whole.

@@ -53,6 +53,17 @@ pub fn test(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// schemathesis against the OpenAPI document of the server at `url` (`tools/api/check_api.py`),
+/// run in the target directory, where it keeps its cache.
+fn api_check(python: &std::path::Path, url: &str) -> Result<()> {
+    sh::run(
+        Command::new(python)
+            .arg(sh::root().join("tools/api/check_api.py"))
+            .arg(url)
+            .current_dir(sh::target_dir()),
+    )
+}
+
 /// Fails, never skips, when PostgreSQL cannot be reached: a green run must mean both
 /// databases were tested.
 fn require_postgres(url: &str) -> Result<()> {
@@ -95,8 +106,8 @@ fn drop_old_test_schemas(url: &str) {
 }
 
 /// Starts the real server on a free port with a fresh SQLite database and demo data, then
-/// runs the Playwright + axe-core tests in `e2e/` (and ical.js' feed check) against it, and
-/// the Python parsers' feed check.
+/// runs the Playwright + axe-core tests in `e2e/` (and ical.js' feed check) against it, the
+/// Python parsers' feed check and schemathesis.
 fn browser_tests(python: &std::path::Path) -> Result<()> {
     let root = sh::root();
     let e2e = root.join("e2e");
@@ -141,7 +152,9 @@ fn browser_tests(python: &std::path::Path) -> Result<()> {
                 .env("SIAR_URL", format!("http://{addr}"))
                 .env("CHROMIUM_PATH", toolchain::chromium()),
         )?;
-        feedcheck::check(python, &format!("http://{addr}"))
+        feedcheck::check(python, &format!("http://{addr}"))?;
+        // Last: as the coordinator it changes the demo data the tests above read.
+        api_check(python, &format!("http://{addr}"))
     });
     let _ = server.kill();
     let _ = server.wait();

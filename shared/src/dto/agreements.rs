@@ -231,8 +231,10 @@ pub struct PartnerSession {
     /// Start.
     pub starts_at: DateTime<Utc>,
     /// Start, in the program's zone.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T09:00:00"))]
     pub start_local: NaiveDateTime,
     /// End, in the program's zone.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T09:00:00"))]
     pub end_local: NaiveDateTime,
     /// The zone's short name at that time (WITA).
     pub zone_label: String,

@@ -78,10 +78,10 @@ pub struct ContestInput {
     #[serde(default)]
     pub rules: String,
     /// Submissions open (program's zone).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-01T08:00:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-01T08:00:00"))]
     pub opens_at: NaiveDateTime,
     /// Submissions close (program's zone).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2027-01-31T23:59:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2027-01-31T23:59:00"))]
     pub closes_at: NaiveDateTime,
     /// Ages are counted on this day.
     pub age_reference_date: NaiveDate,
@@ -207,10 +207,10 @@ pub struct ContestView {
     /// Submissions close.
     pub closes_at: DateTime<Utc>,
     /// Submissions open, wall-clock in the program's zone.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub opens_local: NaiveDateTime,
     /// Submissions close, wall-clock in the program's zone.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub closes_local: NaiveDateTime,
     /// Whether submissions are open now.
     pub window: WindowState,

@@ -34,7 +34,7 @@ pub struct SeriesInput {
     /// The program.
     pub program_id: Uuid,
     /// The first session's local start in the program's zone.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-05T09:00:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T09:00:00"))]
     pub start_local: NaiveDateTime,
     /// Length of each session.
     pub duration_minutes: u32,
@@ -83,7 +83,7 @@ fn series_rules(
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeriesUpdate {
     /// The first session's local start (for a split: the new start of `from_session`).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-05T10:00:00"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T10:00:00"))]
     pub start_local: NaiveDateTime,
     /// Length of each session.
     pub duration_minutes: u32,
@@ -141,7 +141,7 @@ pub struct SeriesResponse {
     /// The RRULE value (RFC 5545).
     pub rrule: String,
     /// First session's local start.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub start_local: NaiveDateTime,
     /// First session's start instant.
     pub starts_at: DateTime<Utc>,
@@ -162,7 +162,7 @@ pub struct PreviewRequest {
     /// IANA zone.
     pub tz: String,
     /// First local start.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub start_local: NaiveDateTime,
     /// Session length.
     pub duration_minutes: u32,
@@ -209,10 +209,10 @@ pub struct Occurrence {
     /// Start instant.
     pub starts_at: DateTime<Utc>,
     /// Local start.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub start_local: NaiveDateTime,
     /// Local end.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub end_local: NaiveDateTime,
 }
 
@@ -223,7 +223,7 @@ pub struct SessionInput {
     /// The program.
     pub program_id: Uuid,
     /// Local start in the program's zone.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub start_local: NaiveDateTime,
     /// Length.
     pub duration_minutes: u32,
@@ -257,7 +257,7 @@ pub struct SessionEdit {
     #[serde(default = "this_scope")]
     pub scope: EditScope,
     /// New local start.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub start_local: NaiveDateTime,
     /// New length.
     pub duration_minutes: u32,
@@ -328,10 +328,10 @@ pub struct SessionResponse {
     /// End.
     pub ends_at: DateTime<Utc>,
     /// Local start in `tz`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub start_local: NaiveDateTime,
     /// Local end in `tz`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub end_local: NaiveDateTime,
     /// IANA zone.
     pub tz: String,
@@ -380,14 +380,14 @@ pub struct Conflict {
     /// Its title.
     pub session_title: String,
     /// Its local start.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub session_start_local: NaiveDateTime,
     /// The other session.
     pub other_session_id: Uuid,
     /// Its title.
     pub other_title: String,
     /// Its local start.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
     pub other_start_local: NaiveDateTime,
 }
 

@@ -455,8 +455,10 @@ pub struct SessionBrief {
     /// The program's IANA zone.
     pub tz: String,
     /// Start, on the zone's clock.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T09:00:00"))]
     pub start_local: chrono::NaiveDateTime,
     /// End, on the zone's clock.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T09:00:00"))]
     pub end_local: chrono::NaiveDateTime,
     /// The zone's short name at the start, e.g. `WITA`.
     pub zone_label: String,
