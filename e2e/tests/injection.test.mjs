@@ -66,11 +66,35 @@ async function seed(page, stranger) {
   });
   assert.equal(entry.status(), 201, await entry.text());
   const receipt = await entry.json();
+  // A cooperation agreement with the partner: every text field.
+  const agreement = await created(page, csrf, '/api/v1/agreements', {
+    title: TEXT, form: 'written_mou', state: 'in_force', partner_ids: [partner.id],
+    program_ids: [program.id], scope: TEXT, shared_rules: TEXT, agreed_by: TEXT.slice(0, 120),
+    costs: [{ payer: TEXT.slice(0, 120), item: TEXT.slice(0, 120), amount_idr: 1000 }],
+    starts_on: '2026-01-01', agreed_on: '2026-01-01',
+  });
+  // A stranger registering as a volunteer (a name is at most 120 characters: one payload).
+  const volunteer = await stranger.request.post(`${BASE}/api/v1/volunteers/register`, {
+    data: { name: `Ani ${PAYLOADS[1]}`, email: `ani-${suffix}@example.id`, lang: 'id', skills: [] },
+  });
+  assert.equal(volunteer.status(), 202, await volunteer.text());
+  // A second session, cancelled with a reason the public reads.
+  const cancelled = (await created(page, csrf, '/api/v1/sessions', {
+    program_id: program.id, start_local: makassar(4 * 24 * 60).slice(0, 13) + ':00:00',
+    duration_minutes: 60,
+  })).session;
+  const cancel = await page.request.post(`${BASE}/api/v1/sessions/${cancelled.id}/cancel`, {
+    data: { reason: TEXT }, headers: { 'x-csrf-token': csrf },
+  });
+  assert.equal(cancel.status(), 200, await cancel.text());
   return {
-    public: [`/programs/${program.slug}`, `/sessions/${session.id}`, `/partners/${partner.slug}`,
-      `/contests/${contestSlug}`, `/contest-entry/${receipt.access_token}`, '/schedule'],
+    public: [`/programs/${program.slug}`, `/sessions/${session.id}`, `/sessions/${cancelled.id}`,
+      `/partners/${partner.slug}`, `/contests/${contestSlug}`, `/contest-entry/${receipt.access_token}`,
+      '/schedule'],
     staff: [`/staff/programs/${program.slug}`, `/staff/sessions/${session.id}`,
-      `/staff/partners/${partner.slug}`, `/staff/contests/${contest.id}`, '/staff/calendar', '/staff'],
+      `/staff/sessions/${cancelled.id}`, `/staff/partners/${partner.slug}`,
+      `/staff/agreements/${agreement.id}`, '/staff/agreements', '/staff/volunteers',
+      `/staff/contests/${contest.id}`, '/staff/calendar', '/staff'],
   };
 }
 
