@@ -48,8 +48,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         base_url: state.config.base_url.clone(),
         smtp_configured: state.config.smtp_url.is_some(),
     });
-    let routes = generate_route_list(frontend::App);
-    let _ = PAGE_PATHS.set(routes.iter().map(|r| r.path().to_owned()).collect());
+    let routes = ROUTES
+        .get_or_init(|| generate_route_list(frontend::App))
+        .clone();
     let leptos = state.leptos.clone();
     Router::new().leptos_routes_with_context(
         state,
@@ -62,14 +63,19 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     )
 }
 
-/// The page routes' paths (`/programs/{slug}`), as the first router built them.
-static PAGE_PATHS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+/// The page routes, listed once per process. `generate_route_list` renders the whole app in
+/// route-listing mode through leptos' process-wide state, and must not run beside live page
+/// renders: a second router built in a running process (another server instance in the
+/// tests) left about one concurrent page render in twenty waiting forever.
+static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
 
-/// The paths of every page route, once a router has been built (tests walk them all).
-/// Reading them here spares a second `generate_route_list`, which renders the whole app in
-/// route-listing mode and must not run beside live page renders.
-pub fn page_paths() -> &'static [String] {
-    PAGE_PATHS.get().map_or(&[], Vec::as_slice)
+/// The paths of every page route (`/programs/{slug}`), once a router has been built (tests
+/// walk them all).
+pub fn page_paths() -> Vec<String> {
+    ROUTES
+        .get()
+        .map(|routes| routes.iter().map(|r| r.path().to_owned()).collect())
+        .unwrap_or_default()
 }
 
 /// Hands the nonce the security headers announce to the renderer, in place of the one
