@@ -624,37 +624,15 @@ async fn a_change_to_sign_ups_moves_only_the_open_slots_feed() {
     use sea_orm::ConnectionTrait;
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;
-    let program = staff
-        .expect(
-            Method::POST,
-            "/api/v1/programs",
-            json!({"name": "Dongkelor", "slug": "dongkelor", "kind": "storytelling_broadcast",
-                   "default_duration_minutes": 60, "status": "published"}),
-            201,
-        )
-        .await;
-    staff
-        .expect(
-            Method::PUT,
-            &format!(
-                "/api/v1/programs/{}/volunteering",
-                program["id"].as_str().unwrap()
-            ),
-            json!({"signup_cutoff_minutes": 60, "offer_window_minutes": 720,
-                   "roles": [{"name": "Pendongeng", "capacity": 1}]}),
-            200,
-        )
-        .await;
-    let session = staff
-        .expect(
-            Method::POST,
-            "/api/v1/sessions",
-            json!({"program_id": program["id"], "start_local": format!("{}T10:00:00", common::saturday_after(7)),
-                   "duration_minutes": 60}),
-            201,
-        )
-        .await;
-    let uid = session["session"]["uid"].as_str().unwrap().to_owned();
+    let (session, _) = common::session_with_roles_in(
+        &staff,
+        "published",
+        Duration::days(7),
+        json!([{"name": "Pendongeng", "capacity": 1}]),
+        60,
+    )
+    .await;
+    let uid = session["uid"].as_str().unwrap().to_owned();
     let open_slots = || async {
         fetch(&app, "/calendar/open-slots.ics", &[])
             .await

@@ -13,7 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{StaffClient, TestApp, link_token, problem, see_other};
+use common::{
+    StaffClient, TestApp, add_session, link_token, problem, see_other, session_with_roles_in,
+};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use server::jobs::run_once;
@@ -107,62 +109,6 @@ async fn session_with_roles(
     cutoff_minutes: u32,
 ) -> (Value, Vec<Value>) {
     session_with_roles_in(staff, "published", starts_in, roles, cutoff_minutes).await
-}
-
-/// [`session_with_roles`] in a program of `status` (draft, published, archived).
-async fn session_with_roles_in(
-    staff: &StaffClient,
-    status: &str,
-    starts_in: Duration,
-    roles: Value,
-    cutoff_minutes: u32,
-) -> (Value, Vec<Value>) {
-    let slug = format!("p-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let program = staff
-        .expect(
-            Method::POST,
-            "/api/v1/programs",
-            json!({"name": format!("Dongkelor {slug}"), "slug": slug, "kind": "storytelling_broadcast",
-                   "default_duration_minutes": 60, "status": status}),
-            201,
-        )
-        .await;
-    staff
-        .expect(
-            Method::PUT,
-            &format!("/api/v1/programs/{}/volunteering", program["id"].as_str().unwrap()),
-            json!({"signup_cutoff_minutes": cutoff_minutes, "offer_window_minutes": 720, "roles": roles}),
-            200,
-        )
-        .await;
-    let session = add_session(staff, &program["id"], starts_in).await;
-    let roles = staff
-        .get_json(&format!(
-            "/api/v1/sessions/{}/roles",
-            session["id"].as_str().unwrap()
-        ))
-        .await;
-    let ids = roles
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].clone())
-        .collect();
-    (session, ids)
-}
-
-async fn add_session(staff: &StaffClient, program_id: &Value, starts_in: Duration) -> Value {
-    let start = (Utc::now() + starts_in).with_timezone(&chrono_tz::Asia::Makassar);
-    let local = start.format("%Y-%m-%dT%H:%M:00").to_string();
-    let outcome = staff
-        .expect(
-            Method::POST,
-            "/api/v1/sessions",
-            json!({"program_id": program_id, "start_local": local, "duration_minutes": 60}),
-            201,
-        )
-        .await;
-    outcome["session"].clone()
 }
 
 fn starts_at(session: &Value) -> DateTime<Utc> {

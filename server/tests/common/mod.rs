@@ -236,6 +236,62 @@ pub async fn link_token(app: &TestApp, email: &str) -> String {
     body[start..].split_whitespace().next().unwrap().to_owned()
 }
 
+/// [`session_with_roles`] in a program of `status` (draft, published, archived).
+pub async fn session_with_roles_in(
+    staff: &StaffClient,
+    status: &str,
+    starts_in: Duration,
+    roles: Value,
+    cutoff_minutes: u32,
+) -> (Value, Vec<Value>) {
+    let slug = format!("p-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let program = staff
+        .expect(
+            reqwest::Method::POST,
+            "/api/v1/programs",
+            json!({"name": format!("Dongkelor {slug}"), "slug": slug, "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": status}),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            reqwest::Method::PUT,
+            &format!("/api/v1/programs/{}/volunteering", program["id"].as_str().unwrap()),
+            json!({"signup_cutoff_minutes": cutoff_minutes, "offer_window_minutes": 720, "roles": roles}),
+            200,
+        )
+        .await;
+    let session = add_session(staff, &program["id"], starts_in).await;
+    let roles = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}/roles",
+            session["id"].as_str().unwrap()
+        ))
+        .await;
+    let ids = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    (session, ids)
+}
+
+pub async fn add_session(staff: &StaffClient, program_id: &Value, starts_in: Duration) -> Value {
+    let start = (Utc::now() + starts_in).with_timezone(&chrono_tz::Asia::Makassar);
+    let local = start.format("%Y-%m-%dT%H:%M:00").to_string();
+    let outcome = staff
+        .expect(
+            reqwest::Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program_id, "start_local": local, "duration_minutes": 60}),
+            201,
+        )
+        .await;
+    outcome["session"].clone()
+}
+
 /// Asserts an RFC 9457 body and returns it.
 pub async fn problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status(), status, "status");
