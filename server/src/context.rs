@@ -149,8 +149,11 @@ async fn prepare(
         .and_then(|name| request.headers().get(name))
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(',').next())
-        .map(|value| value.trim().to_owned())
-        .unwrap_or_else(|| peer.ip().to_string());
+        // Only an address counts: anything else in the header (a proxy not set up as the
+        // setting says, or a client writing it) is ignored rather than stored and counted.
+        .and_then(|value| value.trim().parse::<std::net::IpAddr>().ok())
+        .unwrap_or_else(|| peer.ip())
+        .to_string();
 
     let context = RequestContext {
         lang,

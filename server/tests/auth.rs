@@ -163,6 +163,35 @@ async fn one_address_guessing_across_many_accounts_is_stopped() {
     .await;
 }
 
+/// Behind a proxy the address comes from a header; what is not an address there counts as
+/// the peer, so junk neither fails the request (it once gave a 500 on PostgreSQL, too long
+/// for its column) nor makes every guess a new address.
+#[tokio::test]
+async fn a_client_address_header_that_is_no_address_counts_as_the_peer() {
+    let app = TestApp::spawn_with(&[("SIAR_CLIENT_IP_HEADER", "X-Forwarded-For")]).await;
+    // Each guess at another account, so that only the per-address limit can stop them.
+    let guess = |junk: String, i: u64| {
+        app.new_browser()
+            .post(app.at("/api/v1/auth/login"))
+            .header("x-forwarded-for", junk)
+            .json(
+                &serde_json::json!({"email": format!("nobody{i}@siar.test"), "password": "guess"}),
+            )
+            .send()
+    };
+    let limit = server::services::auth::MAX_ADDRESS_FAILURES;
+    for i in 0..limit {
+        let junk = format!("{}{i}, 10.0.0.1", "x".repeat(300));
+        let response = guess(junk, i).await.unwrap();
+        assert_eq!(response.status(), 401, "{} guess {i}", app.backend);
+    }
+    let response = guess("not-an-address".to_owned(), limit).await.unwrap();
+    assert_eq!(response.status(), 429, "{}", app.backend);
+    // A real address in the header is its own client.
+    let response = guess("203.0.113.9".to_owned(), limit + 1).await.unwrap();
+    assert_eq!(response.status(), 401, "{}", app.backend);
+}
+
 #[tokio::test]
 async fn a_success_clears_the_accounts_failures() {
     let app = TestApp::spawn().await;
