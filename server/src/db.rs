@@ -12,7 +12,8 @@ use anyhow::Context;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::Config;
@@ -62,6 +63,22 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None)
         .await
         .context("database migration failed")
+}
+
+/// Begins a transaction that may write. SQLite takes its one writer's lock at `BEGIN`, waiting
+/// under the busy timeout: a transaction begun as a reader fails at its first write with
+/// "database is locked", without waiting, once another writer has committed since its first
+/// read. PostgreSQL ignores the mode. Every transaction goes through here (clippy forbids
+/// `TransactionTrait::begin` elsewhere).
+pub async fn begin<C>(db: &C) -> Result<DatabaseTransaction, DbErr>
+where
+    C: TransactionTrait<Transaction = DatabaseTransaction>,
+{
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// A cheap round trip, for `/healthz`.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use shared::FieldError;
 use shared::dto::agreements::{
@@ -46,7 +46,7 @@ pub async fn create(
 ) -> AppResult<AgreementResponse> {
     check(db, &input).await?;
     let id = Uuid::now_v7();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut model = agreements::ActiveModel {
         id: Set(id),
         created_at: Set(now),
@@ -69,7 +69,7 @@ pub async fn update(
 ) -> AppResult<AgreementResponse> {
     let existing = find(db, id).await?;
     check(db, &input).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut model: agreements::ActiveModel = existing.into();
     fill(&mut model, &input, now)?;
     model.update(&txn).await?;

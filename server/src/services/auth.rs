@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use shared::dto::auth::UserResponse;
 use shared::validation::normalize_email;
@@ -75,7 +75,7 @@ pub async fn take_attempt(
     client_addr: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // One attempt at a time per account, then per address; always in this order, so two
         // attempts never wait for each other in a circle.
@@ -91,8 +91,7 @@ pub async fn take_attempt(
             .await?;
         }
     }
-    // A write first: SQLite takes its one writer lock here (waiting under its busy timeout)
-    // and holds it through the count, instead of failing to upgrade a reading transaction.
+    // Old failures go first (SQLite's transaction already holds the writer's lock: `db::begin`).
     login_attempts::Entity::delete_many()
         .filter(login_attempts::Column::AccountKey.eq(account_key))
         .filter(login_attempts::Column::FailedAt.lte(now - FAILURE_WINDOW))

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use shared::FieldError;
 use shared::dto::schedule::{BlackoutInput, BlackoutResponse};
@@ -41,7 +41,7 @@ pub async fn create_blackout(
             .await
             .map_err(|_| AppError::field("program_id", FieldError::UnknownReference))?;
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let model = blackout_dates::ActiveModel {
         id: Set(Uuid::now_v7()),
         program_id: Set(input.program_id),
@@ -92,7 +92,7 @@ pub async fn delete_blackout(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     blackout_dates::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use shared::dto::contests::{
     CategoryView, ContestInput, ContestProgram, ContestView, CriterionView, EntryInput,
@@ -258,7 +258,7 @@ pub async fn create(
         return Err(AppError::field("program_id", FieldError::Taken));
     }
     let (opens_at, closes_at) = window_instants(&program, input)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let id = Uuid::now_v7();
     contests::ActiveModel {
         id: Set(id),
@@ -296,7 +296,7 @@ pub async fn update(
         return Err(AppError::field("program_id", FieldError::NotAllowed));
     }
     let (opens_at, closes_at) = window_instants(&existing.program, input)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut contest: contests::ActiveModel = existing.contest.into();
     contest.rules = Set(input.rules.trim().to_owned());
     contest.opens_at = Set(opens_at);
@@ -434,7 +434,7 @@ pub async fn register(
     // to one address, counted below).
     rate_limit::take(db, &[rate_limit::mail_from(client_addr)], now).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     lock_for_entries(&txn, contest.id).await?;
     let sent = contest_entries::Entity::find()
         .filter(contest_entries::Column::ContestId.eq(contest.id))
@@ -769,7 +769,7 @@ pub async fn review(
     } else {
         input.reason.as_deref().map(|r| r.trim().to_owned())
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let to = recipient_of(&entry);
     let letter = letters::contest_checked(
         &to,

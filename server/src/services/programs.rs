@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 use shared::FieldError;
 use shared::dto::auth::{Role, UserResponse};
@@ -323,7 +323,7 @@ pub async fn set_program_partners(
 ) -> AppResult<ProgramResponse> {
     find_model(db, id, Audience::Staff).await?;
     let assignments = checked_assignments(db, assignments).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     program_partners::Entity::delete_many()
         .filter(program_partners::Column::ProgramId.eq(id))
         .exec(&txn)

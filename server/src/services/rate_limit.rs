@@ -3,13 +3,13 @@
 //! limit they let a stranger send library-branded letters to any address at machine speed.
 //!
 //! Each request is one row per bucket it counts in; counting and writing are one step per
-//! bucket (PostgreSQL's advisory lock; SQLite's one writer, taken by a write first), so a
+//! bucket (PostgreSQL's advisory lock; SQLite's one writer, held from `BEGIN`), so a
 //! flood of parallel requests cannot all pass the count before any of them is written.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, Statement,
 };
 use uuid::Uuid;
 
@@ -58,7 +58,7 @@ pub fn mail_to(recipient: &str) -> Limit {
 /// Counts one request against every limit, or refuses with `RateLimited` (nothing counted)
 /// when any of them is used up.
 pub async fn take(db: &DatabaseConnection, limits: &[Limit], now: DateTime<Utc>) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     if txn.get_database_backend() == DbBackend::Postgres {
         // Always in the given order, so two requests never wait for each other in a circle.
         for limit in limits {
@@ -72,7 +72,7 @@ pub async fn take(db: &DatabaseConnection, limits: &[Limit], now: DateTime<Utc>)
     }
     let mut wait: Option<u64> = None;
     for limit in limits {
-        // A write first: on SQLite it takes the writer lock for the rest of the transaction.
+        // Expired rows go before the count.
         rate_events::Entity::delete_many()
             .filter(rate_events::Column::Bucket.eq(&limit.bucket))
             .filter(rate_events::Column::At.lte(now - limit.window))

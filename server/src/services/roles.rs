@@ -5,10 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use shared::FieldError;
 use shared::dto::volunteers::{
@@ -81,7 +80,7 @@ pub async fn set_program_settings(
     now: DateTime<Utc>,
 ) -> AppResult<ProgramVolunteeringResponse> {
     input.validate().map_err(AppError::Invalid)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let program = find_model(&txn, program_id, Audience::Staff).await?;
     let existing: HashMap<Uuid, program_roles::Model> = program_roles::Entity::find()
         .filter(program_roles::Column::ProgramId.eq(program_id))
@@ -387,23 +386,11 @@ pub async fn set_session_roles(
         }
     }
     errors.into_result().map_err(AppError::Invalid)?;
-    let txn = db.begin().await?;
-    // One edit of a session's roles at a time. SQLite: a write first, so its writer lock is
-    // held before anything is read (a reading transaction that writes later fails with
-    // "database is locked" once another edit has committed). PostgreSQL: the session's row.
-    let postgres = txn.get_database_backend() == sea_orm::DbBackend::Postgres;
-    if !postgres {
-        session_roles::Entity::update_many()
-            .col_expr(
-                session_roles::Column::UpdatedAt,
-                Expr::col(session_roles::Column::UpdatedAt),
-            )
-            .filter(session_roles::Column::SessionId.eq(session_id))
-            .exec(&txn)
-            .await?;
-    }
+    let txn = crate::db::begin(db).await?;
+    // One edit of a session's roles at a time: PostgreSQL locks the session's row; SQLite's
+    // transaction holds the one writer's lock from `BEGIN` (`db::begin`).
     let mut find = sessions::Entity::find_by_id(session_id);
-    if postgres {
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         find = find.lock_exclusive();
     }
     let session = find.one(&txn).await?.ok_or(AppError::NotFound)?;

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use shared::dto::schedule::{
     EndSeriesRequest, Occurrence, PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse,
@@ -148,7 +148,7 @@ pub async fn create_series(
         .map_err(|_| AppError::field("program_id", FieldError::UnknownReference))?;
     let tz = parse_tz(&program.tz).map_err(|e| AppError::field("tz", e))?;
     let (definition, start) = checked_definition(tz, input.start_local, &input.rule)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let model = series::ActiveModel {
         id: Set(Uuid::now_v7()),
         program_id: Set(program.id),
@@ -183,7 +183,7 @@ pub async fn update_series(
     now: DateTime<Utc>,
 ) -> AppResult<(SeriesResponse, u32)> {
     update.validate().map_err(AppError::Invalid)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let existing = lock_series(&txn, id).await?.ok_or(AppError::NotFound)?;
     let tz = series_tz(&existing)?;
     let (definition, start) = checked_definition(tz, update.start_local, &update.rule)?;
@@ -239,7 +239,7 @@ pub async fn end_series(
     request: EndSeriesRequest,
     now: DateTime<Utc>,
 ) -> AppResult<(SeriesResponse, u32)> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let existing = lock_series(&txn, id).await?.ok_or(AppError::NotFound)?;
     let tz = series_tz(&existing)?;
     let first_day = utc_to_local(tz, existing.starts_at).date();
@@ -612,7 +612,7 @@ pub async fn extend_horizons(db: &DatabaseConnection, now: DateTime<Utc>) -> App
         .await?;
     let count = due.len();
     for model in due {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         // Re-read under the row's lock: another instance may have extended it already.
         let Some(model) = lock_series(&txn, model.id).await? else {
             continue;

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use shared::FieldError;
 use shared::dto::partners::{PartnerAssignment, PartnerLink};
@@ -229,6 +229,20 @@ pub async fn find_visible<C: ConnectionTrait>(
     Ok(model)
 }
 
+/// The session, if staff may see it, held for the rest of the transaction: PostgreSQL locks
+/// its row; SQLite's transaction holds the one writer's lock from `BEGIN` already. Two edits
+/// of one session then follow each other instead of interleaving (two partner lists
+/// replacing each other's rows hit the unique key; two cancels gave one SEQUENCE).
+async fn lock_for_edit(txn: &DatabaseTransaction, id: Uuid) -> AppResult<sessions::Model> {
+    let mut find = sessions::Entity::find_by_id(id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        find = find.lock_exclusive();
+    }
+    let model = find.one(txn).await?.ok_or(AppError::NotFound)?;
+    find_model(txn, model.program_id, Audience::Staff).await?;
+    Ok(model)
+}
+
 /// One session, if the audience may see its program.
 pub async fn get_session(
     db: &DatabaseConnection,
@@ -299,7 +313,7 @@ pub async fn edit_session(
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
     edit.validate().map_err(AppError::Invalid)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let session = find_visible(&txn, id, Audience::Staff).await?;
     let tz = parse_tz(&session.tz).map_err(|e| AppError::field("tz", e))?;
     let starts_at =
@@ -409,7 +423,8 @@ pub async fn cancel_session(
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
     request.validate().map_err(AppError::Invalid)?;
-    let session = find_visible(db, id, Audience::Staff).await?;
+    let txn = crate::db::begin(db).await?;
+    let session = lock_for_edit(&txn, id).await?;
     let sequence = session.sequence + 1;
     let mut model: sessions::ActiveModel = session.into();
     model.status = Set(SessionStatus::Cancelled.as_str().to_owned());
@@ -417,7 +432,8 @@ pub async fn cancel_session(
     model.blackout_id = Set(None);
     model.sequence = Set(sequence);
     model.updated_at = Set(now);
-    model.update(db).await?;
+    model.update(&txn).await?;
+    txn.commit().await?;
     tracing::info!(session.id = %id, "session {id} cancelled");
     outcome(db, id, 1).await
 }
@@ -430,8 +446,10 @@ pub async fn restore_session(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
-    let session = find_visible(db, id, Audience::Staff).await?;
+    let txn = crate::db::begin(db).await?;
+    let session = lock_for_edit(&txn, id).await?;
     if session.status == SessionStatus::Scheduled.as_str() {
+        txn.commit().await?;
         return outcome(db, id, 0).await;
     }
     let sequence = session.sequence + 1;
@@ -443,7 +461,8 @@ pub async fn restore_session(
     model.detached = Set(detached);
     model.sequence = Set(sequence);
     model.updated_at = Set(now);
-    model.update(db).await?;
+    model.update(&txn).await?;
+    txn.commit().await?;
     outcome(db, id, 1).await
 }
 
@@ -455,9 +474,9 @@ pub async fn set_session_partners(
     assignments: Vec<PartnerAssignment>,
     now: DateTime<Utc>,
 ) -> AppResult<EditOutcome> {
-    let session = find_visible(db, id, Audience::Staff).await?;
-    let assignments = checked_assignments(db, assignments).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
+    let session = lock_for_edit(&txn, id).await?;
+    let assignments = checked_assignments(&txn, assignments).await?;
     // A partner kept in the same role keeps its answer; anyone new is asked afresh.
     let before = session_partners::Entity::find()
         .filter(session_partners::Column::SessionId.eq(id))

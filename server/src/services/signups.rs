@@ -20,7 +20,7 @@ use sea_orm::sea_query::{CommonTableExpression, Expr, ExprTrait, WithClause};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set, SqlErr, TransactionTrait,
+    Set, SqlErr,
 };
 use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView, Skill};
 use uuid::Uuid;
@@ -337,7 +337,7 @@ pub async fn sign_up(
         return Err(AppError::Refused(Refusal::SignupClosed));
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     quick_commit(&txn).await?;
     // First what concerns this person only (no one else waits for it): their row, their
     // other sessions, their earlier sign-up for this role.
@@ -560,7 +560,7 @@ async fn leave(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<SignupView> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let role = lock_role(&txn, signup.session_role_id, false).await?;
     let current = signups::Entity::find_by_id(signup.id)
         .one(&txn)
@@ -627,7 +627,7 @@ pub async fn accept_offer(
     now: DateTime<Utc>,
 ) -> AppResult<SignupView> {
     let signup = own_signup(db, volunteer_id, signup_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let role = lock_role(&txn, signup.session_role_id, false).await?;
     let current = signups::Entity::find_by_id(signup.id)
         .one(&txn)
@@ -669,7 +669,7 @@ pub async fn assign(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<SignupView> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     // Person, then role: the order `sign_up` takes them in, so the two never deadlock.
     let volunteer = volunteers::lock_row(&txn, volunteer_id)
         .await

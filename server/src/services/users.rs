@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 use shared::dto::auth::{
     ChangePasswordRequest, CreateUserRequest, Role, SetPasswordRequest, UserResponse,
@@ -136,7 +136,7 @@ pub async fn set_active(
     if actor == id && !active {
         return Err(AppError::field("active", FieldError::OwnAccount));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut user = lock_account(&txn, id, !active, now).await?;
     if user.active != active {
         let mut model: users::ActiveModel = user.clone().into();
@@ -151,7 +151,7 @@ pub async fn set_active(
 /// Ends every open session of the account (a lost phone, a shared computer).
 #[tracing::instrument(skip_all)]
 pub async fn end_sessions(db: &DatabaseConnection, id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     lock_account(&txn, id, true, now).await?;
     txn.commit().await?;
     tracing::info!(user.id = %id, "sessions of staff account {id} ended");
@@ -211,7 +211,7 @@ async fn store_password(
     hash: String,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let user = lock_account(&txn, id, true, now).await?;
     let mut model: users::ActiveModel = user.into();
     model.password_hash = Set(hash);

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, SqlErr,
 };
 use shared::dto::volunteers::{
     MergeRequest, Refusal, Skill, VolunteerBrief, VolunteerInput, VolunteerResponse,
@@ -87,7 +87,7 @@ pub async fn register(
     }
     check_partner(db, input.partner_id).await?;
     let password_hash = password_hash(input.password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let model = volunteers::ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(normalize_email(&input.email)),
@@ -209,7 +209,7 @@ async fn mail_link_if_known(
         return Ok(());
     };
     // Counted and written one request at a time per person, so the cap holds under a flood.
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     lock_row(&txn, volunteer.id).await?;
     let recent = magic_links::Entity::find()
         .filter(magic_links::Column::VolunteerId.eq(volunteer.id))
@@ -432,7 +432,7 @@ pub async fn merge(
     if request.keep == request.duplicate {
         return Err(AppError::field("duplicate", FieldError::NotAllowed));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let keep = find(&txn, request.keep)
         .await
         .map_err(|_| AppError::field("keep", FieldError::UnknownReference))?;

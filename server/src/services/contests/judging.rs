@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use shared::FieldError;
 use shared::dto::auth::Role;
@@ -102,7 +101,7 @@ pub async fn set_assignments(
             return Err(AppError::field("user_id", FieldError::UnknownReference));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     judge_assignments::Entity::delete_many()
         .filter(judge_assignments::Column::CategoryId.is_in(categories))
         .exec(&txn)
@@ -136,7 +135,7 @@ pub async fn declare_conflict(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     judge_conflicts::Entity::insert(judge_conflicts::ActiveModel {
         user_id: Set(judge),
         entry_id: Set(entry_id),
@@ -603,7 +602,7 @@ pub async fn publish(
         .filter(contest_entries::Column::Review.eq(Review::Eligible.as_str()))
         .all(db)
         .await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut contest: crate::db::entities::contests::ActiveModel = loaded.contest.clone().into();
     contest.results_published_at = Set(Some(now));
     contest.updated_at = Set(now);

@@ -12,7 +12,7 @@ use futures_util::{Stream, StreamExt, TryStreamExt};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use shared::dto::volunteers::Refusal;
 use shared::words::VideoFormat;
@@ -222,7 +222,7 @@ where
     let received = offset + stored.written as i64;
     let complete = received == upload.length;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     // Compare-and-set: only the append that started from the current offset moves it.
     let moved = uploads::Entity::update_many()
         .col_expr(uploads::Column::Received, Expr::value(received))
@@ -336,7 +336,7 @@ async fn rewind(
     offset: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     upload_segments::Entity::delete_many()
         .filter(upload_segments::Column::UploadId.eq(upload_id))
         .filter(upload_segments::Column::Start.gte(offset))

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use shared::dto::volunteers::SignupStatus;
 use shared::words::SessionStatus;
@@ -36,7 +36,7 @@ pub async fn expire_offers(
         .await?;
     let mut lapsed = 0;
     for offer in expired {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         lock_role(&txn, offer.session_role_id, false).await?;
         // Another instance, or the volunteer, may have got here first.
         let Some(current) = signups::Entity::find_by_id(offer.id).one(&txn).await? else {
@@ -240,7 +240,7 @@ pub async fn notify_changes(
         } else {
             letters::session_changed(&to, &facts, sequence, signup.id, base_url)
         };
-        let txn = db.begin().await?;
+        let txn = crate::db::begin(db).await?;
         let fresh = mail::enqueue(&txn, letter, now).await?;
         let mut model: signups::ActiveModel = signup.into();
         model.notified_sequence = Set(sequence);

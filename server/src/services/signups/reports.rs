@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use shared::dto::programs::DEFAULT_TZ;
 use shared::dto::volunteers::{
@@ -199,7 +198,7 @@ pub async fn mark_attendance(
     if setting.session.starts_at > now {
         return Err(AppError::Refused(Refusal::NotYetHeld));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     for (i, mark) in marks.iter().enumerate() {
         let Some(signup) = signups::Entity::find_by_id(mark.signup_id)
             .one(&txn)
