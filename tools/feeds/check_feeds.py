@@ -1,12 +1,16 @@
-"""Checks every calendar feed of a running Siar with Python's `icalendar` and
-`recurring-ical-events`: each must parse, and its expansion of the next twelve months must equal
-Siar's own list of sessions (start, end, status). Run by `cargo xtask test` against the demo
-server; the same check is done independently with ical.js in e2e/tests/feeds.test.mjs.
+"""Checks every calendar feed of a running Siar with two independent parsers: Python's
+`icalendar` with `recurring-ical-events`, and libical (Evolution's library, through the small C
+program `libical_expand.c`). Each feed must parse, each parser's expansion of the next twelve
+months must equal Siar's own list of sessions (start, end, status), and the two parsers must
+agree occurrence by occurrence (UID, start, end, status, summary, description, location). Run
+by `cargo xtask test` against the demo server; ical.js does the same check in
+e2e/tests/feeds.test.mjs.
 
-Usage: python check_feeds.py http://127.0.0.1:3000
+Usage: python check_feeds.py http://127.0.0.1:3000 PATH/TO/libical-expand
 """
 
 import json
+import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -47,8 +51,29 @@ def siar_sessions(base, start, end, extra=""):
         page += 1
 
 
+def occurrence(uid, starts, ends, status, summary, description, location):
+    """One occurrence as both parsers report it; text fields absent read as empty."""
+    return (uid, starts, ends, status, summary or "", description or "", location or "")
+
+
+def libical_sessions(libical, text, start, end):
+    """libical's expansion, as full occurrences starting in [start, end)."""
+    done = subprocess.run(
+        [libical, str(int(start.timestamp())), str(int(end.timestamp()))],
+        input=text.encode("utf-8"), capture_output=True, check=False,
+    )
+    if done.returncode != 0 or done.stderr:
+        raise AssertionError(f"libical: {done.stderr.decode(errors='replace')}")
+    found = []
+    for line in done.stdout.decode("utf-8").splitlines():
+        o = json.loads(line)
+        found.append(occurrence(o["uid"], o["start"], o["end"], o["status"], o["summary"],
+                                o["description"], o["location"]))
+    return sorted(found)
+
+
 def feed_sessions(text, start, end):
-    """The parser's expansion: (start, end, status) of occurrences starting in [start, end)."""
+    """recurring-ical-events' expansion, as full occurrences starting in [start, end)."""
     calendar = icalendar.Calendar.from_ical(text)
     found = []
     for event in recurring_ical_events.of(calendar).between(start, end):
@@ -63,8 +88,15 @@ def feed_sessions(text, start, end):
         if not (start <= starts < end):
             continue
         status = str(event.get("STATUS", "CONFIRMED")).upper()
-        found.append((iso(starts), iso(ends), status))
+        found.append(occurrence(str(event["UID"]), iso(starts), iso(ends), status,
+                                str(event.get("SUMMARY", "")), str(event.get("DESCRIPTION", "")),
+                                str(event.get("LOCATION", ""))))
     return sorted(found)
+
+
+def times(occurrences):
+    """What Siar's own list says of each: (start, end, status)."""
+    return sorted((o[1], o[2], o[3]) for o in occurrences)
 
 
 def open_slots(base, start, end):
@@ -81,24 +113,32 @@ def open_slots(base, start, end):
     return sorted(found)
 
 
-def check(base, path, start, end, expected):
+def check(base, libical, path, start, end, expected):
     status, headers, body = get(f"{base}{path}")
     assert status == 200, f"{path}: HTTP {status}"
     assert headers["Content-Type"] == "text/calendar; charset=utf-8", path
     text = body.decode("utf-8")
     for tzid in {line.split("TZID=")[1].split(":")[0] for line in text.split("\r\n") if ";TZID=" in line}:
         assert f"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\n" in text, f"{path}: no VTIMEZONE for {tzid}"
-    got = feed_sessions(text, start, end)
+    python = feed_sessions(text, start, end)
+    evolution = libical_sessions(libical, text, start, end)
+    for parser, got in (("recurring-ical-events", python), ("libical", evolution)):
+        differs(f"{path}: {parser} and Siar", expected, times(got))
+    differs(f"{path}: libical and recurring-ical-events", python, evolution)
+    print(f"ok  {path}: {len(python)} occurrences, the same in both parsers")
+    return times(python)
+
+
+def differs(what, expected, got):
     if got != expected:
         missing = sorted(set(expected) - set(got))
         extra = sorted(set(got) - set(expected))
-        raise AssertionError(f"{path}: expansion differs\n  missing: {missing}\n  extra: {extra}")
-    print(f"ok  {path}: {len(got)} occurrences")
-    return got
+        raise AssertionError(f"{what} differ\n  missing: {missing}\n  extra: {extra}")
 
 
 def main():
     base = sys.argv[1].rstrip("/")
+    libical = sys.argv[2]
     start = datetime.now(timezone.utc).replace(microsecond=0)
     end = start + WINDOW
     everything = siar_sessions(base, start, end)
@@ -123,7 +163,7 @@ def main():
             assert expected, "the demo has sessions that need volunteers"
         else:
             raise AssertionError(f"unexpected feed {path}")
-        check(base, path, start, end, expected)
+        check(base, libical, path, start, end, expected)
 
     # The demo's cancelled session, its moved one and a zone with daylight saving are there.
     statuses = {s for _, _, s in everything}
@@ -141,13 +181,13 @@ def main():
     assert len(havana) >= 50, f"a year of Havana Sundays: {len(havana)}"
     gaps = {(b - a).days for a, b in zip(havana, havana[1:])}
     assert gaps == {6, 7} or gaps == {7}, f"one session a week in Havana: {sorted(gaps)}"
-    one = check(base, f"/sessions/{moved[0]['id']}.ics", start, end, [
+    one = check(base, libical, f"/sessions/{moved[0]['id']}.ics", start, end, [
         (iso(datetime.fromisoformat(moved[0]["starts_at"].replace("Z", "+00:00"))),
          iso(datetime.fromisoformat(moved[0]["ends_at"].replace("Z", "+00:00"))),
          "CONFIRMED"),
     ])
     assert len(one) == 1
-    print("python icalendar + recurring-ical-events: every feed matches Siar's sessions")
+    print("recurring-ical-events and libical: every feed matches Siar's sessions")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 //! time. Each prints its figures and the ratio against its named baseline; BENCHMARKS.md
 //! records the results.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::sh::{self, Result, output};
@@ -45,22 +44,5 @@ fn ensure_load_tools() -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
-    let root = output(Command::new("id").arg("-u")).as_deref() == Some("0");
-    if root && Path::new("/usr/bin/apt-get").exists() {
-        let install = || {
-            sh::run(
-                Command::new("apt-get")
-                    .args(["install", "-y", "-qq", "--no-install-recommends"])
-                    .args(&missing)
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            )
-        };
-        // A fresh machine may have no package lists yet.
-        install().or_else(|_| {
-            sh::run(Command::new("apt-get").args(["update", "-qq"]))?;
-            install()
-        })
-    } else {
-        Err(format!("the feed benchmark needs: {}", missing.join(", ")))
-    }
+    sh::apt_install(&missing, "the feed benchmark")
 }

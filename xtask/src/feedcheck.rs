@@ -1,6 +1,8 @@
 //! The Python test tools: a virtual environment under the target directory with the pinned
 //! `icalendar` and `recurring-ical-events` (the feed check) and `aiosmtpd` (the SMTP server
-//! the mail tests start), made once and reused while `tools/requirements.txt` stays the same.
+//! the mail tests start), made once and reused while `tools/requirements.txt` stays the same;
+//! and libical's side of the feed check, a small C program built against Debian's
+//! `libical-dev`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,11 +24,7 @@ pub fn python() -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(&venv);
     if !make_venv(&venv) {
         // Debian keeps `venv` in a separate package.
-        if output(Command::new("id").arg("-u")).as_deref() == Some("0")
-            && Path::new("/usr/bin/apt-get").exists()
-        {
-            sh::run(Command::new("apt-get").args(["install", "-y", "-qq", "python3-venv"]))?;
-        }
+        sh::apt_install(&["python3-venv"], "the Python test tools")?;
         if !make_venv(&venv) {
             return Err("cannot make a Python virtual environment (install python3-venv)".into());
         }
@@ -55,11 +53,37 @@ fn make_venv(venv: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Checks every feed of the server at `url` with the Python parsers.
+/// Checks every feed of the server at `url` with recurring-ical-events and libical.
 pub fn check(python: &Path, url: &str) -> Result<()> {
+    let libical = libical_expand()?;
     sh::run(
         Command::new(python)
             .arg(sh::root().join("tools/feeds/check_feeds.py"))
-            .arg(url),
+            .arg(url)
+            .arg(libical),
     )
+}
+
+/// `tools/feeds/libical_expand.c`, built when missing or older than its source; libical's
+/// headers are installed first where they are missing (Debian, as root).
+fn libical_expand() -> Result<PathBuf> {
+    let source = sh::root().join("tools/feeds/libical_expand.c");
+    let binary = sh::target_dir().join("libical-expand");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&binary).is_some() && modified(&binary) >= modified(&source) {
+        return Ok(binary);
+    }
+    if !Path::new("/usr/include/libical/ical.h").exists() {
+        sh::apt_install(&["libical-dev", "pkg-config", "gcc"], "the feed check")?;
+    }
+    let flags = output(Command::new("pkg-config").args(["--cflags", "--libs", "libical"]))
+        .ok_or("pkg-config does not know libical")?;
+    sh::run(
+        Command::new("cc")
+            .args(["-O1", "-Wall", "-o"])
+            .arg(&binary)
+            .arg(&source)
+            .args(flags.split_whitespace()),
+    )?;
+    Ok(binary)
 }

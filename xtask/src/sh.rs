@@ -54,3 +54,22 @@ pub fn output(command: &mut Command) -> Option<String> {
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
+
+/// Installs Debian packages (as root, where apt-get exists), updating the package lists first
+/// if a fresh machine has none. Elsewhere it fails, saying what `needed_for` needs.
+pub fn apt_install(packages: &[&str], needed_for: &str) -> Result<()> {
+    let root = output(Command::new("id").arg("-u")).as_deref() == Some("0");
+    if !root || !Path::new("/usr/bin/apt-get").exists() {
+        return Err(format!("{needed_for} needs: {}", packages.join(", ")));
+    }
+    let install = || {
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    install().or_else(|_| {
+        run(Command::new("apt-get").args(["update", "-qq"]))?;
+        install()
+    })
+}
