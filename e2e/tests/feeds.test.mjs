@@ -4,7 +4,7 @@
 // months equals Siar's list of sessions (start, end, status). Also the private feed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import ICAL from 'ical.js';
+import { expandFeed } from '../lib/ical-expand.mjs';
 import { BASE, VIEWER } from './helpers.mjs';
 
 const WINDOW_DAYS = 365;
@@ -28,50 +28,9 @@ async function siarSessions(from, to, extra = '') {
   }
 }
 
-/** ical.js's expansion of `text` for [from, to), with only the feed's own VTIMEZONEs. */
+/** ical.js's expansion of `text` for [from, to), as "start|end|STATUS". */
 function feedSessions(text, from, to) {
-  const calendar = new ICAL.Component(ICAL.parse(text));
-  ICAL.TimezoneService.reset();
-  for (const zone of calendar.getAllSubcomponents('vtimezone')) {
-    ICAL.TimezoneService.register(zone);
-  }
-  const vevents = calendar.getAllSubcomponents('vevent');
-  const masters = new Map();
-  const singles = [];
-  for (const vevent of vevents) {
-    const event = new ICAL.Event(vevent);
-    if (event.isRecurrenceException()) continue;
-    if (event.isRecurring()) masters.set(event.uid, event); else singles.push(event);
-  }
-  for (const vevent of vevents) {
-    const event = new ICAL.Event(vevent);
-    if (event.isRecurrenceException()) {
-      const master = masters.get(event.uid);
-      assert.ok(master, `override ${event.uid} without its series`);
-      master.relateException(event);
-    }
-  }
-  for (const zoneUse of text.matchAll(/;TZID=([^:;]+)/g)) {
-    assert.ok(ICAL.TimezoneService.has(zoneUse[1]), `no VTIMEZONE for ${zoneUse[1]}`);
-  }
-  const found = [];
-  const keep = (start, end, status) => {
-    const s = start.toJSDate();
-    if (s >= from && s < to) found.push(`${s.toISOString()}|${end.toJSDate().toISOString()}|${status ?? 'CONFIRMED'}`);
-  };
-  for (const event of singles) {
-    keep(event.startDate, event.endDate, event.component.getFirstPropertyValue('status'));
-  }
-  // Iterate a month past the window: a moved session may come from an earlier slot.
-  const stop = ICAL.Time.fromJSDate(new Date(to.getTime() + 31 * 86_400_000), true);
-  for (const master of masters.values()) {
-    const iterator = master.iterator();
-    for (let next = iterator.next(); next && next.compare(stop) < 0; next = iterator.next()) {
-      const details = master.getOccurrenceDetails(next);
-      keep(details.startDate, details.endDate, details.item.component.getFirstPropertyValue('status'));
-    }
-  }
-  return found.sort();
+  return expandFeed(text, from, to).map((o) => `${o.start.replace('Z', '.000Z')}|${o.end.replace('Z', '.000Z')}|${o.status}`).sort();
 }
 
 async function checkFeed(path, from, to, expected) {

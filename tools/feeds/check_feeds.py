@@ -1,10 +1,10 @@
-"""Checks every calendar feed of a running Siar with two independent parsers: Python's
-`icalendar` with `recurring-ical-events`, and libical (Evolution's library, through the small C
-program `libical_expand.c`). Each feed must parse, each parser's expansion of the next twelve
-months must equal Siar's own list of sessions (start, end, status), and the two parsers must
-agree occurrence by occurrence (UID, start, end, status, summary, description, location). Run
-by `cargo xtask test` against the demo server; ical.js does the same check in
-e2e/tests/feeds.test.mjs.
+"""Checks every calendar feed of a running Siar with three independent parsers: Python's
+`icalendar` with `recurring-ical-events`, libical (Evolution's library, through the small C
+program `libical_expand.c`) and ical.js (Thunderbird's, through `e2e/lib/ical-expand.mjs`;
+`npm install` in e2e/ first). Each feed must parse, each parser's expansion of the next twelve
+months must equal Siar's own list of sessions (start, end, status), and the parsers must agree
+occurrence by occurrence (UID, start, end, status, summary, description, location). Run by
+`cargo xtask test` against the demo server.
 
 Usage: python check_feeds.py http://127.0.0.1:3000 PATH/TO/libical-expand
 """
@@ -12,6 +12,7 @@ Usage: python check_feeds.py http://127.0.0.1:3000 PATH/TO/libical-expand
 import json
 import subprocess
 import sys
+from pathlib import Path
 import urllib.parse
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -20,6 +21,7 @@ import icalendar
 import recurring_ical_events
 
 WINDOW = timedelta(days=365)
+ICAL_JS = Path(__file__).resolve().parents[2] / "e2e" / "lib" / "ical-expand.mjs"
 
 
 def get(url):
@@ -58,12 +60,22 @@ def occurrence(uid, starts, ends, status, summary, description, location):
 
 def libical_sessions(libical, text, start, end):
     """libical's expansion, as full occurrences starting in [start, end)."""
+    return expanded_by("libical", [libical], text, start, end)
+
+
+def icaljs_sessions(text, start, end):
+    """ical.js's expansion, as full occurrences starting in [start, end)."""
+    return expanded_by("ical.js", ["node", str(ICAL_JS)], text, start, end)
+
+
+def expanded_by(name, command, text, start, end):
+    """What a command printing one JSON occurrence per line makes of `text`."""
     done = subprocess.run(
-        [libical, str(int(start.timestamp())), str(int(end.timestamp()))],
+        [*command, str(int(start.timestamp())), str(int(end.timestamp()))],
         input=text.encode("utf-8"), capture_output=True, check=False,
     )
     if done.returncode != 0 or done.stderr:
-        raise AssertionError(f"libical: {done.stderr.decode(errors='replace')}")
+        raise AssertionError(f"{name}: {done.stderr.decode(errors='replace')}")
     found = []
     for line in done.stdout.decode("utf-8").splitlines():
         o = json.loads(line)
@@ -120,13 +132,19 @@ def check(base, libical, path, start, end, expected):
     text = body.decode("utf-8")
     for tzid in {line.split("TZID=")[1].split(":")[0] for line in text.split("\r\n") if ";TZID=" in line}:
         assert f"BEGIN:VTIMEZONE\r\nTZID:{tzid}\r\n" in text, f"{path}: no VTIMEZONE for {tzid}"
-    python = feed_sessions(text, start, end)
-    evolution = libical_sessions(libical, text, start, end)
-    for parser, got in (("recurring-ical-events", python), ("libical", evolution)):
-        differs(f"{path}: {parser} and Siar", expected, times(got))
-    differs(f"{path}: libical and recurring-ical-events", python, evolution)
-    print(f"ok  {path}: {len(python)} occurrences, the same in both parsers")
+    python = parsers_agree(path, libical, text, start, end)
+    differs(f"{path}: the parsers and Siar", expected, times(python))
+    print(f"ok  {path}: {len(python)} occurrences, the same in all three parsers")
     return times(python)
+
+
+def parsers_agree(what, libical, text, start, end):
+    """The occurrences all three parsers read in `text`, which must be the same in each."""
+    python = feed_sessions(text, start, end)
+    for name, got in (("libical", libical_sessions(libical, text, start, end)),
+                      ("ical.js", icaljs_sessions(text, start, end))):
+        differs(f"{what}: recurring-ical-events and {name}", python, got)
+    return python
 
 
 def differs(what, expected, got):
@@ -187,7 +205,7 @@ def main():
          "CONFIRMED"),
     ])
     assert len(one) == 1
-    print("recurring-ical-events and libical: every feed matches Siar's sessions")
+    print("recurring-ical-events, libical and ical.js: every feed matches Siar's sessions")
 
 
 if __name__ == "__main__":
