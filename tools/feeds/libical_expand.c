@@ -154,10 +154,16 @@ static void expand(icalcomponent *master, struct override *overrides, size_t cou
      * time the clock skips and keeps the shifted hour a week too long (America/Havana, Sunday
      * 00:30, March 2027: the 14th and the 21st at 01:30), which no feed could correct. */
     struct icaltimetype dtstart = icalproperty_get_datetime_with_component(dtstart_prop, master);
-    const icaltimezone *zone = dtstart.zone;
+    icaltimezone *zone = (icaltimezone *)dtstart.zone;
     struct icaltimetype wall_start = dtstart;
     wall_start.zone = NULL;
-    icalrecur_iterator *steps = icalrecur_iterator_new(icalproperty_get_rrule(rrule), wall_start);
+    struct icalrecurrencetype rule = icalproperty_get_rrule(rrule);
+    if (!icaltime_is_null_time(rule.until) && icaltime_is_utc(rule.until)) {
+        /* An UNTIL in UTC, read on the same wall clock as the steps. */
+        rule.until = icaltime_convert_to_zone(rule.until, zone);
+        rule.until.zone = NULL;
+    }
+    icalrecur_iterator *steps = icalrecur_iterator_new(rule, wall_start);
     if (!steps) fail("libical cannot iterate", icalproperty_as_ical_string(rrule));
     const char *uid = icalcomponent_get_uid(master);
     for (int step = 0;; step++) {

@@ -53,15 +53,20 @@ fn make_venv(venv: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Checks every feed of the server at `url` with recurring-ical-events and libical.
+/// Checks every feed of the server at `url` with recurring-ical-events, libical and ical.js
+/// (`npm install` in e2e/ first), then random edit sequences, each step read back through the
+/// three (they add programs to the server's data).
 pub fn check(python: &Path, url: &str) -> Result<()> {
     let libical = libical_expand()?;
-    sh::run(
-        Command::new(python)
-            .arg(sh::root().join("tools/feeds/check_feeds.py"))
-            .arg(url)
-            .arg(libical),
-    )
+    for script in ["check_feeds.py", "edit_sequences.py"] {
+        sh::run(
+            Command::new(python)
+                .arg(sh::root().join("tools/feeds").join(script))
+                .arg(url)
+                .arg(&libical),
+        )?;
+    }
+    Ok(())
 }
 
 /// `tools/feeds/libical_expand.c`, built when missing or older than its source; libical's

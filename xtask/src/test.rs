@@ -107,7 +107,7 @@ fn drop_old_test_schemas(url: &str) {
 
 /// Starts the real server on a free port with a fresh SQLite database and demo data, then
 /// runs the Playwright + axe-core tests in `e2e/` (and ical.js' feed check) against it, the
-/// Python parsers' feed check and schemathesis.
+/// three-parser feed check with its random edit sequences, and schemathesis.
 fn browser_tests(python: &std::path::Path) -> Result<()> {
     let root = sh::root();
     let e2e = root.join("e2e");
