@@ -12,6 +12,8 @@ const PAYLOADS = [
   '"><svg onload="window.siarInjected=\'svg\'">',
 ];
 const TEXT = `Kancil ${PAYLOADS.join(' ')}`;
+// Long texts also try to end the <textarea> that staff edit them in.
+const LONG = `${TEXT}\n</textarea><script>window.siarInjected="textarea"</script>`;
 
 /** Signs in through the API; the answer carries the CSRF token for later calls. */
 async function apiSignIn(page) {
@@ -38,7 +40,7 @@ async function seed(page, stranger) {
   const suffix = Math.random().toString(36).slice(2, 8);
   const program = await created(page, csrf, '/api/v1/programs', {
     name: TEXT, slug: `kancil-${suffix}`, kind: 'storytelling_broadcast', tz: 'Asia/Makassar',
-    default_duration_minutes: 60, status: 'published', description: `Baris satu\n${TEXT}`,
+    default_duration_minutes: 60, status: 'published', description: `Baris satu\n${LONG}`,
   });
   const session = (await created(page, csrf, '/api/v1/sessions', {
     program_id: program.id, start_local: makassar(3 * 24 * 60).slice(0, 13) + ':00:00',
@@ -51,7 +53,7 @@ async function seed(page, stranger) {
     default_duration_minutes: 60, status: 'published',
   });
   const contest = await created(page, csrf, '/api/v1/contests', {
-    program_id: contestProgram.id, rules: TEXT, opens_at: makassar(-60), closes_at: makassar(24 * 60),
+    program_id: contestProgram.id, rules: LONG, opens_at: makassar(-60), closes_at: makassar(24 * 60),
     age_reference_date: '2027-01-31', max_video_minutes: 7, formats: ['mp4'], entries_per_person: 1,
     categories: [{ name: '7–12 tahun', min_age: 7, max_age: 12 }],
     criteria: [{ name: 'Ekspresi', weight: 1 }],
@@ -61,7 +63,7 @@ async function seed(page, stranger) {
     data: {
       entrant_name: TEXT.slice(0, 190), birth_date: '2017-05-01', school: 'SD Inpres', city: 'Makassar',
       contact_email: `kancil-${suffix}@example.id`, guardian_name: 'Ibu Kancil',
-      consent_rules: true, consent_publication: true, title: TEXT.slice(0, 190), description: TEXT,
+      consent_rules: true, consent_publication: true, title: TEXT.slice(0, 190), description: LONG,
     },
   });
   assert.equal(entry.status(), 201, await entry.text());
@@ -69,7 +71,7 @@ async function seed(page, stranger) {
   // A cooperation agreement with the partner: every text field.
   const agreement = await created(page, csrf, '/api/v1/agreements', {
     title: TEXT, form: 'written_mou', state: 'in_force', partner_ids: [partner.id],
-    program_ids: [program.id], scope: TEXT, shared_rules: TEXT, agreed_by: TEXT.slice(0, 120),
+    program_ids: [program.id], scope: LONG, shared_rules: LONG, agreed_by: TEXT.slice(0, 120),
     costs: [{ payer: TEXT.slice(0, 120), item: TEXT.slice(0, 120), amount_idr: 1000 }],
     starts_on: '2026-01-01', agreed_on: '2026-01-01',
   });

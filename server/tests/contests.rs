@@ -964,6 +964,33 @@ async fn judging_is_anonymous_respects_conflicts_ranks_by_the_rubric_and_publish
         true
     );
     score(&judge_one, &criteria, budi, 7, 9).await;
+    // A comment is text wherever it shows (the judge's own page), whatever it holds.
+    let hostile = "</textarea><script>window.siarInjected=1</script><img src=x onerror=alert(1)>";
+    let andi_path = format!("/api/v1/judging/entries/{}", andi["id"].as_str().unwrap());
+    judge_one
+        .expect(
+            Method::PUT,
+            &format!("{andi_path}/scores"),
+            json!({"scores": [
+                {"criterion_id": criteria[0], "score": 8},
+                {"criterion_id": criteria[1], "score": 6},
+            ], "comment": hostile}),
+            200,
+        )
+        .await;
+    let page = judge_one
+        .client
+        .get(app.at(&format!("/judge/entries/{}", andi["id"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("&lt;/textarea&gt;&lt;script&gt;") && !page.contains("<img src=x"),
+        "the comment became markup: {page}"
+    );
     // Judge two: Andi (6,6) → 6; Budi (6,6) → 6; Cici (9,5) → 8.
     score(&judge_two, &criteria, andi, 6, 6).await;
     score(&judge_two, &criteria, budi, 6, 6).await;

@@ -178,6 +178,22 @@ pub fn plain_input(
     .into_any()
 }
 
+/// A `<textarea>`'s text, to be its child. tachys (0.2.19) writes a textarea's children
+/// unescaped on the server, as it does script's and style's, so `</textarea>` in a stored
+/// text would end the element and the rest would become markup. Escaped there (the browser
+/// decodes it back into the box); in the browser a child is a text node already. Every
+/// textarea takes its text through here (`every_prefilled_textarea_escapes_its_text` checks).
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(&text).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}
+
 /// A labelled plain-form text box named `name`, with id `{prefix}-{name}`, an optional hint
 /// and its error line.
 pub fn plain_textarea(
@@ -200,9 +216,67 @@ pub fn plain_textarea(
         <div class="field">
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id>{h}</p> })}
-            <textarea id=id name=name rows="3" aria-invalid=error.invalid aria-describedby=described>{value}</textarea>
+            <textarea id=id name=name rows="3" aria-invalid=error.invalid aria-describedby=described>{textarea_text(value)}</textarea>
             {error.line}
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod textarea_tests {
+    use std::path::Path;
+
+    /// Every `.rs` file under `dir`.
+    fn sources(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                found.extend(sources(&path));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_prefilled_textarea_escapes_its_text() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut raw = Vec::new();
+        let mut checked = 0;
+        for file in sources(&src) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            // Split so that this line is not a match itself.
+            for (at, _) in text.match_indices(concat!("<text", "area id")) {
+                let Some(open_end) = text[at..].find('>') else {
+                    continue;
+                };
+                let rest = &text[at + open_end + 1..];
+                let Some(close) = rest.find("</textarea>") else {
+                    continue;
+                };
+                let child = rest[..close].trim();
+                checked += 1;
+                if !child.is_empty() && !child.starts_with("{textarea_text(") {
+                    raw.push(format!("{}: {child}", file.display()));
+                }
+            }
+        }
+        assert!(checked >= 3, "found only {checked} textareas");
+        assert!(
+            raw.is_empty(),
+            "textarea text not through textarea_text: {raw:?}"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_closing_tag_in_the_text_stays_text_on_the_server() {
+        assert_eq!(
+            super::textarea_text("a</textarea><b>&".to_owned()),
+            "a&lt;/textarea&gt;&lt;b&gt;&amp;"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use shared::dto::contests::{JudgeEntry, MAX_SCORE};
 use uuid::Uuid;
 
 use crate::api::{ApiError, get_judge_entries, get_judge_entry};
-use crate::components::form::query_messages;
+use crate::components::form::{query_messages, textarea_text};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// `/judge`.
@@ -86,7 +86,7 @@ fn ScoreForm(entry: JudgeEntry) -> impl IntoView {
             </fieldset>
             <div class="field">
                 <label for="comment">{tr(lang, "Komentar", "Comments")}</label>
-                <textarea id="comment" name="comment" rows="4">{entry.comment.clone()}</textarea>
+                <textarea id="comment" name="comment" rows="4">{textarea_text(entry.comment.clone())}</textarea>
             </div>
             <div class="actions">
                 <button type="submit" class="button primary">{tr(lang, "Simpan nilai", "Save scores")}</button>

@@ -14,7 +14,7 @@ use crate::api::{
     PartnerTarget, SessionQuery, create_session, end_series, get_program, list_partners,
     list_programs, list_series, list_sessions, save_program,
 };
-use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::components::form::{Field, FormStatus, messages_of, optional, textarea_text};
 use crate::components::partner_roles::PartnerRoles;
 use crate::components::session_list::{LinkTo, SessionList};
 use crate::i18n::{strings, tr, use_viewer};
@@ -304,7 +304,7 @@ fn VolunteerRolesForm(
             <form method="post" action=format!("/staff/programs/{slug}/volunteering") class="stack">
                 <input type="hidden" name="csrf_token" value=csrf/>
                 <label for="roles-text">{tr(lang, "Peran (satu per baris: nama, jumlah tempat, keahlian)", "Roles (one per line: name, places, skill)")}</label>
-                <textarea id="roles-text" name="roles" rows="5" aria-describedby="roles-help">{lines}</textarea>
+                <textarea id="roles-text" name="roles" rows="5" aria-describedby="roles-help">{textarea_text(lines)}</textarea>
                 <p id="roles-help" class="hint">{tr(lang, "Keahlian: ", "Skills: ")}{skills.join(", ")}</p>
                 <label for="cutoff">{tr(lang, "Pendaftaran ditutup (menit sebelum mulai)", "Sign-up closes (minutes before the start)")}</label>
                 <input id="cutoff" name="signup_cutoff_minutes" type="number" min="0" value=settings.signup_cutoff_minutes.to_string()/>
