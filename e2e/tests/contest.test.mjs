@@ -8,9 +8,11 @@ import assert from 'node:assert/strict';
 import { BASE, COORDINATOR, openBrowser, waitForHydration, assertAccessible, signIn } from './helpers.mjs';
 
 const JUDGE = { email: 'juri@siar.example', password: 'siar-demo-juri' };
-const CHUNK = 4 * 1024 * 1024;
+// The uploader's first piece (FIRST_CHUNK_BYTES in frontend/src/components/video_upload.rs);
+// later pieces are sized by how fast the line is.
+const CHUNK = 256 * 1024;
 
-/** 10 MiB that start like an MP4 (three PATCH requests of 4 MiB at most). */
+/** 10 MiB that start like an MP4 (several PATCH requests, sized by the line). */
 function video() {
   const bytes = Buffer.alloc(10 * 1024 * 1024);
   Buffer.from('\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1').copy(bytes);

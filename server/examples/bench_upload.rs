@@ -9,21 +9,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::HashMap;
+#[path = "support/upload.rs"]
+mod support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use server::app::App;
-use server::config::{Config, LogFormat};
-use server::services;
-use shared::dto::contests::{CategoryInput, ContestInput, CriterionInput, EntryInput};
-use shared::dto::programs::ProgramInput;
-use shared::words::{ProgramKind, ProgramStatus, VideoFormat};
 
 const FILE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 const RSS_BUDGET_MIB: f64 = 64.0;
@@ -32,33 +28,10 @@ const THROUGHPUT_TARGET: f64 = 0.7;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("serve") {
-        serve(&args[2], &args[3], &args[4]);
+        support::serve(&args[2], &args[3], &args[4]);
         return;
     }
     bench();
-}
-
-fn config(database: &Path, files: &Path, bind: &str) -> Config {
-    let vars = HashMap::from([
-        (
-            "DATABASE_URL".to_owned(),
-            format!("sqlite://{}?mode=rwc", database.display()),
-        ),
-        ("SIAR_BIND".to_owned(), bind.to_owned()),
-        ("SIAR_STORAGE".to_owned(), files.display().to_string()),
-        ("SIAR_JOBS_INTERVAL_MS".to_owned(), "0".to_owned()),
-    ]);
-    Config::from_vars(&vars).expect("config")
-}
-
-/// The server process: `siar serve`'s code, on the prepared database.
-#[tokio::main]
-async fn serve(database: &str, files: &str, bind: &str) {
-    server::telemetry::init(LogFormat::Pretty);
-    let app = App::build(config(Path::new(database), Path::new(files), bind))
-        .await
-        .expect("app");
-    app.serve(std::future::pending()).await.expect("serve");
 }
 
 fn bench() {
@@ -66,8 +39,8 @@ fn bench() {
     std::fs::create_dir_all(&scratch).unwrap();
     let dir = tempfile::tempdir_in(&scratch).expect("scratch dir");
     let source = dir.path().join("video.mp4");
-    write_video(&source);
-    sync();
+    support::write_video(&source, FILE_BYTES);
+    support::sync();
 
     // Baseline: cp of the same file onto the same disk, until the copy is on disk (the server
     // flushes each piece before it answers, so both times end with the data durable).
@@ -80,31 +53,13 @@ fn bench() {
     assert!(status.success());
     let cp_secs = started.elapsed().as_secs_f64();
     std::fs::remove_file(&copy).unwrap();
-    sync();
+    support::sync();
 
     let database = dir.path().join("bench.db");
     let files = dir.path().join("files");
-    let token = seed(&database, &files);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let bind = format!("127.0.0.1:{port}");
-    let mut server = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "serve",
-            &database.display().to_string(),
-            &files.display().to_string(),
-            &bind,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://{bind}");
+    let token = support::seed(&database, &files);
+    let (mut server, base) = support::start_server(&database, &files);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(wait_until_up(&base));
     std::thread::sleep(Duration::from_millis(500));
     let idle = rss_kib(server.id());
 
@@ -124,9 +79,9 @@ fn bench() {
     let upload_secs = started.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
     sampler.join().unwrap();
-    stop(&mut server);
+    support::stop(&mut server);
     assert_eq!(stored, FILE_BYTES, "the server stored every byte");
-    let on_disk: u64 = walk(&files)
+    let on_disk: u64 = support::walk(&files)
         .iter()
         .map(|p| p.metadata().unwrap().len())
         .sum();
@@ -169,122 +124,6 @@ fn bench() {
 
 fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
-}
-
-/// 2 GiB that start like an MP4 and never repeat a block (nothing compresses or dedupes).
-fn write_video(path: &Path) {
-    let mut file = std::io::BufWriter::with_capacity(8 << 20, std::fs::File::create(path).unwrap());
-    let mut block = vec![0u8; 8 << 20];
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut written = 0;
-    while written < FILE_BYTES {
-        for word in block.chunks_exact_mut(8) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            word.copy_from_slice(&state.to_le_bytes());
-        }
-        if written == 0 {
-            block[..32].copy_from_slice(b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41");
-        }
-        file.write_all(&block).unwrap();
-        written += block.len() as u64;
-    }
-    file.flush().unwrap();
-}
-
-fn sync() {
-    let _ = Command::new("sync").status();
-}
-
-/// The program, contest and entry the upload belongs to; returns the entry's token.
-fn seed(database: &Path, files: &Path) -> String {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let config = config(database, files, "127.0.0.1:0");
-        let db = server::db::connect(&config).await.unwrap();
-        server::db::migrate(&db).await.unwrap();
-        let now = chrono::Utc::now();
-        let program = services::programs::create_program(
-            &db,
-            ProgramInput {
-                name: "Lomba Bercerita".into(),
-                slug: "lomba-bercerita".into(),
-                kind: ProgramKind::Contest,
-                description: String::new(),
-                cover_image_url: None,
-                tz: "Asia/Makassar".into(),
-                default_duration_minutes: 60,
-                stream_url: None,
-                platform: None,
-                place: None,
-                status: ProgramStatus::Published,
-            },
-            now,
-        )
-        .await
-        .unwrap();
-        let local_now = (now + chrono::Duration::hours(8)).naive_utc();
-        services::contests::create(
-            &db,
-            &ContestInput {
-                program_id: program.id,
-                rules: String::new(),
-                opens_at: local_now - chrono::Duration::hours(1),
-                closes_at: local_now + chrono::Duration::hours(6),
-                age_reference_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
-                max_video_mib: 2048,
-                max_video_minutes: 10,
-                formats: vec![VideoFormat::Mp4],
-                entries_per_person: 1,
-                categories: vec![CategoryInput {
-                    id: None,
-                    name: "7–12".into(),
-                    min_age: 7,
-                    max_age: 12,
-                }],
-                criteria: vec![CriterionInput {
-                    id: None,
-                    name: "Ekspresi".into(),
-                    weight: 1,
-                }],
-            },
-            now,
-        )
-        .await
-        .unwrap();
-        let receipt = services::contests::register(
-            &db,
-            "lomba-bercerita",
-            &EntryInput {
-                entrant_name: "Andi".into(),
-                birth_date: chrono::NaiveDate::from_ymd_opt(2017, 5, 1),
-                school: "SD 1".into(),
-                city: "Makassar".into(),
-                contact_email: "andi@example.id".into(),
-                guardian_name: Some("Ibu Andi".into()),
-                consent_rules: true,
-                title: "Dongeng".into(),
-                ..EntryInput::default()
-            },
-            "127.0.0.1",
-            now,
-            "http://localhost",
-        )
-        .await
-        .unwrap();
-        receipt.access_token
-    })
-}
-
-async fn wait_until_up(base: &str) {
-    for _ in 0..200 {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start");
 }
 
 /// Uploads the file by tus; returns the server's final offset.
@@ -361,24 +200,4 @@ fn rss_kib(pid: u32) -> u64 {
                 .and_then(|kib| kib.parse().ok())
         })
         .unwrap_or(0)
-}
-
-fn stop(server: &mut Child) {
-    let _ = server.kill();
-    let _ = server.wait();
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                found.extend(walk(&path));
-            } else {
-                found.push(path);
-            }
-        }
-    }
-    found
 }

@@ -16,7 +16,9 @@ pub fn bench() -> Result<()> {
     // 1,000 concurrent sign-ups for 10 places, on SQLite and PostgreSQL (issue 6).
     run_example("bench_signups")?;
     // A 2 GiB video through tus against cp of the same file (issue 8).
-    run_example("bench_upload")
+    run_example("bench_upload")?;
+    // 300 MB over an emulated 2 Mbit/s link that drops every 30 s: bytes sent / size (issue 19).
+    run_example("bench_upload_link")
 }
 
 fn run_example(name: &str) -> Result<()> {

@@ -11,9 +11,52 @@ use shared::dto::contests::UploadProgress;
 
 use crate::i18n::{tr, use_viewer};
 
-/// Bytes per PATCH request: small enough that progress moves often on a slow phone, large
-/// enough that a fast line is not slowed by round trips.
-pub const CHUNK_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
+/// How long one PATCH should take: progress moves every few seconds on a 2 Mbit/s phone, and
+/// a fast line is not slowed by round trips.
+pub const CHUNK_SECONDS: f64 = 4.0;
+/// The first piece, on a line of unknown speed: 20 s at 100 kbit/s, so it arrives even on
+/// a poor signal.
+pub const FIRST_CHUNK_BYTES: f64 = 256.0 * 1024.0;
+/// Never smaller: a request's own overhead stays under a percent.
+pub const MIN_CHUNK_BYTES: f64 = 64.0 * 1024.0;
+/// Never larger: a fast line gains nothing more, and the browser holds each piece in memory.
+pub const MAX_CHUNK_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Sizes each PATCH from how fast the last one went, to take about [`CHUNK_SECONDS`]. Grows at
+/// most fourfold per piece (one lucky burst is no line speed) and halves after a broken one.
+/// Used by the page and by the upload benchmark (`server/examples/bench_upload_link.rs`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChunkSizer {
+    bytes: f64,
+}
+
+impl Default for ChunkSizer {
+    fn default() -> Self {
+        ChunkSizer {
+            bytes: FIRST_CHUNK_BYTES,
+        }
+    }
+}
+
+impl ChunkSizer {
+    /// The next piece's size in bytes (whole).
+    pub fn bytes(&self) -> f64 {
+        self.bytes.floor()
+    }
+
+    /// `sent` bytes arrived in `seconds`.
+    pub fn sent(&mut self, sent: f64, seconds: f64) {
+        let rate = sent / seconds.max(0.05);
+        self.bytes = (rate * CHUNK_SECONDS)
+            .min(self.bytes * 4.0)
+            .clamp(MIN_CHUNK_BYTES, MAX_CHUNK_BYTES);
+    }
+
+    /// A piece broke off.
+    pub fn broke(&mut self) {
+        self.bytes = (self.bytes / 2.0).max(MIN_CHUNK_BYTES);
+    }
+}
 
 /// Where the uploader stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,7 +194,7 @@ mod tus {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{File, Headers, RequestInit, Response};
 
-    use super::{CHUNK_BYTES, UploadState};
+    use super::{ChunkSizer, UploadState};
 
     /// Why a request did not work.
     enum Failure {
@@ -283,8 +326,9 @@ mod tus {
         total.set(size);
         state.set(UploadState::Sending);
         let mut attempt = 0u32;
+        let mut sizer = ChunkSizer::default();
         loop {
-            match run(&file, &token, &key, size, sent, state).await {
+            match run(&file, &token, &key, size, sent, state, &mut sizer).await {
                 Ok(()) => {
                     if let Some(storage) = local_storage() {
                         let _ = storage.remove_item(&key);
@@ -301,6 +345,7 @@ mod tus {
                     return;
                 }
                 Err(Failure::Transient) => {
+                    sizer.broke();
                     attempt += 1;
                     state.set(UploadState::Retrying(attempt));
                     // 1, 2, 4 … 30 seconds: patient with a phone that lost its signal.
@@ -319,6 +364,7 @@ mod tus {
         size: f64,
         sent: RwSignal<f64>,
         state: RwSignal<UploadState>,
+        sizer: &mut ChunkSizer,
     ) -> Result<(), Failure> {
         let stored = local_storage().and_then(|s| s.get_item(key).ok().flatten());
         let (url, mut at) = match stored {
@@ -335,7 +381,8 @@ mod tus {
         }
         sent.set(at);
         while at < size {
-            let end = (at + CHUNK_BYTES).min(size);
+            let end = (at + sizer.bytes()).min(size);
+            let started = js_sys::Date::now();
             let piece = file
                 .slice_with_f64_and_f64(at, end)
                 .map_err(|_| Failure::Transient)?;
@@ -351,7 +398,9 @@ mod tus {
             .await;
             match response {
                 Ok(response) => {
+                    let from = at;
                     at = header_number(&response, "Upload-Offset").ok_or(Failure::Transient)?;
+                    sizer.sent(at - from, (js_sys::Date::now() - started) / 1000.0);
                     sent.set(at);
                     state.set(UploadState::Sending);
                 }
@@ -363,5 +412,43 @@ mod tus {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_take_a_few_seconds_on_a_slow_phone_and_grow_on_a_fast_line() {
+        // 2 Mbit/s: 250,000 bytes a second.
+        let mut slow = ChunkSizer::default();
+        for _ in 0..5 {
+            let bytes = slow.bytes();
+            slow.sent(bytes, bytes / 250_000.0);
+        }
+        assert_eq!(slow.bytes(), 250_000.0 * CHUNK_SECONDS);
+        // Fast: grows fourfold per piece up to the ceiling, not in one jump.
+        let mut fast = ChunkSizer::default();
+        fast.sent(fast.bytes(), 0.01);
+        assert_eq!(fast.bytes(), FIRST_CHUNK_BYTES * 4.0);
+        for _ in 0..10 {
+            fast.sent(fast.bytes(), 0.01);
+        }
+        assert_eq!(fast.bytes(), MAX_CHUNK_BYTES);
+    }
+
+    #[test]
+    fn a_broken_piece_halves_the_next_down_to_the_floor() {
+        let mut sizer = ChunkSizer::default();
+        sizer.broke();
+        assert_eq!(sizer.bytes(), FIRST_CHUNK_BYTES / 2.0);
+        for _ in 0..20 {
+            sizer.broke();
+        }
+        assert_eq!(sizer.bytes(), MIN_CHUNK_BYTES);
+        // A stall (nothing arrived) does not go below the floor either.
+        sizer.sent(0.0, 30.0);
+        assert_eq!(sizer.bytes(), MIN_CHUNK_BYTES);
     }
 }
