@@ -102,7 +102,9 @@ pub fn App() -> impl IntoView {
     let t = strings(viewer.lang);
     provide_context(viewer);
     view! {
-        <Title formatter=title_for_head/>
+        // The name stands while a page loads its data (its own title is set inside its
+        // Suspense): a document never has an empty title, even between two pages.
+        <Title formatter=title_for_head text="Siar"/>
         <Router>
             <Layout>
                 <ErrorBoundary fallback=move |_| view! { <h1>{t.error_title}</h1> }>
