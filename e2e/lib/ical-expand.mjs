@@ -26,7 +26,10 @@ export function expandFeed(text, from, to) {
   const masters = new Map();
   const singles = [];
   for (const vevent of vevents) {
-    const event = new ICAL.Event(vevent);
+    // An empty list, or ical.js relates every override in the calendar to every series,
+    // whatever its UID (two series at the same local time then swap sessions). A client
+    // such as Thunderbird groups them by UID, as below.
+    const event = new ICAL.Event(vevent, { exceptions: [] });
     if (event.isRecurrenceException()) continue;
     if (event.isRecurring()) masters.set(event.uid, event); else singles.push(event);
   }
