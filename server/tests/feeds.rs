@@ -542,6 +542,67 @@ async fn sequence_never_decreases_through_cancel_restore_and_split() {
     );
 }
 
+/// An "all" edit that moves the time while some sessions are already over: those keep their
+/// series' UID and RECURRENCE-ID (the series ends before the first session still ahead, and a
+/// new series takes over), so clients see the past unchanged instead of deleted and re-created.
+#[tokio::test]
+async fn past_sessions_keep_their_identity_through_an_all_edit() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, sessions) = program_with_weeks(&staff, "dongkelor", "Asia/Makassar", 6).await;
+    let feed = "/calendar/programs/dongkelor.ics";
+    let before = events(&fetch(&app, feed, &[]).await.text().await.unwrap());
+    assert_eq!(before.len(), 1, "one series, no overrides");
+    let series_uid = before[0].get_uid().unwrap().to_owned();
+
+    // Three Saturdays are over when staff move every session to 10:30.
+    let now = chrono::DateTime::parse_from_rfc3339(&format!(
+        "{}T04:00:00Z",
+        first_saturday() + Duration::days(15)
+    ))
+    .unwrap()
+    .with_timezone(&chrono::Utc);
+    let fifth = uuid::Uuid::parse_str(sessions[4]["id"].as_str().unwrap()).unwrap();
+    let day = first_saturday() + Duration::days(28);
+    let edit: shared::dto::schedule::SessionEdit = serde_json::from_value(json!({
+        "scope": "all", "start_local": format!("{day}T10:30:00"), "duration_minutes": 60,
+    }))
+    .unwrap();
+    server::services::sessions::edit_session(&app.db, fifth, edit, now)
+        .await
+        .unwrap();
+
+    let after = staff.sessions_of(&sessions[0]["program_id"]).await;
+    let times: Vec<&str> = after
+        .iter()
+        .map(|s| &s["start_local"].as_str().unwrap()[11..16])
+        .collect();
+    assert_eq!(
+        times,
+        ["09:00", "09:00", "09:00", "10:30", "10:30", "10:30"]
+    );
+    let text = fetch(&app, feed, &[]).await.text().await.unwrap();
+    let events = events(&text);
+    let uids: Vec<&str> = events.iter().map(|e| e.get_uid().unwrap()).collect();
+    for past in &sessions[..3] {
+        let own = format!("{}@siar", past["id"].as_str().unwrap());
+        assert!(
+            !uids.contains(&own.as_str()),
+            "a past session stands alone: {text}"
+        );
+    }
+    let old = events
+        .iter()
+        .find(|e| e.get_uid() == Some(series_uid.as_str()))
+        .expect("the series is still there");
+    assert!(old.property_value("EXDATE").is_none(), "{text}");
+    assert!(
+        old.property_value("RRULE").unwrap().contains("UNTIL="),
+        "{text}"
+    );
+    assert_eq!(uids.len(), 2, "the old series and the new one: {text}");
+}
+
 /// `open-slots.ics` follows the clock as well as the data: a session leaves it when its
 /// sign-up closes, though nothing in the database changed.
 #[tokio::test]

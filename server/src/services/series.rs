@@ -216,7 +216,7 @@ pub async fn update_series(
             .await?
         }
         None => {
-            replace(
+            change_from(
                 &txn,
                 existing,
                 template,
@@ -298,6 +298,47 @@ pub async fn replace<C: ConnectionTrait>(
     model.updated_at = Set(now);
     let model = model.update(db).await?;
     materialize(db, model, from, rows, reset, true, now).await
+}
+
+/// Changes the whole series from `from` on ("all"). Sessions before `from` keep their place
+/// in it: if the new rule still holds them (the same times and days, say a new title), the
+/// series itself changes; if it does not, the series ends before its first occurrence from
+/// `from` on and a new series takes over from there (as a split does). Calendar clients then
+/// keep every past session under its series' UID and RECURRENCE-ID, rather than seeing them
+/// deleted and re-created as sessions of their own.
+pub async fn change_from<C: ConnectionTrait>(
+    db: &C,
+    existing: series::Model,
+    mut template: SeriesTemplate,
+    from: DateTime<Utc>,
+    reset: bool,
+    now: DateTime<Utc>,
+) -> AppResult<(series::Model, u32)> {
+    let old = definition(&existing)?;
+    let past = old
+        .occurrences(existing.starts_at, from)
+        .map_err(rule_error)?;
+    let still = template
+        .definition
+        .occurrences(template.start.min(existing.starts_at), from)
+        .map_err(rule_error)?;
+    let next_old = old.first(from, 1).map_err(rule_error)?;
+    let ahead = template
+        .definition
+        .wall_clock_occurrences(from, from + HORIZON)
+        .map_err(rule_error)?;
+    let (Some(&at), Some(first_new)) = (next_old.first(), ahead.first()) else {
+        return replace(db, existing, template, from, reset, now).await;
+    };
+    if past.is_empty() || past == still {
+        return replace(db, existing, template, from, reset, now).await;
+    }
+    let tz = template.definition.tz;
+    let rule = rule_from_rrule(&template.definition.rrule, tz)
+        .unwrap_or_else(|| RecurrenceRule::weekly(&[]));
+    template.definition = Definition::new(tz, first_new.wall, &rule).map_err(rule_error)?;
+    template.start = first_new.start;
+    split(db, existing, at, template, reset, now).await
 }
 
 /// Splits `existing` at the occurrence `at`: it ends just before, and a new series with

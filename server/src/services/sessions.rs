@@ -362,7 +362,7 @@ pub async fn edit_session(
                 .await?;
                 (id, changed)
             } else {
-                let (_, changed) = series_service::replace(
+                let (_, changed) = series_service::change_from(
                     &txn,
                     series,
                     template,
