@@ -124,6 +124,11 @@ fn browser_tests(python: &std::path::Path) -> Result<()> {
     let data = std::env::temp_dir().join(format!("siar-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
+    // The server's log (tracing writes warnings and errors to standard error) is kept, and
+    // its end printed when a check fails: a stalled page or a 500 is otherwise hard to
+    // explain after the fact.
+    let log = sh::target_dir().join("e2e-server.log");
+    let log_file = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
     let mut server = Command::new(sh::target_dir().join("debug/siar"))
         .args(["serve", "--demo"])
         .current_dir(&root)
@@ -139,12 +144,14 @@ fn browser_tests(python: &std::path::Path) -> Result<()> {
             std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
         )
         .stdout(Stdio::piped())
+        .stderr(
+            log_file
+                .try_clone()
+                .map_err(|e| format!("{}: {e}", log.display()))?,
+        )
         .spawn()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    // The server's log (warnings and errors) is kept, and its end printed when a browser
-    // test fails: a stalled page is otherwise hard to explain after the fact.
-    let log = sh::target_dir().join("e2e-server.log");
-    let result = listening_address(&mut server, &log).and_then(|addr| {
+    let result = listening_address(&mut server, log_file).and_then(|addr| {
         sh::run(
             Command::new("node")
                 .args(["--test", "--test-concurrency=1", "tests/"])
@@ -182,9 +189,8 @@ fn print_log_tail(log: &std::path::Path) {
 }
 
 /// Reads the server's output until it says where it listens; the rest goes to `log`.
-fn listening_address(server: &mut Child, log: &std::path::Path) -> Result<String> {
+fn listening_address(server: &mut Child, mut file: std::fs::File) -> Result<String> {
     let stdout = server.stdout.take().ok_or("no server output")?;
-    let mut file = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
     let mut lines = BufReader::new(stdout).lines();
     for line in lines.by_ref() {
         let line = line.map_err(|e| e.to_string())?;
