@@ -1116,6 +1116,12 @@ async fn judging_is_anonymous_respects_conflicts_ranks_by_the_rubric_and_publish
     let rows = results["categories"][0]["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert!(rows[0]["entrant"].as_str().unwrap().starts_with("Cici"));
+    // The guardian agreed to the name and the video: nothing about where the child lives or
+    // goes to school.
+    assert!(
+        !results.to_string().contains("SD Inpres"),
+        "results show a school: {results}"
+    );
     // Budi's guardian did not consent: no name, no video.
     let budi_row = rows.iter().find(|r| r["number"] == budi["number"]).unwrap();
     assert!(budi_row["entrant"].is_null());

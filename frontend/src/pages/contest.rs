@@ -210,6 +210,9 @@ pub fn ContestResultsPage() -> impl IntoView {
                     <Title text=title.clone()/>
                     <h1>{title}</h1>
                     <p class="hint">{tie_rule(lang)}</p>
+                    <p class="hint">{tr(lang,
+                        "Nama dan video hanya ditampilkan untuk pemenang yang orang tua/walinya mengizinkan.",
+                        "Names and videos are shown only for winners whose parent or guardian agreed.")}</p>
                     {results.categories.iter().map(|category| {
                         let heading_id = format!("category-{}", category.category.id);
                         let winners: Vec<_> = category.rows.iter().filter(|r| r.video_url.is_some()).cloned().collect();
@@ -230,7 +233,7 @@ pub fn ContestResultsPage() -> impl IntoView {
                                             <tr>
                                                 <td>{row.rank}</td>
                                                 <td>{row.number}</td>
-                                                <td>{row.entrant.clone().unwrap_or_else(|| tr(lang, "(tanpa izin publikasi)", "(not published)").to_owned())}</td>
+                                                <td>{row.entrant.clone().unwrap_or_else(|| tr(lang, "(nama tidak ditampilkan)", "(name not shown)").to_owned())}</td>
                                                 <td>{row.title.clone()}</td>
                                                 <td>{score_text(row.score)}</td>
                                             </tr>

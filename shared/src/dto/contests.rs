@@ -653,7 +653,7 @@ pub struct PublicResultRow {
     pub rank: u32,
     /// Entry number.
     pub number: i32,
-    /// The entrant's name, school and city, with consent.
+    /// The entrant's name, for a winner whose guardian consented (nothing else about them).
     pub entrant: Option<String>,
     /// Title.
     pub title: String,

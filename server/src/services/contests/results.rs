@@ -69,16 +69,17 @@ pub async fn public_results(
                 .iter()
                 .filter_map(|row| {
                     let entry = entries.iter().find(|e| e.id == row.entry_id)?;
-                    let consented = entry.publication_consent_at.is_some();
+                    // The guardian agreed to show the name and the video if it wins:
+                    // nothing more (no school, no city), and nothing of the others.
+                    let shown =
+                        entry.publication_consent_at.is_some() && row.rank <= WINNING_PLACES;
                     Some(PublicResultRow {
                         rank: row.rank,
                         number: entry.number,
-                        entrant: consented.then(|| {
-                            format!("{} ({}, {})", entry.entrant_name, entry.school, entry.city)
-                        }),
+                        entrant: shown.then(|| entry.entrant_name.clone()),
                         title: entry.title.clone(),
                         score: row.score,
-                        video_url: (consented && row.rank <= WINNING_PLACES)
+                        video_url: shown
                             .then(|| gallery_video_url(&loaded.program.slug, entry.number)),
                     })
                 })
