@@ -990,3 +990,86 @@ async fn the_plain_forms_save_and_send_field_errors_back() {
     let stored = staff.get_json(&format!("/api/v1/agreements/{id}")).await;
     assert_eq!(stored["documents"][0]["file_name"], "ringkasan.pdf");
 }
+
+/// A partner who declined a session is not taking part: the public session page and API,
+/// the session filter by partner and the partner's feed leave it out; staff still see it.
+#[tokio::test]
+async fn a_partner_who_declined_is_not_listed_publicly_on_the_session() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let newspaper = partner(&staff, "Harian FAJAR", "media").await;
+    let talkshow = program(&staff).await;
+    let asked = session(&staff, &talkshow, Duration::days(4)).await;
+    let session_id = asked["id"].as_str().unwrap();
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/sessions/{session_id}/partners"),
+            json!([{"partner_id": newspaper["id"], "role": "media_partner"}]),
+            200,
+        )
+        .await;
+    let link = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}/access-link",
+            newspaper["id"].as_str().unwrap()
+        ))
+        .await;
+    let token = link["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let partner_feed = format!(
+        "/calendar/partners/{}.ics",
+        newspaper["slug"].as_str().unwrap()
+    );
+    let from = Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
+    let to = (Utc::now() + Duration::days(30)).format("%Y-%m-%dT%H:%M:%SZ");
+    let by_partner = format!(
+        "/api/v1/sessions?partner={}&from={from}&to={to}",
+        newspaper["id"].as_str().unwrap()
+    );
+    let public_view = |app: &TestApp| {
+        let path = format!("/api/v1/sessions/{session_id}");
+        let request = app.new_browser().get(app.at(&path));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    // Asked, not yet answered: listed.
+    assert_eq!(
+        public_view(&app).await["partners"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let declined = app
+        .new_browser()
+        .post(app.at(&format!(
+            "/api/v1/partner-access/{token}/sessions/{session_id}/answer"
+        )))
+        .json(&json!({"answer": "declined", "note": "Redaksi penuh minggu itu."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declined.status(), 200);
+
+    let public: Value = public_view(&app).await;
+    assert_eq!(public["partners"], json!([]), "{public}");
+    let listed: Value = app.get(&by_partner).await.json().await.unwrap();
+    assert_eq!(listed["total"], 0, "{listed}");
+    // The feed may serve its cached bytes for up to a second.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let feed = app.get(&partner_feed).await.text().await.unwrap();
+    assert!(!feed.contains(session_id), "{feed}");
+    let staff_view = staff
+        .get_json(&format!("/api/v1/sessions/{session_id}"))
+        .await;
+    assert_eq!(
+        staff_view["partners"][0]["partner_id"], newspaper["id"],
+        "staff keep the record: {staff_view}"
+    );
+}

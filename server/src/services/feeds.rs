@@ -329,6 +329,7 @@ async fn partner_selection(
     let published_ids: HashSet<Uuid> = published.iter().map(|p| p.id).collect();
     let session_ids: Vec<Uuid> = session_partners::Entity::find()
         .filter(session_partners::Column::PartnerId.eq(partner.id))
+        .filter(crate::services::sessions::taking_part())
         .all(db)
         .await?
         .into_iter()

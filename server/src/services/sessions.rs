@@ -106,11 +106,14 @@ pub async fn list_sessions(
         query = query.filter(sessions::Column::ProgramId.in_subquery(programs_query));
     }
     if let Some(partner) = filter.partner_id {
-        let on_session = Query::select()
+        let mut on_session = Query::select()
             .column(session_partners::Column::SessionId)
             .from(session_partners::Entity)
             .and_where(session_partners::Column::PartnerId.eq(partner))
             .to_owned();
+        if audience == Audience::Public {
+            on_session.and_where(taking_part());
+        }
         let on_program = Query::select()
             .column(program_partners::Column::ProgramId)
             .from(program_partners::Entity)
@@ -131,7 +134,7 @@ pub async fn list_sessions(
         .all(db)
         .await?;
     Ok(SessionPage {
-        items: views(db, models).await?,
+        items: views(db, models, audience).await?,
         total,
         page,
         per_page,
@@ -142,6 +145,7 @@ pub async fn list_sessions(
 pub async fn views<C: ConnectionTrait>(
     db: &C,
     models: Vec<sessions::Model>,
+    audience: Audience,
 ) -> AppResult<Vec<SessionResponse>> {
     let mut program_ids: Vec<Uuid> = models.iter().map(|m| m.program_id).collect();
     program_ids.sort_unstable();
@@ -153,7 +157,7 @@ pub async fn views<C: ConnectionTrait>(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    let links = session_links(db, models.iter().map(|m| m.id).collect()).await?;
+    let links = session_links(db, models.iter().map(|m| m.id).collect(), audience).await?;
     let mut views = Vec::with_capacity(models.len());
     for model in models {
         let program = programs.get(&model.program_id).ok_or(AppError::NotFound)?;
@@ -163,17 +167,27 @@ pub async fn views<C: ConnectionTrait>(
     Ok(views)
 }
 
+/// A session partner who has not declined.
+pub(crate) fn taking_part() -> sea_orm::sea_query::SimpleExpr {
+    session_partners::Column::Answer.ne(PartnerAnswer::Declined.as_str())
+}
+
+/// The partners on each session. The public never sees a partner who declined: it is not
+/// taking part (staff still see the assignment, to ask someone else or to keep the record).
 async fn session_links<C: ConnectionTrait>(
     db: &C,
     ids: Vec<Uuid>,
+    audience: Audience,
 ) -> AppResult<HashMap<Uuid, Vec<PartnerLink>>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = session_partners::Entity::find()
-        .filter(session_partners::Column::SessionId.is_in(ids))
-        .all(db)
-        .await?;
+    let mut query =
+        session_partners::Entity::find().filter(session_partners::Column::SessionId.is_in(ids));
+    if audience == Audience::Public {
+        query = query.filter(taking_part());
+    }
+    let rows = query.all(db).await?;
     links_by_owner(
         db,
         rows.into_iter()
@@ -250,7 +264,7 @@ pub async fn get_session(
     audience: Audience,
 ) -> AppResult<SessionResponse> {
     let model = find_visible(db, id, audience).await?;
-    views(db, vec![model])
+    views(db, vec![model], audience)
         .await?
         .pop()
         .ok_or(AppError::NotFound)
@@ -533,7 +547,8 @@ async fn bookings<C: ConnectionTrait>(
     program_ids.sort_unstable();
     program_ids.dedup();
     let on_programs = partner_links(db, &program_ids).await?;
-    let on_sessions = session_links(db, models.iter().map(|m| m.id).collect()).await?;
+    let on_sessions =
+        session_links(db, models.iter().map(|m| m.id).collect(), Audience::Staff).await?;
     Ok(models
         .into_iter()
         .map(|m| {
@@ -594,7 +609,7 @@ async fn describe(db: &DatabaseConnection, clashes: Vec<Clash>) -> AppResult<Vec
         .filter(sessions::Column::Id.is_in(ids))
         .all(db)
         .await?;
-    let by_id: HashMap<Uuid, SessionResponse> = views(db, models)
+    let by_id: HashMap<Uuid, SessionResponse> = views(db, models, Audience::Staff)
         .await?
         .into_iter()
         .map(|v| (v.id, v))
