@@ -343,6 +343,15 @@ async fn capacity_waitlist_order_and_promotion_on_withdrawal() {
     let citra = people[2].my_signups().await;
     assert_eq!(citra[0]["status"], "offered");
     assert!(citra[0]["offer_expires_at"].is_string());
+    // On the session's clock, as the letter says it (the program is in Makassar).
+    assert!(
+        citra[0]["offer_expires_local"]
+            .as_str()
+            .unwrap()
+            .ends_with(" WITA"),
+        "{}",
+        citra[0]
+    );
     let offers = mail::mailbox(&app.db, Some(&people[2].email), 10)
         .await
         .unwrap();
@@ -901,6 +910,24 @@ async fn volunteers_hear_of_cancelled_and_changed_sessions_once() {
         .unwrap();
     assert!(notice.subject.starts_with("Sesi dibatalkan: "));
     assert!(notice.body.contains("Alasan: Listrik padam"));
+    // Their own page says so too, and offers nothing to withdraw from.
+    let page = rina
+        .client
+        .get(format!("{}/volunteer/me", rina.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"data-status="cancelled""#) && page.contains("Sesi dibatalkan"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("/withdraw"),
+        "a withdraw button on a cancelled session"
+    );
     staff
         .expect(
             Method::POST,

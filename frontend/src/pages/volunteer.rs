@@ -394,11 +394,15 @@ fn SignupCard(signup: SignupView, csrf: String, lang: Lang) -> impl IntoView {
         (status, _) => status.label(lang).to_owned(),
     };
     let id = signup.id;
-    let offer = (signup.status == SignupStatus::Offered).then(|| {
-        let until = signup
-            .offer_expires_at
-            .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
-            .unwrap_or_default();
+    // A called-off session: nothing to take or withdraw from, whatever the sign-up's state.
+    let cancelled = signup.session.cancelled;
+    let status = if cancelled {
+        tr(lang, "Sesi dibatalkan", "Session cancelled").to_owned()
+    } else {
+        status
+    };
+    let offer = (signup.status == SignupStatus::Offered && !cancelled).then(|| {
+        let until = signup.offer_expires_local.clone().unwrap_or_default();
         view! {
             <p>{tr(lang, "Sebuah tempat untuk Anda, ambil sebelum ", "A place for you: take it before ")}{until}</p>
             <form method="post" action=format!("/volunteer/signups/{id}/accept") class="inline">
@@ -412,16 +416,26 @@ fn SignupCard(signup: SignupView, csrf: String, lang: Lang) -> impl IntoView {
     } else {
         tr(lang, "Mundur", "Withdraw")
     };
-    view! {
-        <li class="card" id=format!("signup-{id}") data-status=signup.status.as_str()>
-            <h2><a href=format!("/sessions/{}", signup.session.id)>{signup.session.title.clone()}</a></h2>
-            <p>{when(lang, &signup.session)}</p>
-            <p>{signup.role_name.clone()}" — "<strong data-testid="signup-status">{status}</strong></p>
-            {offer}
+    let withdraw = (!cancelled).then(|| {
+        view! {
             <form method="post" action=format!("/volunteer/signups/{id}/withdraw") class="inline">
                 <input type="hidden" name="csrf_token" value=csrf/>
                 <button type="submit" class="button" aria-label=format!("{leave}: {}", signup.session.title)>{leave}</button>
             </form>
+        }
+    });
+    let data_status = if cancelled {
+        "cancelled"
+    } else {
+        signup.status.as_str()
+    };
+    view! {
+        <li class="card" id=format!("signup-{id}") data-status=data_status>
+            <h2><a href=format!("/sessions/{}", signup.session.id)>{signup.session.title.clone()}</a></h2>
+            <p>{when(lang, &signup.session)}</p>
+            <p>{signup.role_name.clone()}" — "<strong data-testid="signup-status">{status}</strong></p>
+            {offer}
+            {withdraw}
         </li>
     }
 }

@@ -247,6 +247,12 @@ fn view(
         status: status_of(signup),
         waitlist_position: position,
         offer_expires_at: signup.offer_expires_at,
+        offer_expires_local: signup.offer_expires_at.map(|at| {
+            let tz = parse_tz(&setting.session.tz).unwrap_or(chrono_tz::Asia::Makassar);
+            at.with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M %Z")
+                .to_string()
+        }),
     }
 }
 

@@ -486,6 +486,10 @@ pub struct SignupView {
     pub waitlist_position: Option<u32>,
     /// Until when an offered place is held.
     pub offer_expires_at: Option<DateTime<Utc>>,
+    /// The same, on the clock of the session's zone, with the zone's short name then (the
+    /// letter says it this way too).
+    #[serde(default)]
+    pub offer_expires_local: Option<String>,
 }
 
 /// A session with free places or a waitlist, for "open sessions I can help with".
