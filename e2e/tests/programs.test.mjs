@@ -128,9 +128,20 @@ test('the staff calendar shows month, week and agenda views', async () => {
     await page.goto(`${BASE}/staff/partners`);
     assert.match(await page.textContent('table'), /Harian FAJAR Makassar/);
     await assertAccessible(page, 'partners');
+    // A day off beyond every series' horizon, so that its "remove" button is on the page.
+    const csrf = await page.evaluate(() => JSON.parse(document.getElementById('siar-viewer').textContent).csrf_token);
+    const dayOff = await page.request.post(`${BASE}/api/v1/blackouts`, {
+      data: { day: '2029-06-15', reason: 'Uji tampilan' }, headers: { 'x-csrf-token': csrf },
+    });
+    assert.equal(dayOff.status(), 201, await dayOff.text());
     await page.goto(`${BASE}/staff/blackouts`);
     await waitForHydration(page);
+    await page.locator('li', { hasText: 'Uji tampilan' }).locator('button').waitFor();
     await assertAccessible(page, 'days off');
+    const removed = await page.request.delete(`${BASE}/api/v1/blackouts/${(await dayOff.json()).id}`, {
+      headers: { 'x-csrf-token': csrf },
+    });
+    assert.equal(removed.status(), 204);
     assert.deepEqual(consoleErrors, []);
   } finally {
     await close();
