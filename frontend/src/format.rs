@@ -16,16 +16,26 @@ pub fn time_range(lang: Lang, start: NaiveDateTime, end: NaiveDateTime, zone: &s
 }
 
 /// "Sabtu, 5 Desember 2026 · 09.00–10.00 WITA".
-pub fn session_when(lang: Lang, session: &SessionResponse) -> String {
+pub fn dated_time_range(
+    lang: Lang,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    zone: &str,
+) -> String {
     format!(
         "{} · {}",
-        long_date(lang, session.start_local.date()),
-        time_range(
-            lang,
-            session.start_local,
-            session.end_local,
-            &session.zone_label
-        )
+        long_date(lang, start.date()),
+        time_range(lang, start, end, zone)
+    )
+}
+
+/// A session's [`dated_time_range`].
+pub fn session_when(lang: Lang, session: &SessionResponse) -> String {
+    dated_time_range(
+        lang,
+        session.start_local,
+        session.end_local,
+        &session.zone_label,
     )
 }
 

@@ -428,6 +428,18 @@ async fn a_partner_link_shows_only_its_partner_and_dies_on_reset() {
     let html = page.text().await.unwrap();
     assert!(html.contains(theirs["title"].as_str().unwrap()));
     assert!(html.contains("Dikonfirmasi"), "the kept answer is shown");
+    // Each session says which day it is, not only its hours.
+    let day = chrono::NaiveDateTime::parse_from_str(
+        requested["start_local"].as_str().unwrap(),
+        "%Y-%m-%dT%H:%M:%S",
+    )
+    .unwrap()
+    .date();
+    let long_day = shared::recurrence::long_date(shared::Lang::Id, day);
+    assert!(
+        html.contains(&long_day),
+        "no {long_day:?} on the partner's page"
+    );
 
     // A reset kills the old link at once.
     let reset = staff

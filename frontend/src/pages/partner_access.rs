@@ -10,7 +10,7 @@ use shared::words::PartnerAnswer;
 
 use crate::api::{ApiError, get_partner_access};
 use crate::components::subscribe::SubscribePanel;
-use crate::format::time_range;
+use crate::format::dated_time_range;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::staff_agreements::{period, status_badge};
 
@@ -25,7 +25,7 @@ fn SessionItem(session: PartnerSession, token: String, csrf: String) -> impl Int
     view! {
         <li id=format!("session-{}", s.session_id) class="card">
             <h3>{s.title.clone()}</h3>
-            <p>{time_range(lang, s.start_local, s.end_local, &s.zone_label)}</p>
+            <p data-testid="when">{dated_time_range(lang, s.start_local, s.end_local, &s.zone_label)}</p>
             <p>{s.program_name.clone()}" · "{s.role.label(lang)}
                 {s.cancelled.then(|| view! { " · "<strong>{tr(lang, "Dibatalkan", "Cancelled")}</strong> })}
             </p>

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use shared::Lang;
 use shared::dto::programs::ProgramResponse;
 use shared::dto::schedule::{PreviewRequest, PreviewResponse, SeriesInput, parse_local};
-use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday, long_date};
+use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
 use uuid::Uuid;
 
 use crate::api::{ApiError, create_series, preview_series};
 use crate::components::form::{Field, FieldError, FormStatus, messages_for, messages_of, optional};
-use crate::format::time_range;
+use crate::format::dated_time_range;
 use crate::i18n::tr;
 
 /// Builds a rule from the builder's fields; `None` while they are incomplete.
@@ -251,7 +251,7 @@ pub fn SeriesBuilder(
                         <p id="rule-summary"><strong>{if lang == Lang::Id { p.summary_id.clone() } else { p.summary_en.clone() }}</strong></p>
                         <ol id="preview-dates">
                             {p.occurrences.iter().map(|o| view! {
-                                <li>{format!("{} · {}", long_date(lang, o.start_local.date()), time_range(lang, o.start_local, o.end_local, &p.zone_label))}</li>
+                                <li>{dated_time_range(lang, o.start_local, o.end_local, &p.zone_label)}</li>
                             }).collect_view()}
                         </ol>
                     }.into_any(),

@@ -15,20 +15,16 @@ use shared::dto::volunteers::{
 
 use crate::api::{ApiError, get_my_volunteering, get_open_sessions};
 use crate::components::subscribe::SubscribePanel;
-use crate::format::time_range;
+use crate::format::dated_time_range;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// "Sabtu, 5 Desember 2026 · 09.00–10.00 WITA".
 fn when(lang: Lang, session: &SessionBrief) -> String {
-    format!(
-        "{} · {}",
-        shared::recurrence::long_date(lang, session.start_local.date()),
-        time_range(
-            lang,
-            session.start_local,
-            session.end_local,
-            &session.zone_label
-        )
+    dated_time_range(
+        lang,
+        session.start_local,
+        session.end_local,
+        &session.zone_label,
     )
 }
 
