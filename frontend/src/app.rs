@@ -94,6 +94,18 @@ fn title_for_head(text: String) -> String {
     text
 }
 
+/// What a page that failed shows: the general heading and, under it, what the server said
+/// (a problem's title and detail, in the viewer's language: "Hasil lomba belum diumumkan."),
+/// never only "an error occurred".
+fn error_page(heading: &'static str, errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <h1>{heading}</h1>
+        <div role="alert" data-testid="error-detail">
+            {move || errors.get().into_iter().map(|(_, error)| view! { <p>{error.to_string()}</p> }).collect_view()}
+        </div>
+    }
+}
+
 /// The application: the layout around the routed page.
 #[component]
 pub fn App() -> impl IntoView {
@@ -107,7 +119,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=title_for_head text="Siar"/>
         <Router>
             <Layout>
-                <ErrorBoundary fallback=move |_| view! { <h1>{t.error_title}</h1> }>
+                <ErrorBoundary fallback=move |errors| error_page(t.error_title, errors)>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
