@@ -196,16 +196,7 @@ async fn volunteer_signed_in(app: &TestApp, browser: &reqwest::Client) -> String
         .await
         .unwrap();
     assert_eq!(response.status(), 202);
-    let token = common::link_token(app, &email).await;
-    let response = browser
-        .post(app.at("/api/v1/volunteers/sign-in"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["csrf_token"].as_str().unwrap().to_owned()
+    common::sign_in_volunteer(app, browser, &email).await
 }
 
 #[tokio::test]

@@ -82,19 +82,11 @@ async fn volunteer(app: &TestApp, name: &str, lang: &str, skills: &[&str]) -> Vo
         .await
         .unwrap();
     assert_eq!(response.status(), 202, "{}", response.text().await.unwrap());
-    let token = link_token(app, &email).await;
     let client = app.new_browser();
-    let response = client
-        .post(app.at("/api/v1/volunteers/sign-in"))
-        .json(&json!({"token": token}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
+    let csrf = common::sign_in_volunteer(app, &client, &email).await;
     VolunteerClient {
         client,
-        csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        csrf,
         base: app.url.clone(),
         email,
     }

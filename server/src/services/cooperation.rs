@@ -425,7 +425,7 @@ pub async fn alerts(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Co
     let program_links = program_partners::Entity::find().all(db).await?;
     let session_links = session_partners::Entity::find()
         .filter(session_partners::Column::SessionId.is_in(upcoming.iter().map(|s| s.id)))
-        .filter(session_partners::Column::Answer.ne(PartnerAnswer::Declined.as_str()))
+        .filter(crate::services::sessions::taking_part())
         .all(db)
         .await?;
     for session in &upcoming {

@@ -222,6 +222,21 @@ pub fn see_other(response: &Response) -> String {
         .to_owned()
 }
 
+/// Signs `client` in as the volunteer who was mailed a sign-in link at `email`; returns the
+/// CSRF token of that session.
+pub async fn sign_in_volunteer(app: &TestApp, client: &Client, email: &str) -> String {
+    let token = link_token(app, email).await;
+    let response = client
+        .post(app.at("/api/v1/volunteers/sign-in"))
+        .json(&json!({"token": token}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200, "volunteer sign-in");
+    let body: Value = response.json().await.expect("json");
+    body["csrf_token"].as_str().expect("csrf token").to_owned()
+}
+
 /// The token of the newest sign-in link mailed to `email`.
 pub async fn link_token(app: &TestApp, email: &str) -> String {
     let mail = server::services::mail::mailbox(&app.db, Some(email), 10)
