@@ -18,6 +18,7 @@ mod m20261203_000010_series_sequence;
 mod m20261203_000011_rate_events;
 mod m20261203_000012_user_session_generation;
 mod m20261203_000013_signup_counter;
+mod m20261203_000014_sealed_tokens;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_rate_events::Migration),
             Box::new(m20261203_000012_user_session_generation::Migration),
             Box::new(m20261203_000013_signup_counter::Migration),
+            Box::new(m20261203_000014_sealed_tokens::Migration),
         ]
     }
 }

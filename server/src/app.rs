@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::services::feeds::cache::FeedCache;
 use crate::services::mail::Transport;
 use crate::storage::Storage;
+use crate::token_vault::TokenVault;
 use crate::{
     api, calendar, context, db, error, forms, input_guard, jobs, page_guard, security_headers,
     services, ssr, telemetry,
@@ -54,6 +55,8 @@ pub struct AppState {
     pub feeds: Arc<FeedCache>,
     /// Uploaded files (agreement documents).
     pub storage: Storage,
+    /// Seals and opens private link tokens.
+    pub vault: TokenVault,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -78,6 +81,15 @@ impl App {
         let storage = Storage::open(&config.storage)?;
         let db = db::connect(&config).await?;
         db::migrate(&db).await?;
+        let vault = TokenVault::load(&db, config.secret.as_deref()).await?;
+        crate::services::private_links::seal_stored_tokens(&db, &vault)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot open the private links stored in the database ({e}): start with the \
+                     SIAR_SECRET they were sealed under"
+                )
+            })?;
         let leptos = LeptosOptions::builder()
             .output_name(env!("LEPTOS_OUTPUT_NAME"))
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -96,6 +108,7 @@ impl App {
             config: Arc::new(config),
             leptos,
             storage,
+            vault,
         };
         let router = router(state.clone());
         Ok(App {

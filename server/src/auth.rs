@@ -9,10 +9,11 @@ pub mod session_store;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use shared::dto::auth::{Role, UserResponse};
+use shared::dto::auth::UserResponse;
 
 use crate::context::RequestContext;
 use crate::error::AppError;
+use crate::policy::{self, Permission};
 
 /// 256 random bits, URL-safe (43 characters): CSRF tokens, private feed tokens, sign-in links.
 pub fn random_token() -> String {
@@ -48,19 +49,6 @@ pub const SESSION_COOKIE: &str = "siar_session";
 #[derive(Debug, Clone)]
 pub struct Staff(pub UserResponse);
 
-/// The role check behind every staff route, page and server function: `Unauthenticated`
-/// without a signed-in user, `Forbidden` unless the user's role includes `required`.
-pub fn require_role(
-    user: Option<&UserResponse>,
-    required: Role,
-) -> Result<&UserResponse, AppError> {
-    match user {
-        None => Err(AppError::Unauthenticated),
-        Some(user) if user.role.includes(required) => Ok(user),
-        Some(_) => Err(AppError::Forbidden),
-    }
-}
-
 /// The signed-in volunteer, for handlers that need one; 401 without.
 #[derive(Debug, Clone)]
 pub struct Volunteer(pub shared::dto::volunteers::VolunteerBrief);
@@ -94,9 +82,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Volunteer {
 }
 
 impl Staff {
-    /// [`require_role`] for a handler that already has its staff member.
-    pub fn require(&self, required: Role) -> Result<&UserResponse, AppError> {
-        require_role(Some(&self.0), required)
+    /// [`policy::require`] for a handler that already has its staff member.
+    pub fn require(&self, permission: Permission) -> Result<&UserResponse, AppError> {
+        policy::require(Some(&self.0), permission)
     }
 }
 

@@ -43,6 +43,9 @@ pub enum LogFormat {
     Json,
 }
 
+/// The shortest `SIAR_SECRET` accepted: 32 characters (`openssl rand -base64 32` gives 44).
+const MIN_SECRET_CHARS: usize = 32;
+
 /// Siar's settings.
 #[derive(Clone)]
 pub struct Config {
@@ -87,6 +90,10 @@ pub struct Config {
     /// `SIAR_UPLOAD_EXPIRY_HOURS`: an unfinished video upload untouched this long is
     /// deleted (default 24).
     pub upload_expiry: chrono::Duration,
+    /// `SIAR_SECRET`: at least 32 characters known only to the servers; the key that seals
+    /// private link tokens in the database (see `token_vault`). Without it Siar generates a
+    /// key and keeps it in the database, which then protects the links less.
+    pub secret: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -107,6 +114,7 @@ impl fmt::Debug for Config {
             .field("client_ip_header", &self.client_ip_header)
             .field("feed_recheck", &self.feed_recheck)
             .field("upload_expiry", &self.upload_expiry)
+            .field("secret", &self.secret.as_ref().map(|_| "(set)"))
             .finish()
     }
 }
@@ -306,6 +314,19 @@ impl Config {
                 )
             })?;
 
+        let secret = match get("SIAR_SECRET") {
+            None => None,
+            Some(text) if text.chars().count() >= MIN_SECRET_CHARS => Some(text.to_owned()),
+            // Never echo even a short secret back.
+            Some(_) => {
+                return Err(invalid(
+                    "SIAR_SECRET",
+                    "must be at least 32 characters",
+                    "(hidden)",
+                ));
+            }
+        };
+
         Ok(Config {
             database_url,
             database_schema,
@@ -323,6 +344,7 @@ impl Config {
             client_ip_header,
             feed_recheck,
             upload_expiry,
+            secret,
         })
     }
 

@@ -70,11 +70,12 @@ fn secrets_are_redacted() {
     let config = Config::from_vars(&vars(&[
         ("DATABASE_URL", "postgres://siar:hunter2@db/siar"),
         ("SIAR_SMTP_URL", "smtp://mailer:pa55@mail.example.org:587"),
+        ("SIAR_SECRET", "sealing-key-sealing-key-sealing-key"),
     ]))
     .unwrap();
     let printed = format!("{config:?}");
     assert!(
-        !printed.contains("hunter2") && !printed.contains("pa55"),
+        !printed.contains("hunter2") && !printed.contains("pa55") && !printed.contains("sealing"),
         "{printed}"
     );
     assert!(printed.contains("postgres://siar:***@db/siar"));
@@ -98,4 +99,11 @@ fn s3_storage_is_recognised() {
         )
     );
     assert!(!format!("{config:?}").contains("hunter2"));
+}
+
+#[test]
+fn a_short_secret_is_refused_without_being_echoed() {
+    let error = Config::from_vars(&vars(&[("SIAR_SECRET", "short-secret")])).unwrap_err();
+    assert_eq!(error.variable, "SIAR_SECRET");
+    assert!(!error.to_string().contains("short-secret"), "{error}");
 }

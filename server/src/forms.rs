@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::context::{LANG_COOKIE, RequestContext};
 use crate::error::{AppError, AppResult};
+use crate::policy::Permission;
 use crate::services;
 
 pub mod accounts;
@@ -119,8 +120,8 @@ pub async fn logout(session: Session) -> AppResult<Redirect> {
 /// `POST /account/calendar/reset`: a new private feed URL (the dashboard's form, which works
 /// without JavaScript); back to the dashboard's calendar card.
 pub async fn reset_calendar(State(state): State<AppState>, staff: Staff) -> AppResult<Redirect> {
-    let user = staff.require(Role::Viewer)?;
-    services::feeds::reset_calendar_token(&state.db, user.id).await?;
+    let user = staff.require(Permission::ReadStaffData)?;
+    services::feeds::reset_calendar_token(&state.db, &state.vault, user.id).await?;
     Ok(Redirect::to("/staff#my-calendar"))
 }
 

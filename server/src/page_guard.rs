@@ -1,33 +1,31 @@
-//! Which staff pages need which role. Pages are rendered by Leptos, so the check happens
+//! Which staff pages need which permission. Pages are rendered by Leptos, so the check happens
 //! here, before rendering: an anonymous visitor is sent to sign in, a staff member without
 //! the role gets 403. The data behind each page is checked again where it is served.
 
+use crate::context::RequestContext;
+use crate::error::AppError;
+use crate::policy::{self, Permission};
 use axum::extract::Request;
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use shared::dto::auth::Role;
 
-use crate::auth::require_role;
-use crate::context::RequestContext;
-use crate::error::AppError;
-
-/// Page path prefixes and the role each needs; the first match wins, so longer prefixes
+/// Page path prefixes and the permission each needs; the first match wins, so longer prefixes
 /// come first.
-pub const STAFF_PAGES: &[(&str, Role)] = &[
-    ("/staff/users", Role::Admin),
-    ("/staff", Role::Viewer),
-    ("/judge", Role::Judge),
+pub const STAFF_PAGES: &[(&str, Permission)] = &[
+    ("/staff/users", Permission::ManageAccounts),
+    ("/staff", Permission::ReadStaffData),
+    ("/judge", Permission::ScoreEntries),
 ];
 
-/// The role a page needs, if it is a staff page. Decided on the path's canonical form, so
+/// The permission a page needs, if it is a staff page. Decided on the path's canonical form, so
 /// `/staff/./users`, `/staff//users` or `/staff/%75sers` need what `/staff/users` needs.
-pub fn required_role(path: &str) -> Option<Role> {
+pub fn required_permission(path: &str) -> Option<Permission> {
     let path = canonical_path(path);
     STAFF_PAGES
         .iter()
         .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}/")))
-        .map(|(_, role)| *role)
+        .map(|(_, permission)| *permission)
 }
 
 /// The path as a router may read it: percent-decoded, empty and `.` segments dropped, `..`
@@ -51,7 +49,7 @@ pub fn canonical_path(path: &str) -> String {
 /// Pages are read with GET; the form posts under `/staff` check their roles themselves.
 pub async fn guard_staff_pages(request: Request, next: Next) -> Response {
     let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
-    let required = required_role(request.uri().path()).filter(|_| is_read);
+    let required = required_permission(request.uri().path()).filter(|_| is_read);
     let Some(required) = required else {
         return next.run(request).await;
     };
@@ -60,7 +58,7 @@ pub async fn guard_staff_pages(request: Request, next: Next) -> Response {
         .get::<RequestContext>()
         .and_then(|c| c.user.as_ref());
     // Decide first, so the borrow of `request` ends before `next` takes it.
-    let decision = require_role(user, required).map(|_| ());
+    let decision = policy::require(user, required).map(|_| ());
     match decision {
         Ok(()) => next.run(request).await,
         Err(AppError::Unauthenticated) => {
@@ -82,11 +80,20 @@ mod tests {
 
     #[test]
     fn prefixes_match_whole_segments() {
-        assert_eq!(required_role("/staff"), Some(Role::Viewer));
-        assert_eq!(required_role("/staff/users"), Some(Role::Admin));
-        assert_eq!(required_role("/staff/users/new"), Some(Role::Admin));
-        assert_eq!(required_role("/staffroom"), None);
-        assert_eq!(required_role("/"), None);
+        assert_eq!(
+            required_permission("/staff"),
+            Some(Permission::ReadStaffData)
+        );
+        assert_eq!(
+            required_permission("/staff/users"),
+            Some(Permission::ManageAccounts)
+        );
+        assert_eq!(
+            required_permission("/staff/users/new"),
+            Some(Permission::ManageAccounts)
+        );
+        assert_eq!(required_permission("/staffroom"), None);
+        assert_eq!(required_permission("/"), None);
     }
 
     #[test]
@@ -101,9 +108,19 @@ mod tests {
             "/staff\\users",
             "/judge/../staff/users",
         ] {
-            assert_eq!(required_role(variant), Some(Role::Admin), "{variant}");
+            assert_eq!(
+                required_permission(variant),
+                Some(Permission::ManageAccounts),
+                "{variant}"
+            );
         }
-        assert_eq!(required_role("/%73taff"), Some(Role::Viewer));
-        assert_eq!(required_role("/x/../judge"), Some(Role::Judge));
+        assert_eq!(
+            required_permission("/%73taff"),
+            Some(Permission::ReadStaffData)
+        );
+        assert_eq!(
+            required_permission("/x/../judge"),
+            Some(Permission::ScoreEntries)
+        );
     }
 }

@@ -10,6 +10,7 @@ pub mod cooperation;
 pub mod feeds;
 pub mod mail;
 pub mod partners;
+pub mod private_links;
 pub mod programs;
 pub mod rate_limit;
 pub mod roles;

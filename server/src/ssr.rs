@@ -16,7 +16,7 @@ use shared::dto::agreements::{
     AgreementEditor, AgreementsOverview, CooperationAlerts, PartnerAccessView, PartnerDetail,
     PartnerReport,
 };
-use shared::dto::auth::{Role, UserResponse, Viewer};
+use shared::dto::auth::{UserResponse, Viewer};
 use shared::dto::calendar::CalendarLinks;
 use shared::dto::contests::{
     Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest, StaffContests,
@@ -34,8 +34,8 @@ use shared::dto::volunteers::{
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::auth::require_role;
 use crate::error::AppResult;
+use crate::policy::{self, Permission};
 use crate::security_headers::CspNonce;
 use crate::services;
 use crate::services::programs::Audience;
@@ -46,6 +46,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let backend: Arc<dyn Backend> = Arc::new(ServiceBackend {
         db: state.db.clone(),
         base_url: state.config.base_url.clone(),
+        vault: state.vault.clone(),
         smtp_configured: state.config.smtp_url.is_some(),
     });
     let routes = ROUTES
@@ -91,6 +92,7 @@ pub fn provide_request_nonce() {
 struct ServiceBackend {
     db: DatabaseConnection,
     base_url: String,
+    vault: crate::token_vault::TokenVault,
     /// Whether letters really leave by SMTP (then the mailbox withholds their bodies).
     smtp_configured: bool,
 }
@@ -115,7 +117,7 @@ impl Backend for ServiceBackend {
                 return Ok(None);
             };
             let profile = services::volunteers::find(&self.db, me.id).await?;
-            let token = services::volunteers::calendar_token(&self.db, me.id).await?;
+            let token = services::volunteers::calendar_token(&self.db, &self.vault, me.id).await?;
             Ok(Some(MyVolunteering {
                 signups: services::signups::my_signups(&self.db, me.id, Utc::now()).await?,
                 calendar: services::feeds::private_links(&self.base_url, &token, &profile.name),
@@ -142,7 +144,7 @@ impl Backend for ServiceBackend {
 
     async fn roster(&self, viewer: &Viewer, id: Uuid) -> Result<Roster, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::signups::reports::roster(&self.db, id).await
         })
         .await
@@ -150,7 +152,7 @@ impl Backend for ServiceBackend {
 
     async fn volunteer_overview(&self, viewer: &Viewer) -> Result<VolunteerOverview, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             let today = today();
             let from = today - chrono::Duration::days(30);
             Ok(VolunteerOverview {
@@ -169,7 +171,7 @@ impl Backend for ServiceBackend {
         slug: String,
     ) -> Result<ProgramVolunteeringResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             let program = services::programs::get_program_by_slug(
                 &self.db,
                 &slug,
@@ -184,7 +186,7 @@ impl Backend for ServiceBackend {
 
     async fn mailbox(&self, viewer: &Viewer) -> Result<Vec<MailView>, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadMailbox)?;
             services::mail::mailbox_for_staff(&self.db, None, 100, self.smtp_configured).await
         })
         .await
@@ -192,7 +194,7 @@ impl Backend for ServiceBackend {
 
     async fn list_users(&self, viewer: &Viewer) -> Result<Vec<UserResponse>, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Admin)?;
+            policy::require(viewer.user.as_ref(), Permission::ManageAccounts)?;
             services::users::list_users(&self.db).await
         })
         .await
@@ -262,7 +264,7 @@ impl Backend for ServiceBackend {
         program_slug: String,
     ) -> Result<Vec<SeriesResponse>, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             let program = services::programs::get_program_by_slug(
                 &self.db,
                 &program_slug,
@@ -281,7 +283,7 @@ impl Backend for ServiceBackend {
         request: PreviewRequest,
     ) -> Result<PreviewResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             services::series::preview_off_thread(request, Utc::now()).await
         })
         .await
@@ -294,7 +296,7 @@ impl Backend for ServiceBackend {
         input: ProgramInput,
     ) -> Result<ProgramResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             match id {
                 Some(id) => {
                     services::programs::update_program(&self.db, id, input, Utc::now()).await
@@ -311,7 +313,7 @@ impl Backend for ServiceBackend {
         input: SeriesInput,
     ) -> Result<SeriesResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             services::series::create_series(&self.db, input, Utc::now()).await
         })
         .await
@@ -324,7 +326,7 @@ impl Backend for ServiceBackend {
         edit: SessionEdit,
     ) -> Result<EditOutcome, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             services::sessions::edit_session(&self.db, id, edit, Utc::now()).await
         })
         .await
@@ -337,7 +339,7 @@ impl Backend for ServiceBackend {
         reason: Option<String>,
     ) -> Result<EditOutcome, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             match reason {
                 Some(reason) => {
                     let request = CancelRequest { reason };
@@ -356,7 +358,7 @@ impl Backend for ServiceBackend {
         assignments: Vec<PartnerAssignment>,
     ) -> Result<(), Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             let now = Utc::now();
             match target {
                 PartnerTarget::Program(id) => {
@@ -381,7 +383,7 @@ impl Backend for ServiceBackend {
         last_day: chrono::NaiveDate,
     ) -> Result<SeriesResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             let request = EndSeriesRequest { last_day };
             let (series, _) =
                 services::series::end_series(&self.db, series_id, request, Utc::now()).await?;
@@ -396,7 +398,7 @@ impl Backend for ServiceBackend {
         input: SessionInput,
     ) -> Result<EditOutcome, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             services::sessions::create_session(&self.db, input, Utc::now()).await
         })
         .await
@@ -404,7 +406,7 @@ impl Backend for ServiceBackend {
 
     async fn list_partners(&self, viewer: &Viewer) -> Result<Vec<PartnerResponse>, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::partners::list_partners(&self.db).await
         })
         .await
@@ -416,7 +418,7 @@ impl Backend for ServiceBackend {
         input: PartnerInput,
     ) -> Result<PartnerResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::ManagePartners)?;
             services::partners::create_partner(&self.db, input, Utc::now()).await
         })
         .await
@@ -424,7 +426,7 @@ impl Backend for ServiceBackend {
 
     async fn list_blackouts(&self, viewer: &Viewer) -> Result<Vec<BlackoutResponse>, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::blackouts::list_blackouts(&self.db).await
         })
         .await
@@ -436,7 +438,7 @@ impl Backend for ServiceBackend {
         input: BlackoutInput,
     ) -> Result<BlackoutResponse, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             services::blackouts::create_blackout(&self.db, input, Utc::now()).await
         })
         .await
@@ -444,7 +446,7 @@ impl Backend for ServiceBackend {
 
     async fn delete_blackout(&self, viewer: &Viewer, id: Uuid) -> Result<(), Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Coordinator)?;
+            policy::require(viewer.user.as_ref(), Permission::PlanSchedule)?;
             services::blackouts::delete_blackout(&self.db, id, Utc::now()).await
         })
         .await
@@ -460,8 +462,8 @@ impl Backend for ServiceBackend {
 
     async fn my_calendar(&self, viewer: &Viewer) -> Result<CalendarLinks, Problem> {
         answer(viewer, async {
-            let user = require_role(viewer.user.as_ref(), Role::Viewer)?;
-            let token = services::feeds::calendar_token(&self.db, user.id).await?;
+            let user = policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
+            let token = services::feeds::calendar_token(&self.db, &self.vault, user.id).await?;
             Ok(services::feeds::private_links(
                 &self.base_url,
                 &token,
@@ -477,10 +479,18 @@ impl Backend for ServiceBackend {
         slug: String,
     ) -> Result<PartnerDetail, Problem> {
         answer(viewer, async {
-            let user = require_role(viewer.user.as_ref(), Role::Viewer)?;
+            let user = policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             let model = services::partners::find_by_slug(&self.db, &slug).await?;
-            let access_link = if user.role.includes(Role::Coordinator) {
-                Some(services::cooperation::access_link(&self.db, &self.base_url, model.id).await?)
+            let access_link = if policy::allows(Some(user), Permission::ManagePartners) {
+                Some(
+                    services::cooperation::access_link(
+                        &self.db,
+                        &self.vault,
+                        &self.base_url,
+                        model.id,
+                    )
+                    .await?,
+                )
             } else {
                 None
             };
@@ -496,7 +506,7 @@ impl Backend for ServiceBackend {
 
     async fn agreements(&self, viewer: &Viewer) -> Result<AgreementsOverview, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             Ok(AgreementsOverview {
                 agreements: services::agreements::list(&self.db, None, today()).await?,
                 choices: services::agreements::choices(&self.db).await?,
@@ -507,7 +517,7 @@ impl Backend for ServiceBackend {
 
     async fn agreement(&self, viewer: &Viewer, id: Uuid) -> Result<AgreementEditor, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             Ok(AgreementEditor {
                 agreement: services::agreements::get(&self.db, id, today()).await?,
                 choices: services::agreements::choices(&self.db).await?,
@@ -535,7 +545,7 @@ impl Backend for ServiceBackend {
         to: NaiveDate,
     ) -> Result<PartnerReport, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::cooperation::report::partner_report(&self.db, from, to, None, Utc::now())
                 .await
         })
@@ -544,7 +554,7 @@ impl Backend for ServiceBackend {
 
     async fn cooperation_alerts(&self, viewer: &Viewer) -> Result<CooperationAlerts, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::cooperation::alerts(&self.db, Utc::now()).await
         })
         .await
@@ -589,7 +599,7 @@ impl Backend for ServiceBackend {
 
     async fn judge_entries(&self, viewer: &Viewer) -> Result<Vec<JudgeEntry>, Problem> {
         answer(viewer, async {
-            let judge = require_role(viewer.user.as_ref(), Role::Judge)?;
+            let judge = policy::require(viewer.user.as_ref(), Permission::ScoreEntries)?;
             services::contests::judging::entries_for(&self.db, judge.id).await
         })
         .await
@@ -597,7 +607,7 @@ impl Backend for ServiceBackend {
 
     async fn judge_entry(&self, viewer: &Viewer, id: Uuid) -> Result<JudgeEntry, Problem> {
         answer(viewer, async {
-            let judge = require_role(viewer.user.as_ref(), Role::Judge)?;
+            let judge = policy::require(viewer.user.as_ref(), Permission::ScoreEntries)?;
             services::contests::judging::entry_for(&self.db, judge.id, id).await
         })
         .await
@@ -605,7 +615,7 @@ impl Backend for ServiceBackend {
 
     async fn staff_contests(&self, viewer: &Viewer) -> Result<StaffContests, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::contests::staff_overview(&self.db, Utc::now()).await
         })
         .await
@@ -613,7 +623,7 @@ impl Backend for ServiceBackend {
 
     async fn staff_contest(&self, viewer: &Viewer, id: Uuid) -> Result<StaffContest, Problem> {
         answer(viewer, async {
-            require_role(viewer.user.as_ref(), Role::Viewer)?;
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::contests::staff_view(&self.db, id, Utc::now()).await
         })
         .await

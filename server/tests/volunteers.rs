@@ -1328,6 +1328,20 @@ async fn the_outbox_survives_a_restart_and_sends_each_message_once_over_smtp() {
         "{john_mail:?}"
     );
     assert!(received.iter().all(|m| m["from"] == "siar@localhost"));
+    // The letters carried their sign-in links; the outbox rows they leave behind do not.
+    let sent_body = received
+        .iter()
+        .filter(|m| m["to"][0] == rina.email.as_str())
+        .find_map(|m| m["body"].as_str().filter(|b| b.contains("token=")))
+        .expect("Rina's sign-in letter arrived with its link");
+    let at = sent_body.find("token=").unwrap() + "token=".len();
+    let sent_token = &sent_body[at..at + 43];
+    let stored = mail::mailbox(&app.db, None, 100).await.unwrap();
+    assert!(stored.iter().all(|m| m.sent_at.is_some()));
+    assert!(
+        stored.iter().all(|m| !m.body.contains(sent_token)),
+        "a sent letter's stored body still holds its sign-in link"
+    );
     let sent = mail::mailbox(&app.db, None, 100).await.unwrap();
     assert!(
         sent.iter()

@@ -137,6 +137,10 @@ pub fn seed(database: &Path, files: &Path) -> String {
             },
             "127.0.0.1",
             now,
+            // The server started on this database later uses the same generated key.
+            &server::token_vault::TokenVault::load(&db, config.secret.as_deref())
+                .await
+                .unwrap(),
             "http://localhost",
         )
         .await

@@ -10,7 +10,6 @@ use serde::Deserialize;
 use shared::dto::agreements::{
     AgreementInput, AgreementResponse, DocumentResponse, MAX_DOCUMENT_BYTES,
 };
-use shared::dto::auth::Role;
 use shared::{FieldError, Problem};
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -19,6 +18,7 @@ use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::{AppError, AppResult};
+use crate::policy::Permission;
 use crate::services::agreements::{self, documents, library_today};
 
 /// Room for the multipart framing around a document at the limit.
@@ -46,7 +46,7 @@ pub async fn list_agreements(
     staff: Staff,
     ApiQuery(query): ApiQuery<AgreementQuery>,
 ) -> AppResult<Json<Vec<AgreementResponse>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let today = library_today(chrono::Utc::now());
     Ok(Json(
         agreements::list(&state.db, query.partner, today).await?,
@@ -69,7 +69,7 @@ pub async fn create_agreement(
     staff: Staff,
     ApiJson(input): ApiJson<AgreementInput>,
 ) -> AppResult<(StatusCode, Json<AgreementResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let agreement = agreements::create(&state.db, input, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(agreement)))
 }
@@ -89,7 +89,7 @@ pub async fn get_agreement(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<AgreementResponse>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let today = library_today(chrono::Utc::now());
     Ok(Json(agreements::get(&state.db, id, today).await?))
 }
@@ -112,7 +112,7 @@ pub async fn update_agreement(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<AgreementInput>,
 ) -> AppResult<Json<AgreementResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     Ok(Json(
         agreements::update(&state.db, id, input, chrono::Utc::now()).await?,
     ))
@@ -133,7 +133,7 @@ pub async fn delete_agreement(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     agreements::delete(&state.db, &state.storage, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -202,7 +202,7 @@ pub async fn upload_document(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<(StatusCode, Json<DocumentResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     check_declared_size(&headers)?;
     let (name, bytes) = file_part(multipart).await?;
     let document = documents::attach(
@@ -268,7 +268,7 @@ pub async fn get_document(
     staff: Staff,
     Path((id, document_id)): Path<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let (document, bytes) = documents::open(&state.db, &state.storage, id, document_id).await?;
     Ok(document_response(&document, bytes))
 }
@@ -291,7 +291,7 @@ pub async fn delete_document(
     staff: Staff,
     Path((id, document_id)): Path<(Uuid, Uuid)>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     documents::remove(&state.db, &state.storage, id, document_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use shared::Problem;
 use shared::dto::auth::{
-    ChangePasswordRequest, LoginRequest, LoginResponse, PasswordChanged, Role, UserResponse,
+    ChangePasswordRequest, LoginRequest, LoginResponse, PasswordChanged, UserResponse,
 };
 use tower_sessions::Session;
 
@@ -15,6 +15,7 @@ use crate::auth::{SESSION_USER_GENERATION_KEY, SESSION_USER_KEY, Staff};
 use crate::context::RequestContext;
 use crate::csrf;
 use crate::error::{AppError, AppResult};
+use crate::policy::Permission;
 use crate::services;
 
 /// Signs a staff member in: sets the session cookie and returns the CSRF token.
@@ -123,7 +124,7 @@ pub async fn change_password(
     staff: Staff,
     ApiJson(request): ApiJson<ChangePasswordRequest>,
 ) -> AppResult<(csrf::Rotation, Json<PasswordChanged>)> {
-    let user = staff.require(Role::Judge)?;
+    let user = staff.require(Permission::ManageOwnAccount)?;
     let rotation = change_own_password(&state, &session, &context, user, request).await?;
     let csrf_token = rotation.token.clone();
     Ok((rotation, Json(PasswordChanged { csrf_token })))

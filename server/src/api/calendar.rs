@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::calendar::{CalendarLinks, subscribe_links};
 use shared::dto::partners::PartnerProfile;
 
@@ -13,6 +12,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::calendar::FeedQuery;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services::feeds::{self, feed_path};
 use crate::services::partners;
 
@@ -48,8 +48,8 @@ pub async fn my_calendar(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<CalendarLinks>> {
-    let user = staff.require(Role::Viewer)?;
-    let token = feeds::calendar_token(&state.db, user.id).await?;
+    let user = staff.require(Permission::ReadStaffData)?;
+    let token = feeds::calendar_token(&state.db, &state.vault, user.id).await?;
     Ok(Json(feeds::private_links(
         &state.config.base_url,
         &token,
@@ -70,8 +70,8 @@ pub async fn reset_my_calendar(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<CalendarLinks>> {
-    let user = staff.require(Role::Viewer)?;
-    let token = feeds::reset_calendar_token(&state.db, user.id).await?;
+    let user = staff.require(Permission::ReadStaffData)?;
+    let token = feeds::reset_calendar_token(&state.db, &state.vault, user.id).await?;
     Ok(Json(feeds::private_links(
         &state.config.base_url,
         &token,

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::contests::{
     CategoryRanking, Certificate, ConflictInput, ConflictView, ContestInput, ContestView,
     EntryInput, EntryReceipt, EntryStatus, JudgeAssignment, JudgeEntry, JudgePanel, JudgeProgress,
@@ -22,6 +21,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::context::RequestContext;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services::contests::{self, judging, results, videos};
 use crate::storage::Storage;
 
@@ -42,7 +42,7 @@ pub async fn list_contests(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<Vec<ContestView>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(contests::list(&state.db, now()).await?))
 }
 
@@ -62,7 +62,7 @@ pub async fn create_contest(
     staff: Staff,
     ApiJson(input): ApiJson<ContestInput>,
 ) -> AppResult<(StatusCode, Json<ContestView>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     let view = contests::create(&state.db, &input, now()).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -82,7 +82,7 @@ pub async fn get_contest(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<ContestView>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(contests::load_by_id(&state.db, id).await?.view(now())))
 }
 
@@ -104,7 +104,7 @@ pub async fn update_contest(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ContestInput>,
 ) -> AppResult<Json<ContestView>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     Ok(Json(contests::update(&state.db, id, &input, now()).await?))
 }
 
@@ -123,7 +123,7 @@ pub async fn list_entries(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<StaffEntry>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(contests::entries(&state.db, id).await?))
 }
 
@@ -148,13 +148,14 @@ pub async fn review_entry(
     Path((id, entry_id)): Path<(Uuid, Uuid)>,
     ApiJson(input): ApiJson<ReviewInput>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     contests::review(
         &state.db,
         id,
         entry_id,
         &input,
         now(),
+        &state.vault,
         &state.config.base_url,
     )
     .await?;
@@ -182,7 +183,7 @@ pub async fn staff_video(
     Path((id, entry_id)): Path<(Uuid, Uuid)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let entry = contests::entries_row(&state.db, id, entry_id).await?;
     let video = videos::entry_video(&state.db, &state.storage, &entry).await?;
     Ok(video_response(&state.storage, &video, &headers))
@@ -200,7 +201,7 @@ pub async fn get_judges(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<JudgePanel>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(judging::panel(&state.db, id).await?))
 }
 
@@ -221,7 +222,7 @@ pub async fn set_judges(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<Vec<JudgeAssignment>>,
 ) -> AppResult<Json<JudgePanel>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     judging::set_assignments(&state.db, id, &input).await?;
     Ok(Json(judging::panel(&state.db, id).await?))
 }
@@ -238,7 +239,7 @@ pub async fn list_conflicts(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<ConflictView>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(judging::conflicts(&state.db, id).await?))
 }
 
@@ -271,7 +272,7 @@ pub async fn add_conflict(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<StaffConflictInput>,
 ) -> AppResult<Json<Vec<ConflictView>>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     contests::entries_row(&state.db, id, input.entry_id).await?;
     judging::declare_conflict(
         &state.db,
@@ -296,7 +297,7 @@ pub async fn judging_progress(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<JudgeProgress>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(judging::progress(&state.db, id).await?))
 }
 
@@ -313,7 +314,7 @@ pub async fn ranking(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<CategoryRanking>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(judging::ranking(&state.db, id).await?))
 }
 
@@ -340,8 +341,9 @@ pub async fn publish(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Published>> {
-    staff.require(Role::Coordinator)?;
-    let published_at = judging::publish(&state.db, id, now(), &state.config.base_url).await?;
+    staff.require(Permission::RunContests)?;
+    let published_at =
+        judging::publish(&state.db, id, now(), &state.vault, &state.config.base_url).await?;
     Ok(Json(Published { published_at }))
 }
 
@@ -388,6 +390,7 @@ pub async fn register_entry(
         &input,
         &context.client_addr,
         now(),
+        &state.vault,
         &state.config.base_url,
     )
     .await?;
@@ -481,7 +484,7 @@ pub async fn judge_entries(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<Vec<JudgeEntry>>> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     Ok(Json(judging::entries_for(&state.db, judge.id).await?))
 }
 
@@ -500,7 +503,7 @@ pub async fn judge_entry(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<JudgeEntry>> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     Ok(Json(judging::entry_for(&state.db, judge.id, id).await?))
 }
 
@@ -522,7 +525,7 @@ pub async fn score_entry(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ScoresInput>,
 ) -> AppResult<Json<JudgeEntry>> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     Ok(Json(
         judging::score(&state.db, judge.id, id, &input, now()).await?,
     ))
@@ -546,7 +549,7 @@ pub async fn declare_conflict(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ConflictInput>,
 ) -> AppResult<StatusCode> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     judging::declare_own_conflict(&state.db, judge.id, id, &input, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -569,7 +572,7 @@ pub async fn judge_video(
     Path(id): Path<Uuid>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     let entry = judging::visible_entry(&state.db, judge.id, id).await?;
     let video = videos::entry_video(&state.db, &state.storage, &entry).await?;
     Ok(video_response(&state.storage, &video, &headers))

@@ -13,7 +13,6 @@ use shared::dto::agreements::{
     AnswerInput, CooperationAlerts, PartnerAccessLink, PartnerAccessView, PartnerReport,
     PartnerSession,
 };
-use shared::dto::auth::Role;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
@@ -22,6 +21,7 @@ use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services::cooperation::{self, report};
 
 /// The partner's private link (made on first use).
@@ -40,9 +40,9 @@ pub async fn access_link(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<PartnerAccessLink>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     Ok(Json(
-        cooperation::access_link(&state.db, &state.config.base_url, id).await?,
+        cooperation::access_link(&state.db, &state.vault, &state.config.base_url, id).await?,
     ))
 }
 
@@ -62,9 +62,9 @@ pub async fn reset_access_link(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<PartnerAccessLink>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     Ok(Json(
-        cooperation::reset_access(&state.db, &state.config.base_url, id).await?,
+        cooperation::reset_access(&state.db, &state.vault, &state.config.base_url, id).await?,
     ))
 }
 
@@ -171,7 +171,7 @@ pub async fn partner_report(
     staff: Staff,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> AppResult<Json<PartnerReport>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(
         report::partner_report(
             &state.db,
@@ -196,7 +196,7 @@ pub async fn partner_report_csv(
     staff: Staff,
     ApiQuery(query): ApiQuery<ReportQuery>,
 ) -> AppResult<Response> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let found = report::partner_report(
         &state.db,
         query.from,
@@ -232,7 +232,7 @@ pub async fn alerts(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<CooperationAlerts>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(
         cooperation::alerts(&state.db, chrono::Utc::now()).await?,
     ))

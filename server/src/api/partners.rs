@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::partners::{PartnerInput, PartnerResponse};
 use uuid::Uuid;
 
@@ -12,6 +11,7 @@ use crate::api::ApiJson;
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services::partners;
 
 /// Every partner, by name.
@@ -27,7 +27,7 @@ pub async fn list_partners(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<Vec<PartnerResponse>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(partners::list_partners(&state.db).await?))
 }
 
@@ -48,7 +48,7 @@ pub async fn create_partner(
     staff: Staff,
     ApiJson(input): ApiJson<PartnerInput>,
 ) -> AppResult<(StatusCode, Json<PartnerResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let partner = partners::create_partner(&state.db, input, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(partner)))
 }
@@ -69,7 +69,7 @@ pub async fn get_partner(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<PartnerResponse>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(partners::get_partner(&state.db, id).await?))
 }
 
@@ -93,7 +93,7 @@ pub async fn update_partner(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<PartnerInput>,
 ) -> AppResult<Json<PartnerResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     Ok(Json(
         partners::update_partner(&state.db, id, input, chrono::Utc::now()).await?,
     ))
@@ -116,7 +116,7 @@ pub async fn delete_partner(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     partners::delete_partner(&state.db, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

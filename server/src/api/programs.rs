@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::partners::PartnerAssignment;
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use uuid::Uuid;
@@ -13,6 +12,7 @@ use crate::api::ApiJson;
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services::programs::{self, Audience};
 
 /// Programs by name: published ones, or all for staff.
@@ -46,7 +46,7 @@ pub async fn create_program(
     staff: Staff,
     ApiJson(input): ApiJson<ProgramInput>,
 ) -> AppResult<(StatusCode, Json<ProgramResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     let program = programs::create_program(&state.db, input, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(program)))
 }
@@ -90,7 +90,7 @@ pub async fn update_program(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ProgramInput>,
 ) -> AppResult<Json<ProgramResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         programs::update_program(&state.db, id, input, chrono::Utc::now()).await?,
     ))
@@ -116,7 +116,7 @@ pub async fn set_program_partners(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<Vec<PartnerAssignment>>,
 ) -> AppResult<Json<ProgramResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         programs::set_program_partners(&state.db, id, input, chrono::Utc::now()).await?,
     ))

@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::partners::PartnerAssignment;
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest,
@@ -22,6 +21,7 @@ use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services::programs::Audience;
 use crate::services::sessions::SessionFilter;
 use crate::services::{blackouts, series, sessions};
@@ -120,7 +120,7 @@ pub async fn create_session(
     staff: Staff,
     ApiJson(input): ApiJson<SessionInput>,
 ) -> AppResult<(StatusCode, Json<EditOutcome>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     let outcome = sessions::create_session(&state.db, input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
@@ -145,7 +145,7 @@ pub async fn edit_session(
     Path(id): Path<Uuid>,
     ApiJson(edit): ApiJson<SessionEdit>,
 ) -> AppResult<Json<EditOutcome>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         sessions::edit_session(&state.db, id, edit, Utc::now()).await?,
     ))
@@ -171,7 +171,7 @@ pub async fn cancel_session(
     Path(id): Path<Uuid>,
     ApiJson(request): ApiJson<CancelRequest>,
 ) -> AppResult<Json<EditOutcome>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         sessions::cancel_session(&state.db, id, request, Utc::now()).await?,
     ))
@@ -194,7 +194,7 @@ pub async fn restore_session(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<EditOutcome>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         sessions::restore_session(&state.db, id, Utc::now()).await?,
     ))
@@ -220,7 +220,7 @@ pub async fn set_session_partners(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<Vec<PartnerAssignment>>,
 ) -> AppResult<Json<EditOutcome>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         sessions::set_session_partners(&state.db, id, input, Utc::now()).await?,
     ))
@@ -242,7 +242,7 @@ pub async fn session_conflicts(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<Conflict>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(sessions::conflicts_for(&state.db, id).await?))
 }
 
@@ -271,7 +271,7 @@ pub async fn list_conflicts(
     staff: Staff,
     ApiQuery(range): ApiQuery<RangeQuery>,
 ) -> AppResult<Json<Vec<Conflict>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let from = range.from.unwrap_or_else(Utc::now);
     let to = range
         .to
@@ -299,7 +299,7 @@ pub async fn preview_series(
     staff: Staff,
     ApiJson(request): ApiJson<PreviewRequest>,
 ) -> AppResult<Json<PreviewResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(series::preview_off_thread(request, Utc::now()).await?))
 }
 
@@ -320,7 +320,7 @@ pub async fn create_series(
     staff: Staff,
     ApiJson(input): ApiJson<SeriesInput>,
 ) -> AppResult<(StatusCode, Json<SeriesResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     let created = series::create_series(&state.db, input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -341,7 +341,7 @@ pub async fn list_program_series(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Vec<SeriesResponse>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(series::list_series(&state.db, id).await?))
 }
 
@@ -361,7 +361,7 @@ pub async fn get_series(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<SeriesResponse>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(series::get_series(&state.db, id).await?))
 }
 
@@ -386,7 +386,7 @@ pub async fn update_series(
     Path(id): Path<Uuid>,
     ApiJson(update): ApiJson<SeriesUpdate>,
 ) -> AppResult<Json<SeriesResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         series::update_series(&state.db, id, update, Utc::now())
             .await?
@@ -414,7 +414,7 @@ pub async fn end_series(
     Path(id): Path<Uuid>,
     ApiJson(request): ApiJson<EndSeriesRequest>,
 ) -> AppResult<Json<SeriesResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         series::end_series(&state.db, id, request, Utc::now())
             .await?
@@ -435,7 +435,7 @@ pub async fn list_blackouts(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<Vec<BlackoutResponse>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(blackouts::list_blackouts(&state.db).await?))
 }
 
@@ -456,7 +456,7 @@ pub async fn create_blackout(
     staff: Staff,
     ApiJson(input): ApiJson<BlackoutInput>,
 ) -> AppResult<(StatusCode, Json<BlackoutResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     let created = blackouts::create_blackout(&state.db, input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -478,7 +478,7 @@ pub async fn delete_blackout(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::PlanSchedule)?;
     blackouts::delete_blackout(&state.db, id, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

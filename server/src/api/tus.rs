@@ -227,6 +227,7 @@ pub async fn append(
             &state.storage,
             request,
             chrono::Utc::now(),
+            &state.vault,
             &state.config.base_url,
         )
         .await

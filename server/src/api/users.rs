@@ -5,13 +5,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shared::Problem;
-use shared::dto::auth::{CreateUserRequest, Role, SetPasswordRequest, UserResponse};
+use shared::dto::auth::{CreateUserRequest, SetPasswordRequest, UserResponse};
 use uuid::Uuid;
 
 use crate::api::ApiJson;
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
+use crate::policy::Permission;
 use crate::services;
 
 /// Every staff account.
@@ -28,7 +29,7 @@ pub async fn list_users(
     State(state): State<AppState>,
     staff: Staff,
 ) -> AppResult<Json<Vec<UserResponse>>> {
-    staff.require(Role::Admin)?;
+    staff.require(Permission::ManageAccounts)?;
     Ok(Json(services::users::list_users(&state.db).await?))
 }
 
@@ -49,7 +50,7 @@ pub async fn create_user(
     staff: Staff,
     ApiJson(request): ApiJson<CreateUserRequest>,
 ) -> AppResult<(StatusCode, Json<UserResponse>)> {
-    staff.require(Role::Admin)?;
+    staff.require(Permission::ManageAccounts)?;
     let user = services::users::create_user(&state.db, request, chrono::Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
@@ -72,7 +73,7 @@ pub async fn deactivate_user(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<UserResponse>> {
-    let admin = staff.require(Role::Admin)?;
+    let admin = staff.require(Permission::ManageAccounts)?;
     let user = services::users::set_active(&state.db, admin.id, id, false, now()).await?;
     Ok(Json(user))
 }
@@ -94,7 +95,7 @@ pub async fn activate_user(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<UserResponse>> {
-    let admin = staff.require(Role::Admin)?;
+    let admin = staff.require(Permission::ManageAccounts)?;
     let user = services::users::set_active(&state.db, admin.id, id, true, now()).await?;
     Ok(Json(user))
 }
@@ -119,7 +120,7 @@ pub async fn set_password(
     Path(id): Path<Uuid>,
     ApiJson(request): ApiJson<SetPasswordRequest>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Admin)?;
+    staff.require(Permission::ManageAccounts)?;
     services::users::set_password(&state.db, id, request, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -141,7 +142,7 @@ pub async fn sign_out_everywhere(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<StatusCode> {
-    staff.require(Role::Admin)?;
+    staff.require(Permission::ManageAccounts)?;
     services::users::end_sessions(&state.db, id, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

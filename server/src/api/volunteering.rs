@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::volunteers::{
     AssignRequest, AttendanceMark, HoursReport, MailView, OpenSession, ProgramVolunteering,
     ProgramVolunteeringResponse, RoleLine, Roster, SessionRoleView, SignupRequest, SignupView,
@@ -22,6 +21,7 @@ use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::{Staff, Volunteer};
 use crate::error::{AppError, AppResult};
+use crate::policy::Permission;
 use crate::services::programs::Audience;
 use crate::services::signups::reports::{self, OpenFilter};
 use crate::services::{mail, roles, signups};
@@ -41,7 +41,7 @@ pub async fn program_settings(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<ProgramVolunteeringResponse>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(roles::program_settings(&state.db, id).await?))
 }
 
@@ -64,7 +64,7 @@ pub async fn set_program_settings(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<ProgramVolunteering>,
 ) -> AppResult<Json<ProgramVolunteeringResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         roles::set_program_settings(
             &state.db,
@@ -112,7 +112,7 @@ pub async fn set_session_roles(
     Path(id): Path<Uuid>,
     ApiJson(lines): ApiJson<Vec<RoleLine>>,
 ) -> AppResult<Json<Vec<SessionRoleView>>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         roles::set_session_roles(
             &state.db,
@@ -301,7 +301,7 @@ pub async fn assign(
     Path(role_id): Path<Uuid>,
     ApiJson(request): ApiJson<AssignRequest>,
 ) -> AppResult<Json<SignupView>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         signups::assign(
             &state.db,
@@ -329,7 +329,7 @@ pub async fn remove(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<SignupView>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         signups::remove(&state.db, id, &state.config.base_url, chrono::Utc::now()).await?,
     ))
@@ -350,7 +350,7 @@ pub async fn roster(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<Roster>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(reports::roster(&state.db, id).await?))
 }
 
@@ -372,7 +372,7 @@ pub async fn mark_attendance(
     Path(id): Path<Uuid>,
     ApiJson(marks): ApiJson<Vec<AttendanceMark>>,
 ) -> AppResult<Json<Roster>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         reports::mark_attendance(&state.db, id, marks, chrono::Utc::now()).await?,
     ))
@@ -402,7 +402,7 @@ pub async fn hours(
     staff: Staff,
     ApiQuery(query): ApiQuery<HoursQuery>,
 ) -> AppResult<Json<HoursReport>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(reports::hours(&state.db, query.from, query.to).await?))
 }
 
@@ -418,7 +418,7 @@ pub async fn hours_csv(
     staff: Staff,
     ApiQuery(query): ApiQuery<HoursQuery>,
 ) -> AppResult<Response> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     let report = reports::hours(&state.db, query.from, query.to).await?;
     let disposition = format!(
         "attachment; filename=\"siar-hours-{}-{}.csv\"",
@@ -459,7 +459,7 @@ pub async fn mailbox(
     staff: Staff,
     ApiQuery(query): ApiQuery<MailboxQuery>,
 ) -> AppResult<Json<Vec<MailView>>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ReadMailbox)?;
     Ok(Json(
         mail::mailbox_for_staff(
             &state.db,

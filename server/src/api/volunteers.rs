@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use shared::Problem;
-use shared::dto::auth::Role;
 use shared::dto::calendar::CalendarLinks;
 use shared::dto::volunteers::{
     MergeRequest, SignInLinkRequest, VolunteerInput, VolunteerResponse, VolunteerSignIn,
@@ -24,6 +23,7 @@ use crate::auth::{SESSION_VOLUNTEER_KEY, Staff, Volunteer};
 use crate::context::RequestContext;
 use crate::csrf;
 use crate::error::{AppError, AppResult};
+use crate::policy::Permission;
 use crate::services::{feeds, volunteers};
 
 /// Registers a volunteer and mails a sign-in link. The answer is the same when the address
@@ -201,7 +201,7 @@ pub async fn my_calendar(
     State(state): State<AppState>,
     volunteer: Volunteer,
 ) -> AppResult<Json<CalendarLinks>> {
-    let token = volunteers::calendar_token(&state.db, volunteer.0.id).await?;
+    let token = volunteers::calendar_token(&state.db, &state.vault, volunteer.0.id).await?;
     Ok(Json(feeds::private_links(
         &state.config.base_url,
         &token,
@@ -222,7 +222,7 @@ pub async fn reset_my_calendar(
     State(state): State<AppState>,
     volunteer: Volunteer,
 ) -> AppResult<Json<CalendarLinks>> {
-    let token = volunteers::reset_calendar_token(&state.db, volunteer.0.id).await?;
+    let token = volunteers::reset_calendar_token(&state.db, &state.vault, volunteer.0.id).await?;
     Ok(Json(feeds::private_links(
         &state.config.base_url,
         &token,
@@ -252,7 +252,7 @@ pub async fn list(
     staff: Staff,
     ApiQuery(query): ApiQuery<VolunteerQuery>,
 ) -> AppResult<Json<Vec<VolunteerResponse>>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(volunteers::list(&state.db, query.q.as_deref()).await?))
 }
 
@@ -272,7 +272,7 @@ pub async fn invite(
     staff: Staff,
     ApiJson(input): ApiJson<VolunteerInput>,
 ) -> AppResult<(StatusCode, Json<VolunteerResponse>)> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let volunteer = volunteers::register(
         &state.db,
         input,
@@ -299,7 +299,7 @@ pub async fn get(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<VolunteerResponse>> {
-    staff.require(Role::Viewer)?;
+    staff.require(Permission::ReadStaffData)?;
     Ok(Json(volunteers::to_response(
         &volunteers::find(&state.db, id).await?,
     )))
@@ -323,7 +323,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     ApiJson(input): ApiJson<VolunteerInput>,
 ) -> AppResult<Json<VolunteerResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         volunteers::update(&state.db, id, input, true, chrono::Utc::now()).await?,
     ))
@@ -344,7 +344,7 @@ pub async fn deactivate(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<VolunteerResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         volunteers::set_active(&state.db, id, false, chrono::Utc::now()).await?,
     ))
@@ -365,7 +365,7 @@ pub async fn activate(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<VolunteerResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         volunteers::set_active(&state.db, id, true, chrono::Utc::now()).await?,
     ))
@@ -386,7 +386,7 @@ pub async fn merge(
     staff: Staff,
     ApiJson(request): ApiJson<MergeRequest>,
 ) -> AppResult<Json<VolunteerResponse>> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     Ok(Json(
         volunteers::merge(&state.db, request, chrono::Utc::now()).await?,
     ))

@@ -11,6 +11,7 @@ pub mod contest_categories;
 pub mod contest_criteria;
 pub mod contest_entries;
 pub mod contests;
+pub mod instance_secrets;
 pub mod judge_assignments;
 pub mod judge_conflicts;
 pub mod judge_reviews;

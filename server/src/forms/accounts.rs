@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use shared::dto::auth::{ChangePasswordRequest, Role, SetPasswordRequest};
+use shared::dto::auth::{ChangePasswordRequest, SetPasswordRequest};
 use shared::{FieldError, FieldErrors};
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -16,6 +16,7 @@ use crate::auth::Staff;
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
 use crate::forms::{Pairs, field};
+use crate::policy::Permission;
 use crate::services::users;
 
 /// Back to the account's row on `/staff/users`, saying what happened.
@@ -48,7 +49,7 @@ pub async fn deactivate(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Redirect> {
-    let admin = staff.require(Role::Admin)?;
+    let admin = staff.require(Permission::ManageAccounts)?;
     let outcome = users::set_active(&state.db, admin.id, id, false, chrono::Utc::now()).await;
     back_to_users(id, outcome.map(drop), "deactivated")
 }
@@ -59,7 +60,7 @@ pub async fn activate(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Redirect> {
-    let admin = staff.require(Role::Admin)?;
+    let admin = staff.require(Permission::ManageAccounts)?;
     let outcome = users::set_active(&state.db, admin.id, id, true, chrono::Utc::now()).await;
     back_to_users(id, outcome.map(drop), "activated")
 }
@@ -70,7 +71,7 @@ pub async fn sign_out_everywhere(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Admin)?;
+    staff.require(Permission::ManageAccounts)?;
     let outcome = users::end_sessions(&state.db, id, chrono::Utc::now()).await;
     back_to_users(id, outcome, "signed-out")
 }
@@ -82,7 +83,7 @@ pub async fn set_password(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Admin)?;
+    staff.require(Permission::ManageAccounts)?;
     let request = SetPasswordRequest {
         password: field(&pairs, "password").unwrap_or_default().to_owned(),
     };
@@ -99,7 +100,7 @@ pub async fn change_password(
     staff: Staff,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Response> {
-    let user = staff.require(Role::Judge)?;
+    let user = staff.require(Permission::ManageOwnAccount)?;
     let request = ChangePasswordRequest {
         current_password: field(&pairs, "current_password")
             .unwrap_or_default()

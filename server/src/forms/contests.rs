@@ -6,7 +6,6 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use shared::dto::auth::Role;
 use shared::dto::contests::{
     CONTEST_ENTRY_ECHO, ConflictInput, CriterionScore, JudgeAssignment, ReviewInput, ScoresInput,
     contest_from_form, entry_from_form,
@@ -19,6 +18,7 @@ use crate::auth::Staff;
 use crate::context::{RequestContext, put_form_echo};
 use crate::error::{AppError, AppResult};
 use crate::forms::{Pairs, back, field, form_echo, with_errors};
+use crate::policy::Permission;
 use crate::services::contests::{self, judging};
 
 /// `POST /contests/{slug}/entries`: registers an entry and opens its private page. On a
@@ -39,6 +39,7 @@ pub async fn register(
         &input,
         &context.client_addr,
         chrono::Utc::now(),
+        &state.vault,
         &state.config.base_url,
     )
     .await;
@@ -66,7 +67,7 @@ pub async fn score(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     let page = format!("/judge/entries/{id}");
     let scores = pairs
         .iter()
@@ -96,7 +97,7 @@ pub async fn conflict(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    let judge = staff.require(Role::Judge)?;
+    let judge = staff.require(Permission::ScoreEntries)?;
     let input = ConflictInput {
         note: field(&pairs, "note").unwrap_or_default().to_owned(),
     };
@@ -112,7 +113,7 @@ pub async fn create(
     staff: Staff,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     let page = "/staff/contests";
     let input = match contest_from_form(&pairs, None) {
         Ok(input) => input,
@@ -131,7 +132,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     let page = format!("/staff/contests/{id}");
     let now = chrono::Utc::now();
     let existing = contests::load_by_id(&state.db, id).await?.view(now);
@@ -152,7 +153,7 @@ pub async fn review(
     Path((id, entry_id)): Path<(Uuid, Uuid)>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     let page = format!("/staff/contests/{id}");
     let input = ReviewInput {
         eligible: field(&pairs, "eligible") == Some("yes"),
@@ -166,6 +167,7 @@ pub async fn review(
         entry_id,
         &input,
         chrono::Utc::now(),
+        &state.vault,
         &state.config.base_url,
     )
     .await
@@ -182,7 +184,7 @@ pub async fn judges(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::RunContests)?;
     let assignments: Vec<JudgeAssignment> = pairs
         .iter()
         .filter(|(key, _)| key == "assign")
@@ -207,7 +209,14 @@ pub async fn publish(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
-    judging::publish(&state.db, id, chrono::Utc::now(), &state.config.base_url).await?;
+    staff.require(Permission::RunContests)?;
+    judging::publish(
+        &state.db,
+        id,
+        chrono::Utc::now(),
+        &state.vault,
+        &state.config.base_url,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/staff/contests/{id}?published=1")))
 }

@@ -10,7 +10,6 @@ use axum::http::HeaderMap;
 use axum::response::Redirect;
 use shared::FieldErrors;
 use shared::dto::agreements::{AnswerInput, agreement_from_form};
-use shared::dto::auth::Role;
 use shared::dto::partners::partner_from_form;
 use shared::words::PartnerAnswer;
 use uuid::Uuid;
@@ -20,6 +19,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
 use crate::forms::{Pairs, back, field, with_errors};
+use crate::policy::Permission;
 use crate::services::agreements::{self, documents};
 use crate::services::{cooperation, partners};
 
@@ -30,7 +30,7 @@ pub async fn save_partner(
     Path(slug): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let page = format!("/staff/partners/{slug}");
     let partner = partners::find_by_slug(&state.db, &slug).await?;
     let input = match partner_from_form(&pairs) {
@@ -49,9 +49,9 @@ pub async fn reset_access(
     staff: Staff,
     Path(slug): Path<String>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let partner = partners::find_by_slug(&state.db, &slug).await?;
-    cooperation::reset_access(&state.db, &state.config.base_url, partner.id).await?;
+    cooperation::reset_access(&state.db, &state.vault, &state.config.base_url, partner.id).await?;
     Ok(Redirect::to(&format!(
         "/staff/partners/{slug}?reset=1#access"
     )))
@@ -63,7 +63,7 @@ pub async fn create_agreement(
     staff: Staff,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let page = "/staff/agreements";
     let input = match agreement_from_form(&pairs) {
         Ok(input) => input,
@@ -85,7 +85,7 @@ pub async fn update_agreement(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let page = format!("/staff/agreements/{id}");
     let input = match agreement_from_form(&pairs) {
         Ok(input) => input,
@@ -103,7 +103,7 @@ pub async fn delete_agreement(
     staff: Staff,
     Path(id): Path<Uuid>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     agreements::delete(&state.db, &state.storage, id).await?;
     Ok(Redirect::to("/staff/agreements?deleted=1"))
 }
@@ -116,7 +116,7 @@ pub async fn upload_document(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     let page = format!("/staff/agreements/{id}");
     let outcome = async {
         check_declared_size(&headers)?;
@@ -144,7 +144,7 @@ pub async fn delete_document(
     staff: Staff,
     Path((id, document_id)): Path<(Uuid, Uuid)>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::ManagePartners)?;
     documents::remove(&state.db, &state.storage, id, document_id).await?;
     Ok(Redirect::to(&format!("/staff/agreements/{id}#documents")))
 }

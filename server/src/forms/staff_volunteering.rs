@@ -7,7 +7,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use shared::Lang;
-use shared::dto::auth::Role;
 use shared::dto::volunteers::{
     AttendanceMark, ProgramVolunteering, RoleInput, RoleLine, Skill, VolunteerInput,
 };
@@ -18,6 +17,7 @@ use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::{AppError, AppResult};
 use crate::forms::{Pairs, encode_query, field};
+use crate::policy::Permission;
 use crate::services::programs::Audience;
 use crate::services::{programs, roles, signups, volunteers};
 
@@ -49,7 +49,7 @@ pub async fn invite(
     staff: Staff,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let input = VolunteerInput {
         name: field(&pairs, "name").unwrap_or_default().to_owned(),
         email: field(&pairs, "email").unwrap_or_default().to_owned(),
@@ -75,7 +75,7 @@ pub async fn set_active(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let active = field(&pairs, "active").unwrap_or_default() == "true";
     let outcome = volunteers::set_active(&state.db, id, active, chrono::Utc::now())
         .await
@@ -98,7 +98,7 @@ pub async fn assign(
     Path(role_id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let page = session_page(&pairs);
     let email = field(&pairs, "email")
         .unwrap_or_default()
@@ -130,7 +130,7 @@ pub async fn remove(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let page = session_page(&pairs);
     let outcome = signups::remove(&state.db, id, &state.config.base_url, chrono::Utc::now())
         .await
@@ -146,7 +146,7 @@ pub async fn attendance(
     Path(id): Path<Uuid>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let present: Vec<&str> = pairs
         .iter()
         .filter(|(k, _)| k == "present")
@@ -199,7 +199,7 @@ pub async fn program_roles(
     Path(slug): Path<String>,
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
-    staff.require(Role::Coordinator)?;
+    staff.require(Permission::CoordinateVolunteers)?;
     let now = chrono::Utc::now();
     let page = format!("/staff/programs/{slug}");
     let program = programs::get_program_by_slug(&state.db, &slug, Audience::Staff, now).await?;

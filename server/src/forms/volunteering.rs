@@ -229,6 +229,6 @@ pub async fn reset_calendar(
     State(state): State<AppState>,
     volunteer: Volunteer,
 ) -> AppResult<Redirect> {
-    volunteers::reset_calendar_token(&state.db, volunteer.0.id).await?;
+    volunteers::reset_calendar_token(&state.db, &state.vault, volunteer.0.id).await?;
     Ok(Redirect::to("/volunteer/me#my-calendar"))
 }

@@ -25,7 +25,6 @@ use shared::words::{EntryState, ProgramKind, ProgramStatus, Review, VideoFormat,
 use shared::{FieldError, Lang};
 use uuid::Uuid;
 
-use crate::auth::random_token;
 use crate::db::entities::{
     contest_categories, contest_criteria, contest_entries, contests, judge_reviews, programs,
     uploads,
@@ -34,10 +33,23 @@ use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local};
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::services::rate_limit;
+use crate::token_vault::{TokenVault, is_token_shaped, lookup_key};
 
 /// The entrant's private page.
 pub fn entry_url(base_url: &str, token: &str) -> String {
     format!("{base_url}/contest-entry/{token}")
+}
+
+/// The private page of a stored entry, for a letter (its token opened from the vault).
+pub fn entry_link(
+    vault: &TokenVault,
+    base_url: &str,
+    entry: &contest_entries::Model,
+) -> AppResult<String> {
+    let sealed = entry.access_token_sealed.as_deref().ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("entry {} has no sealed token", entry.id))
+    })?;
+    Ok(entry_url(base_url, &vault.open(sealed)?))
 }
 
 /// Where submissions stand at `now`.
@@ -416,6 +428,7 @@ pub async fn register(
     input: &EntryInput,
     client_addr: &str,
     now: DateTime<Utc>,
+    vault: &TokenVault,
     base_url: &str,
 ) -> AppResult<EntryReceipt> {
     let loaded = load_public(db, slug).await?;
@@ -453,7 +466,7 @@ pub async fn register(
         .await?
         .flatten();
     let number = last.unwrap_or(0) + 1;
-    let token = random_token();
+    let issued = vault.issue();
     let id = Uuid::now_v7();
     let minor = input.is_minor(contest.age_reference_date);
     contest_entries::ActiveModel {
@@ -461,7 +474,8 @@ pub async fn register(
         contest_id: Set(contest.id),
         category_id: Set(category.id),
         number: Set(number),
-        access_token: Set(token.clone()),
+        access_token: Set(issued.lookup),
+        access_token_sealed: Set(Some(issued.sealed)),
         entrant_name: Set(input.entrant_name.trim().to_owned()),
         birth_date: Set(birth_date),
         school: Set(input.school.trim().to_owned()),
@@ -489,7 +503,7 @@ pub async fn register(
     }
     .insert(&txn)
     .await?;
-    let url = entry_url(base_url, &token);
+    let url = entry_url(base_url, &issued.token);
     let to = letters::Recipient {
         email: contact_email,
         name: input
@@ -509,7 +523,7 @@ pub async fn register(
     Ok(EntryReceipt {
         id,
         number,
-        access_token: token,
+        access_token: issued.token,
         url,
     })
 }
@@ -555,11 +569,11 @@ pub async fn entry_by_token<C: ConnectionTrait>(
     db: &C,
     token: &str,
 ) -> AppResult<contest_entries::Model> {
-    if token.len() != 43 {
+    if !is_token_shaped(token) {
         return Err(AppError::NotFound);
     }
     contest_entries::Entity::find()
-        .filter(contest_entries::Column::AccessToken.eq(token))
+        .filter(contest_entries::Column::AccessToken.eq(lookup_key(token)))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
@@ -754,6 +768,7 @@ pub async fn review(
     entry_id: Uuid,
     input: &ReviewInput,
     now: DateTime<Utc>,
+    vault: &TokenVault,
     base_url: &str,
 ) -> AppResult<()> {
     input.validate().map_err(AppError::Invalid)?;
@@ -777,7 +792,7 @@ pub async fn review(
         entry.number,
         verdict == Review::Eligible,
         reason.as_deref(),
-        &entry_url(base_url, &entry.access_token),
+        &entry_link(vault, base_url, &entry)?,
     );
     let mut model: contest_entries::ActiveModel = entry.into();
     model.review = Set(verdict.as_str().to_owned());

@@ -32,6 +32,7 @@ use crate::error::{AppError, AppResult};
 use crate::services::agreements::{self as agreement_service, documents, library_today, status_of};
 use crate::services::mail::{self, letters};
 use crate::storage::Storage;
+use crate::token_vault::{TokenVault, is_token_shaped, lookup_key};
 
 /// How far back the partner page lists sessions (so last week's can still be seen).
 const PAST_WINDOW: Duration = Duration::days(7);
@@ -58,13 +59,14 @@ async fn find_partner(db: &DatabaseConnection, id: Uuid) -> AppResult<partners::
 /// The partner's private link, made on first use.
 pub async fn access_link(
     db: &DatabaseConnection,
+    vault: &TokenVault,
     base_url: &str,
     partner_id: Uuid,
 ) -> AppResult<PartnerAccessLink> {
     let partner = find_partner(db, partner_id).await?;
-    match partner.access_token.clone() {
-        Some(token) => Ok(access_url(base_url, &token)),
-        None => replace_token(db, base_url, partner).await,
+    match partner.access_token_sealed.as_deref() {
+        Some(sealed) => Ok(access_url(base_url, &vault.open(sealed)?)),
+        None => replace_token(db, vault, base_url, partner).await,
     }
 }
 
@@ -72,33 +74,35 @@ pub async fn access_link(
 #[tracing::instrument(skip_all, fields(partner.id = %partner_id))]
 pub async fn reset_access(
     db: &DatabaseConnection,
+    vault: &TokenVault,
     base_url: &str,
     partner_id: Uuid,
 ) -> AppResult<PartnerAccessLink> {
     let partner = find_partner(db, partner_id).await?;
-    replace_token(db, base_url, partner).await
+    replace_token(db, vault, base_url, partner).await
 }
 
 async fn replace_token(
     db: &DatabaseConnection,
+    vault: &TokenVault,
     base_url: &str,
     partner: partners::Model,
 ) -> AppResult<PartnerAccessLink> {
-    let token = crate::auth::random_token();
+    let issued = vault.issue();
     let mut model: partners::ActiveModel = partner.into();
-    model.access_token = Set(Some(token.clone()));
+    model.access_token = Set(Some(issued.lookup));
+    model.access_token_sealed = Set(Some(issued.sealed));
     model.update(db).await?;
-    Ok(access_url(base_url, &token))
+    Ok(access_url(base_url, &issued.token))
 }
 
 /// The partner whose private link holds `token`.
 pub async fn partner_by_token(db: &DatabaseConnection, token: &str) -> AppResult<partners::Model> {
-    // Tokens are 43 characters of URL-safe base64; anything else cannot match.
-    if token.len() != 43 {
+    if !is_token_shaped(token) {
         return Err(AppError::NotFound);
     }
     partners::Entity::find()
-        .filter(partners::Column::AccessToken.eq(token))
+        .filter(partners::Column::AccessToken.eq(lookup_key(token)))
         .one(db)
         .await?
         .ok_or(AppError::NotFound)

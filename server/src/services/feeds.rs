@@ -22,6 +22,7 @@ use crate::domain::ical::{Details, FeedHeader, FeedItem, FeedSeries, FeedSession
 use crate::domain::zone::parse_tz;
 use crate::error::{AppError, AppResult};
 use crate::services::series::definition;
+use crate::token_vault::{TokenVault, is_token_shaped, lookup_key};
 
 pub mod cache;
 
@@ -559,16 +560,12 @@ async fn person_by_token(
     db: &DatabaseConnection,
     token: &str,
 ) -> AppResult<(String, Vec<sessions::Model>)> {
-    // Tokens are 43 URL-safe characters; anything else cannot match and skips the query.
-    if token.len() != 43
-        || !token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !is_token_shaped(token) {
         return Err(AppError::NotFound);
     }
+    let lookup = lookup_key(token);
     if let Some(user) = users::Entity::find()
-        .filter(users::Column::CalendarToken.eq(token))
+        .filter(users::Column::CalendarToken.eq(&lookup))
         .filter(users::Column::Active.eq(true))
         .one(db)
         .await?
@@ -576,7 +573,7 @@ async fn person_by_token(
         return Ok((user.name, Vec::new()));
     }
     let volunteer = volunteers::Entity::find()
-        .filter(volunteers::Column::CalendarToken.eq(token))
+        .filter(volunteers::Column::CalendarToken.eq(lookup))
         .filter(volunteers::Column::Active.eq(true))
         .one(db)
         .await?
@@ -587,19 +584,27 @@ async fn person_by_token(
 }
 
 /// The person's private feed token, made on first use.
-pub async fn calendar_token(db: &DatabaseConnection, user_id: Uuid) -> AppResult<String> {
+pub async fn calendar_token(
+    db: &DatabaseConnection,
+    vault: &TokenVault,
+    user_id: Uuid,
+) -> AppResult<String> {
     let user = find_user(db, user_id).await?;
-    match user.calendar_token.clone() {
-        Some(token) => Ok(token),
-        None => replace_token(db, user).await,
+    match user.calendar_token_sealed.as_deref() {
+        Some(sealed) => vault.open(sealed),
+        None => replace_token(db, vault, user).await,
     }
 }
 
 /// Replaces the person's private feed token; the old URL stops working at once.
 #[tracing::instrument(skip_all, fields(user.id = %user_id))]
-pub async fn reset_calendar_token(db: &DatabaseConnection, user_id: Uuid) -> AppResult<String> {
+pub async fn reset_calendar_token(
+    db: &DatabaseConnection,
+    vault: &TokenVault,
+    user_id: Uuid,
+) -> AppResult<String> {
     let user = find_user(db, user_id).await?;
-    replace_token(db, user).await
+    replace_token(db, vault, user).await
 }
 
 async fn find_user(db: &DatabaseConnection, id: Uuid) -> AppResult<users::Model> {
@@ -609,10 +614,15 @@ async fn find_user(db: &DatabaseConnection, id: Uuid) -> AppResult<users::Model>
         .ok_or(AppError::NotFound)
 }
 
-async fn replace_token(db: &DatabaseConnection, user: users::Model) -> AppResult<String> {
-    let token = crate::auth::random_token();
+async fn replace_token(
+    db: &DatabaseConnection,
+    vault: &TokenVault,
+    user: users::Model,
+) -> AppResult<String> {
+    let issued = vault.issue();
     let mut model: users::ActiveModel = user.into();
-    model.calendar_token = Set(Some(token.clone()));
+    model.calendar_token = Set(Some(issued.lookup));
+    model.calendar_token_sealed = Set(Some(issued.sealed));
     model.update(db).await?;
-    Ok(token)
+    Ok(issued.token)
 }

@@ -176,6 +176,12 @@ pub async fn deliver_due(
         };
         match transport.send(&message).await {
             Ok(()) => {
+                // Once the letter has left, the outbox keeps no working private link: a copy
+                // of the table must open nothing. The mailbox (no SMTP) is where staff read
+                // letters in development, so it keeps them whole.
+                if matches!(transport, Transport::Smtp { .. }) {
+                    update.body = Set(without_private_links(&message.body));
+                }
                 update.sent_at = Set(Some(now));
                 update.delivered_via = Set(Some(transport.name().to_owned()));
                 update.last_error = Set(None);
@@ -194,6 +200,30 @@ pub async fn deliver_due(
         outbox::Entity::update(update).exec(db).await?;
     }
     Ok(delivered)
+}
+
+/// What stands in a sent letter's stored body for a private link's token.
+pub const REMOVED_TOKEN: &str = "[…]";
+
+/// `body` with every private token (43 URL-safe characters after `/` or `=`: sign-in links,
+/// partner and entry pages, calendar feeds) replaced by [`REMOVED_TOKEN`].
+pub fn without_private_links(body: &str) -> String {
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(['/', '=']) {
+        let (before, from) = rest.split_at(at + 1);
+        out.push_str(before);
+        let run = from.find(|c: char| !is_token_char(c)).unwrap_or(from.len());
+        if run == 43 {
+            out.push_str(REMOVED_TOKEN);
+            rest = &from[run..];
+        } else {
+            rest = from;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Back-off after `attempts` failures: 30 s, 1 min, 2 min, … at most an hour.
@@ -285,6 +315,30 @@ pub async fn mailbox(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sent_letters_keep_no_private_token() {
+        let token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdE";
+        assert_eq!(token.len(), 43);
+        let body = format!(
+            "Masuk: https://siar.example/volunteer/sign-in?token={token}\n\
+             Kalender: https://siar.example/calendar/me/{token}.ics\n\
+             Halaman: https://siar.example/contest-entry/{token}\n\
+             Sesi: https://siar.example/sessions/0193f0a2-7c1e-7b3a-9d2e-5f6a7b8c9d0e"
+        );
+        let kept = without_private_links(&body);
+        assert!(!kept.contains(token), "{kept}");
+        assert_eq!(kept.matches(REMOVED_TOKEN).count(), 3, "{kept}");
+        assert!(kept.contains("/calendar/me/[…].ics"), "{kept}");
+        assert!(
+            kept.contains("/sessions/0193f0a2-7c1e-7b3a-9d2e-5f6a7b8c9d0e"),
+            "{kept}"
+        );
+        assert_eq!(
+            without_private_links("Halo Rina,\nsampai jumpa."),
+            "Halo Rina,\nsampai jumpa."
+        );
+    }
 
     #[test]
     fn retries_back_off_to_an_hour() {

@@ -9,7 +9,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 use shared::FieldError;
-use shared::dto::auth::{Role, UserResponse};
+use shared::dto::auth::UserResponse;
 use shared::dto::partners::{PartnerAssignment, PartnerLink};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::validation::clean_optional;
@@ -33,7 +33,7 @@ impl Audience {
     /// The one rule for drafts and archived programs: staff from viewer up see them; judges
     /// (who sign in only to score entries), volunteers, partners and the public do not.
     pub fn of(user: Option<&UserResponse>) -> Audience {
-        if user.is_some_and(|u| u.role.includes(Role::Viewer)) {
+        if crate::policy::allows(user, crate::policy::Permission::ReadStaffData) {
             Audience::Staff
         } else {
             Audience::Public

@@ -48,6 +48,7 @@ pub async fn create_user(
         password_hash: Set(password_hash),
         active: Set(true),
         calendar_token: Set(None),
+        calendar_token_sealed: Set(None),
         session_generation: Set(0),
         created_at: Set(now),
         updated_at: Set(now),

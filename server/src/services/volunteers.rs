@@ -19,6 +19,7 @@ use crate::db::entities::{magic_links, partners, signups, volunteers};
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::services::{auth, rate_limit};
+use crate::token_vault::TokenVault;
 
 /// How long a sign-in link works.
 pub const LINK_VALIDITY: Duration = Duration::minutes(15);
@@ -100,6 +101,7 @@ pub async fn register(
         active: Set(true),
         merged_into: Set(None),
         calendar_token: Set(None),
+        calendar_token_sealed: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -474,6 +476,7 @@ pub async fn merge(
     gone.active = Set(false);
     gone.merged_into = Set(Some(kept.id));
     gone.calendar_token = Set(None);
+    gone.calendar_token_sealed = Set(None);
     gone.updated_at = Set(now);
     gone.update(&txn).await?;
     txn.commit().await?;
@@ -482,21 +485,30 @@ pub async fn merge(
 }
 
 /// The volunteer's private feed token, made on first use.
-pub async fn calendar_token(db: &DatabaseConnection, id: Uuid) -> AppResult<String> {
+pub async fn calendar_token(
+    db: &DatabaseConnection,
+    vault: &TokenVault,
+    id: Uuid,
+) -> AppResult<String> {
     let volunteer = find(db, id).await?;
-    match volunteer.calendar_token.clone() {
-        Some(token) => Ok(token),
-        None => reset_calendar_token(db, id).await,
+    match volunteer.calendar_token_sealed.as_deref() {
+        Some(sealed) => vault.open(sealed),
+        None => reset_calendar_token(db, vault, id).await,
     }
 }
 
 /// A new private feed token; the old feed URL answers 404 from now on.
-pub async fn reset_calendar_token(db: &DatabaseConnection, id: Uuid) -> AppResult<String> {
-    let token = random_token();
+pub async fn reset_calendar_token(
+    db: &DatabaseConnection,
+    vault: &TokenVault,
+    id: Uuid,
+) -> AppResult<String> {
+    let issued = vault.issue();
     let mut model: volunteers::ActiveModel = find(db, id).await?.into();
-    model.calendar_token = Set(Some(token.clone()));
+    model.calendar_token = Set(Some(issued.lookup));
+    model.calendar_token_sealed = Set(Some(issued.sealed));
     model.update(db).await?;
-    Ok(token)
+    Ok(issued.token)
 }
 
 /// Deletes sign-in links that can no longer be used.

@@ -10,8 +10,12 @@ pub struct Model {
     pub contest_id: Uuid,
     pub category_id: Uuid,
     pub number: i32,
+    /// The SHA-256 (hex) of the secret of the entrant's private link.
     #[sea_orm(unique)]
     pub access_token: String,
+    /// The secret itself, sealed by `token_vault` (letters carry the link).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub access_token_sealed: Option<String>,
     pub entrant_name: String,
     pub birth_date: Date,
     pub school: String,

@@ -31,9 +31,12 @@ pub struct Model {
     /// JSON array of `PartnerContact`.
     #[sea_orm(column_type = "Text")]
     pub other_contacts: String,
-    /// The secret of `/partner-access/{token}`.
+    /// The SHA-256 (hex) of the secret of `/partner-access/{token}`.
     #[sea_orm(unique)]
     pub access_token: Option<String>,
+    /// The secret itself, sealed by `token_vault` (to show the link again).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub access_token_sealed: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -13,8 +13,12 @@ pub struct Model {
     pub role: String,
     pub password_hash: String,
     pub active: bool,
-    /// The secret in the person's private feed URL; `None` until first asked for.
+    /// The SHA-256 (hex) of the secret in the person's private feed URL; `None` until first
+    /// asked for.
     pub calendar_token: Option<String>,
+    /// The secret itself, sealed by `token_vault` (to show the URL again).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub calendar_token_sealed: Option<String>,
     /// Every open session must carry this number; raising it ends them all.
     pub session_generation: i32,
     pub created_at: DateTimeUtc,

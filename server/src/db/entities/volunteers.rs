@@ -18,7 +18,11 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub active: bool,
     pub merged_into: Option<Uuid>,
+    /// The SHA-256 (hex) of the secret in the volunteer's private feed URL.
     pub calendar_token: Option<String>,
+    /// The secret itself, sealed by `token_vault` (to show the URL again).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub calendar_token_sealed: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

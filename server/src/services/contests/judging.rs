@@ -20,13 +20,14 @@ use shared::dto::volunteers::Refusal;
 use shared::words::{Review, VideoFormat};
 use uuid::Uuid;
 
-use super::{Loaded, entry_url, load_by_id};
+use super::{Loaded, entry_link, load_by_id};
 use crate::db::entities::{
     contest_entries, judge_assignments, judge_conflicts, judge_reviews, uploads, users,
 };
 use crate::domain::contest::{self, Candidate};
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
+use crate::token_vault::TokenVault;
 
 /// The judges' video address of an entry.
 pub fn judge_video_url(entry_id: Uuid) -> String {
@@ -588,6 +589,7 @@ pub async fn publish(
     db: &DatabaseConnection,
     contest_id: Uuid,
     now: DateTime<Utc>,
+    vault: &TokenVault,
     base_url: &str,
 ) -> AppResult<DateTime<Utc>> {
     let loaded = load_by_id(db, contest_id).await?;
@@ -615,7 +617,7 @@ pub async fn publish(
                 &to,
                 &loaded.program.name,
                 entry.number,
-                &entry_url(base_url, &entry.access_token),
+                &entry_link(vault, base_url, entry)?,
                 format!("contest-results:{}", entry.id),
             ),
             now,

@@ -19,12 +19,13 @@ use shared::words::VideoFormat;
 use shared::{FieldError, Lang};
 use uuid::Uuid;
 
-use super::{entry_by_token, entry_url, formats_of, load_by_id, require_open};
+use super::{entry_by_token, entry_link, formats_of, load_by_id, require_open};
 use crate::db::entities::{contest_entries, contests, upload_segments, uploads};
 use crate::domain::contest::{SNIFF_BYTES, sniff_video};
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::storage::Storage;
+use crate::token_vault::TokenVault;
 
 /// The tus path of an upload.
 pub fn tus_path(id: Uuid) -> String {
@@ -151,6 +152,7 @@ pub async fn append<S, E>(
     storage: &Storage,
     request: Append<S>,
     now: DateTime<Utc>,
+    vault: &TokenVault,
     base_url: &str,
 ) -> AppResult<uploads::Model>
 where
@@ -269,7 +271,7 @@ where
             &program_name,
             entry.number,
             upload.length,
-            &entry_url(base_url, &entry.access_token),
+            &entry_link(vault, base_url, &entry)?,
         );
         let mut model: contest_entries::ActiveModel = entry.into();
         model.video_upload_id = Set(Some(upload.id));
