@@ -647,6 +647,70 @@ async fn a_flood_of_link_requests_mails_no_more_than_the_cap() {
     assert_eq!(links, 5, "{}", app.backend);
 }
 
+/// How long `path` takes to answer `body`, with the status it gave.
+async fn timed_post(app: &TestApp, path: &str, body: Value) -> (u16, StdDuration) {
+    let started = std::time::Instant::now();
+    let response = app
+        .new_browser()
+        .post(app.at(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), started.elapsed())
+}
+
+#[tokio::test]
+async fn known_and_unknown_addresses_get_the_same_answer_in_the_same_time() {
+    let app = TestApp::spawn().await;
+    let known = "dikenal@example.id";
+    let (status, _) = timed_post(
+        &app,
+        "/api/v1/volunteers/register",
+        json!({"name": "Dikenal", "email": known}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let mut known_times = Vec::new();
+    let mut unknown_times = Vec::new();
+    for round in 0..3 {
+        let stranger = format!("asing-{round}@example.id");
+        for (email, times) in [
+            (known, &mut known_times),
+            (stranger.as_str(), &mut unknown_times),
+        ] {
+            let (status, link) = timed_post(
+                &app,
+                "/api/v1/volunteers/sign-in-link",
+                json!({"email": email}),
+            )
+            .await;
+            assert_eq!(status, 202, "link request for {email}");
+            let (status, register) = timed_post(
+                &app,
+                "/api/v1/volunteers/register",
+                json!({"name": "Siapa Saja", "email": email}),
+            )
+            .await;
+            assert_eq!(status, 202, "registration of {email}");
+            times.extend([link, register]);
+        }
+    }
+    // A known address does database work (a link and its letter) that an unknown one does
+    // not; both answers wait for the same floor, so neither is told apart by its time.
+    let floor = server::services::volunteers::EVEN_ANSWER;
+    for time in known_times.iter().chain(&unknown_times) {
+        assert!(
+            *time >= floor,
+            "an answer came after {time:?}, before the floor {floor:?}"
+        );
+    }
+    eprintln!(
+        "{}: known {known_times:?}, unknown {unknown_times:?}",
+        app.backend
+    );
+}
+
 #[tokio::test]
 async fn only_staff_say_which_partner_a_volunteer_counts_for() {
     let app = TestApp::spawn().await;

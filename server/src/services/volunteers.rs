@@ -140,15 +140,29 @@ pub async fn register_public(
     ];
     rate_limit::take(db, &limits, now).await?;
     let email = input.email.clone();
-    match register(db, input, false, base_url, now).await {
-        Ok(_) => Ok(()),
-        // The password (if any) was hashed before the address was found taken, so both
-        // answers take the time of a hash.
-        Err(AppError::Invalid(errors)) if is_only_taken_email(&errors) => {
-            mail_link_if_known(db, &email, base_url, now).await
+    evenly_timed(async {
+        match register(db, input, false, base_url, now).await {
+            Ok(_) => Ok(()),
+            Err(AppError::Invalid(errors)) if is_only_taken_email(&errors) => {
+                mail_link_if_known(db, &email, base_url, now).await
+            }
+            Err(other) => Err(other),
         }
-        Err(other) => Err(other),
-    }
+    })
+    .await
+}
+
+/// How long the public doors that must not tell whether an address is known (registration,
+/// sign-in link) take at least: longer than either branch's database work (a new account, or
+/// a link and its letter, or nothing), so the time of the answer tells nothing either.
+pub const EVEN_ANSWER: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Runs `work`, then waits until [`EVEN_ANSWER`] has passed since it began.
+async fn evenly_timed<T>(work: impl Future<Output = AppResult<T>>) -> AppResult<T> {
+    let started = tokio::time::Instant::now();
+    let result = work.await;
+    tokio::time::sleep_until(started + EVEN_ANSWER).await;
+    result
 }
 
 fn is_only_taken_email(errors: &shared::FieldErrors) -> bool {
@@ -191,7 +205,7 @@ pub async fn request_link(
         rate_limit::mail_to(email),
     ];
     rate_limit::take(db, &limits, now).await?;
-    mail_link_if_known(db, email, base_url, now).await
+    evenly_timed(mail_link_if_known(db, email, base_url, now)).await
 }
 
 /// Mails a sign-in link if `email` belongs to an active volunteer who has not had too many
