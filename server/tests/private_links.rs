@@ -8,143 +8,15 @@
 
 mod common;
 
-use chrono::{Duration, Utc};
-use common::{StaffClient, TestApp};
-use reqwest::Method;
+use common::TestApp;
+use common::links::{Links, Made, make_links, token_of};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+
 use server::db::entities::{contest_entries, partners, users, volunteers};
-use shared::dto::auth::Role;
 
 const SECRET_A: &str = "first-sealing-secret-of-the-library-0001";
 const SECRET_B: &str = "second-sealing-secret-of-the-library-0002";
-
-/// Every private link the four kinds of holder have, as (kind, URL).
-struct Links {
-    partner: String,
-    entry: String,
-    staff_feed: String,
-    volunteer_feed: String,
-}
-
-impl Links {
-    fn all(&self) -> [(&str, &str); 4] {
-        [
-            ("partner", &self.partner),
-            ("entry", &self.entry),
-            ("staff feed", &self.staff_feed),
-            ("volunteer feed", &self.volunteer_feed),
-        ]
-    }
-}
-
-fn token_of(url: &str) -> String {
-    let last = url.rsplit('/').next().unwrap();
-    last.trim_end_matches(".ics").to_owned()
-}
-
-/// Makes one link of each kind through the API, as their users would.
-async fn make_links(app: &TestApp) -> (StaffClient, Value, Links) {
-    let staff = StaffClient::new(app, Role::Coordinator).await;
-    let partner = staff
-        .expect(
-            Method::POST,
-            "/api/v1/partners",
-            json!({"name": "Perpustakaan Provinsi", "kind": "library"}),
-            201,
-        )
-        .await;
-    let partner_link = staff
-        .get_json(&format!(
-            "/api/v1/partners/{}/access-link",
-            partner["id"].as_str().unwrap()
-        ))
-        .await["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
-    let program = staff
-        .expect(
-            Method::POST,
-            "/api/v1/programs",
-            json!({
-                "name": "Lomba Bercerita", "slug": "lomba-rahasia", "kind": "contest",
-                "tz": "Asia/Makassar", "default_duration_minutes": 60, "status": "published",
-            }),
-            201,
-        )
-        .await;
-    let makassar = (Utc::now() + Duration::hours(8)).naive_utc();
-    staff
-        .expect(
-            Method::POST,
-            "/api/v1/contests",
-            json!({
-                "program_id": program["id"], "rules": "Satu cerita rakyat.",
-                "opens_at": (makassar - Duration::hours(1)).format("%Y-%m-%dT%H:%M:%S").to_string(),
-                "closes_at": (makassar + Duration::days(7)).format("%Y-%m-%dT%H:%M:%S").to_string(),
-                "age_reference_date": "2027-01-31", "max_video_minutes": 7,
-                "formats": ["mp4"], "entries_per_person": 1,
-                "categories": [{"name": "7–12 tahun", "min_age": 7, "max_age": 12}],
-                "criteria": [{"name": "Ekspresi", "weight": 1}],
-            }),
-            201,
-        )
-        .await;
-    let receipt: Value = app
-        .client
-        .post(app.at("/api/v1/public/contests/lomba-rahasia/entries"))
-        .json(&json!({
-            "entrant_name": "Andi", "birth_date": "2017-05-01", "school": "SD Inpres 1",
-            "city": "Makassar", "contact_email": "ibu.andi@siar.test", "guardian_name": "Ibu Andi",
-            "consent_rules": true, "title": "Si Kancil", "description": "",
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let entry_link = receipt["url"].as_str().expect("entry receipt").to_owned();
-
-    let staff_feed = staff.get_json("/api/v1/me/calendar").await["url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-
-    let email = "rina@siar.test";
-    let registered = app
-        .client
-        .post(app.at("/api/v1/volunteers/register"))
-        .json(&json!({"name": "Rina", "email": email, "lang": "id", "skills": []}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(registered.status(), 202);
-    let volunteer = app.new_browser();
-    common::sign_in_volunteer(app, &volunteer, email).await;
-    let links: Value = volunteer
-        .get(app.at("/api/v1/volunteer/me/calendar"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let volunteer_feed = links["url"].as_str().unwrap().to_owned();
-    (
-        staff,
-        partner,
-        Links {
-            partner: partner_link,
-            entry: entry_link,
-            staff_feed,
-            volunteer_feed,
-        },
-    )
-}
 
 /// Every row of the four tables that hold private tokens, as text.
 async fn token_tables(app: &TestApp) -> String {
@@ -184,7 +56,12 @@ async fn assert_links_open(app: &TestApp, links: &Links, when: &str) {
 #[tokio::test]
 async fn a_copy_of_the_database_opens_no_private_link() {
     let app = TestApp::spawn().await;
-    let (staff, partner, links) = make_links(&app).await;
+    let Made {
+        staff,
+        partner,
+        links,
+        ..
+    } = make_links(&app).await;
     let tables = token_tables(&app).await;
     for (kind, url) in links.all() {
         let token = token_of(url);
@@ -209,7 +86,12 @@ async fn a_copy_of_the_database_opens_no_private_link() {
 #[tokio::test]
 async fn links_stored_before_sealing_keep_working_and_are_sealed_at_start_up() {
     let app = TestApp::spawn().await;
-    let (staff, partner, links) = make_links(&app).await;
+    let Made {
+        staff,
+        partner,
+        links,
+        ..
+    } = make_links(&app).await;
     // Put the rows back as the previous release wrote them: the plain token, nothing sealed.
     let partner_token = token_of(&links.partner);
     partners::Entity::update_many()
@@ -290,7 +172,7 @@ async fn links_stored_before_sealing_keep_working_and_are_sealed_at_start_up() {
 #[tokio::test]
 async fn a_new_siar_secret_takes_over_the_links_and_an_unknown_one_stops_start_up() {
     let app = TestApp::spawn().await;
-    let (_, _, links) = make_links(&app).await;
+    let Made { links, .. } = make_links(&app).await;
     let sealed_before = token_tables(&app).await;
 
     // The operator sets SIAR_SECRET after a first run on the generated key.

@@ -291,6 +291,35 @@ async fn every_staff_route_checks_the_role() {
     }
 }
 
+/// People without a staff account hold none of its rights, whatever else they hold: a
+/// signed-in volunteer, and a browser that has opened a partner's and an entrant's private
+/// pages.
+#[tokio::test]
+async fn staff_routes_are_shut_to_volunteers_and_private_link_holders() {
+    let app = TestApp::spawn().await;
+    let made = common::links::make_links(&app).await;
+    let holder = app.new_browser();
+    for url in [&made.links.partner, &made.links.entry] {
+        let opened = holder.get(url.as_str()).send().await.unwrap();
+        assert_eq!(opened.status(), 200, "{url}");
+    }
+    let identities = [
+        (
+            "volunteer",
+            &made.volunteer,
+            Some(made.volunteer_csrf.as_str()),
+        ),
+        ("partner and entry link holder", &holder, None),
+    ];
+    for (who, browser, csrf) in identities {
+        for (method, path, _) in STAFF_ROUTES {
+            let status = status_of(&app, browser, csrf, method, path).await;
+            let expected = if path.starts_with("/api/") { 401 } else { 303 };
+            assert_eq!(status, expected, "{who}: {method} {path}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn volunteer_routes_need_a_signed_in_volunteer() {
     let app = TestApp::spawn().await;

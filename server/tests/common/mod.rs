@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
+pub mod links;
+
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
