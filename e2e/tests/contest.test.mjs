@@ -113,10 +113,22 @@ test('an entry is uploaded across a dropped connection and a closed tab, judged,
     await Promise.all([bench.waitForURL(/saved=1/), bench.click('button:has-text("Simpan nilai")')]);
     await assertAccessible(bench, '/judge/entries/{id}');
 
-    // Staff publish; the results page and the gallery show the entry and its video.
+    // Results wait for entries to close; staff close them, see who will be mailed, confirm
+    // and publish. The results page and the gallery show the entry and its video.
     await office.goto(contestPage);
+    await waitForHydration(office);
     assert.match(await office.textContent('#ranking'), new RegExp(name));
+    assert.match(await office.textContent('[data-testid="publish-waits"]'), /setelah pendaftaran ditutup/);
+    const minuteAgo = new Date(Date.now() + 8 * 3600_000 - 60_000).toISOString().slice(0, 16);
+    await office.fill('#contest-closes_at', minuteAgo);
+    await Promise.all([office.waitForURL(/done=1/), office.click('form:has(#contest-closes_at) button[type="submit"]')]);
+    await waitForHydration(office);
+    assert.match(await office.textContent('[data-testid="publish-recipients"]'), /sari\./);
+    await assertAccessible(office, '/staff/contests/{id} (publishing)');
+    await office.check('#publish-confirm');
     await Promise.all([office.waitForURL(/published=1/), office.click('button:has-text("Umumkan hasil")')]);
+    await office.goto(`${BASE}/contests/lomba-bercerita`);
+    assert.match(await office.textContent('main'), /ditutup/);
     await office.goto(`${BASE}/contests/lomba-bercerita/results`);
     await waitForHydration(office);
     await assertAccessible(office, '/contests/{slug}/results');

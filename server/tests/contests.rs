@@ -109,6 +109,18 @@ async fn registered(app: &TestApp, slug: &str, body: Value) -> Value {
     json
 }
 
+/// Moves a contest's closing time, as if it had been set so (or that much time had passed).
+async fn set_closes_at(app: &TestApp, contest_id: &str, at: chrono::DateTime<Utc>) {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    use server::db::entities::contests;
+    contests::Entity::update_many()
+        .col_expr(contests::Column::ClosesAt, Expr::value(at))
+        .filter(contests::Column::Id.eq(uuid::Uuid::parse_str(contest_id).unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 /// An MP4-looking file: an `ftyp` box, then bytes that differ everywhere.
 fn mp4_bytes(len: usize) -> Vec<u8> {
     let mut bytes = b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41".to_vec();
@@ -1090,6 +1102,33 @@ async fn judging_is_anonymous_respects_conflicts_ranks_by_the_rubric_and_publish
             .status(),
         403
     );
+    // Not while entries are still open: what still arrives would never be judged.
+    let early = staff
+        .send(
+            Method::POST,
+            &format!("/api/v1/contests/{contest_id}/publish"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        problem(early, 409).await["type"],
+        "/problems/entries-still-open"
+    );
+    set_closes_at(&app, &contest_id, Utc::now() - chrono::Duration::seconds(1)).await;
+    // The page's form wants its box ticked: without it nothing is published.
+    let unticked = staff
+        .client
+        .post(app.at(&format!("/staff/contests/{contest_id}/publish")))
+        .form(&[("csrf_token", staff.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(see_other(&unticked).contains("errors="), "{unticked:?}");
+    assert_eq!(
+        problem(app.get(&results_path).await, 409).await["type"],
+        "/problems/results-not-published",
+        "an unticked form publishes nothing"
+    );
     let published = staff
         .expect(
             Method::POST,
@@ -1098,6 +1137,10 @@ async fn judging_is_anonymous_respects_conflicts_ranks_by_the_rubric_and_publish
             200,
         )
         .await;
+    // Published is final: moving the dates reopens nothing.
+    set_closes_at(&app, &contest_id, Utc::now() + chrono::Duration::days(7)).await;
+    let late = register(&app, &slug, entry("Dedi", "2018-03-01", "dedi@example.id")).await;
+    assert_eq!(problem(late, 409).await["type"], "/problems/contest-closed");
     let again = staff
         .expect(
             Method::POST,

@@ -10,7 +10,7 @@ use shared::dto::contests::{
     ContestView, DEFAULT_MAX_VIDEO_MIB, StaffContest, StaffEntry, categories_to_text,
     criteria_to_text, tie_rule,
 };
-use shared::words::{Review, VideoFormat};
+use shared::words::{Review, VideoFormat, WindowState};
 use uuid::Uuid;
 
 use crate::api::{ApiError, get_staff_contest, get_staff_contests};
@@ -151,6 +151,46 @@ fn entry_row(lang: Lang, csrf: String, contest_id: Uuid, entry: StaffEntry) -> i
     }
 }
 
+/// The last step of a contest: who will be mailed, and a box to tick before it is taken.
+fn publish_form(
+    lang: Lang,
+    csrf: String,
+    id: Uuid,
+    entries: &[StaffEntry],
+    errors: &FieldMessages,
+) -> impl IntoView {
+    let mailed: Vec<String> = entries
+        .iter()
+        .filter(|e| e.review == Review::Eligible)
+        .map(|e| {
+            format!(
+                "{} {} · {}",
+                tr(lang, "no.", "no."),
+                e.number,
+                e.contact_email
+            )
+        })
+        .collect();
+    let confirm = crate::components::form::plain_error(errors, "confirm", "publish-confirm");
+    view! {
+        <form method="post" action=format!("/staff/contests/{id}/publish") class="stack">
+            <input type="hidden" name="csrf_token" value=csrf/>
+            <p class="hint">{tr(lang, "Mengumumkan hasil membuka halaman hasil, galeri dan sertifikat, mengunci nilai juri, dan mengirim email ke peserta. Langkah ini tidak bisa dibatalkan.", "Publishing opens the results page, gallery and certificates, locks the judges' scores, and mails the entrants. It cannot be undone.")}</p>
+            <p>{format!("{} {}:", mailed.len(), tr(lang, "peserta yang memenuhi syarat akan menerima email", "eligible entrants will be mailed"))}</p>
+            <ul data-testid="publish-recipients">
+                {mailed.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+            <label class="check">
+                <input type="checkbox" id="publish-confirm" name="confirm" value="yes" required
+                    aria-invalid=confirm.invalid aria-describedby=confirm.described_by/>
+                " "{tr(lang, "Saya sudah memeriksa peringkat dan siap mengumumkannya.", "I have checked the ranking and am ready to publish it.")}
+            </label>
+            {confirm.line}
+            <button type="submit" class="button primary">{tr(lang, "Umumkan hasil", "Publish the results")}</button>
+        </form>
+    }
+}
+
 /// `/staff/contests/{id}`.
 #[component]
 pub fn ContestManagePage() -> impl IntoView {
@@ -245,13 +285,15 @@ pub fn ContestManagePage() -> impl IntoView {
                                     <p>{tr(lang, "Hasil diumumkan pada", "Results published on")}" "{at.format("%Y-%m-%d %H:%M UTC").to_string()}" · "
                                         <a href=format!("/contests/{}/results", c.slug)>{tr(lang, "Lihat hasil", "See the results")}</a></p>
                                 }.into_any(),
-                                None => view! {
-                                    <form method="post" action=format!("/staff/contests/{id}/publish")>
-                                        <input type="hidden" name="csrf_token" value=csrf.clone()/>
-                                        <p class="hint">{tr(lang, "Mengumumkan hasil membuka halaman hasil, galeri dan sertifikat, mengunci nilai juri, dan mengirim email ke peserta.", "Publishing opens the results page, gallery and certificates, locks the judges' scores, and mails the entrants.")}</p>
-                                        <button type="submit" class="button primary">{tr(lang, "Umumkan hasil", "Publish the results")}</button>
-                                    </form>
+                                None if c.window != WindowState::Closed => view! {
+                                    <p data-testid="publish-waits">{format!(
+                                        "{} {} ({}).",
+                                        tr(lang, "Hasil bisa diumumkan setelah pendaftaran ditutup:", "Results can be published once entries close:"),
+                                        c.closes_local.format("%Y-%m-%d %H:%M"),
+                                        c.time_zone,
+                                    )}</p>
                                 }.into_any(),
+                                None => publish_form(lang, csrf.clone(), id, &page.entries, &errors).into_any(),
                             }}
                         </section>
                         <section aria-labelledby="setup-heading">

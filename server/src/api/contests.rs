@@ -325,8 +325,10 @@ pub struct Published {
     pub published_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Publishes the results in one step: results page, gallery and certificates go public,
-/// scores lock, and entrants are mailed. Publishing again changes nothing.
+/// Publishes the results in one step, once entries have closed (409 `entries-still-open`
+/// before): results page, gallery and certificates go public, scores lock, entrants are
+/// mailed, and the contest takes no more entries whatever its dates. Publishing again changes
+/// nothing.
 #[utoipa::path(
     post, path = "/api/v1/contests/{id}/publish", tag = "contests",
     security(("session" = [])),
@@ -334,6 +336,8 @@ pub struct Published {
     responses(
         (status = 200, body = Published),
         (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn publish(

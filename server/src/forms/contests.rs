@@ -203,13 +203,19 @@ pub async fn judges(
     }
 }
 
-/// `POST /staff/contests/{id}/publish`: publishes the results.
+/// `POST /staff/contests/{id}/publish`: publishes the results, once `confirm` is ticked.
 pub async fn publish(
     State(state): State<AppState>,
     staff: Staff,
     Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     staff.require(Permission::RunContests)?;
+    if field(&pairs, "confirm") != Some("yes") {
+        let mut errors = shared::FieldErrors::new();
+        errors.add("confirm", shared::FieldError::Required);
+        return Ok(with_errors(&format!("/staff/contests/{id}"), &errors));
+    }
     judging::publish(
         &state.db,
         id,

@@ -52,9 +52,12 @@ pub fn entry_link(
     Ok(entry_url(base_url, &vault.open(sealed)?))
 }
 
-/// Where submissions stand at `now`.
+/// Where submissions stand at `now`. Once results are published the contest is closed,
+/// whatever its dates say (staff may have moved them since).
 pub fn window_at(contest: &contests::Model, now: DateTime<Utc>) -> WindowState {
-    if now < contest.opens_at {
+    if contest.results_published_at.is_some() {
+        WindowState::Closed
+    } else if now < contest.opens_at {
         WindowState::Upcoming
     } else if now >= contest.closes_at {
         WindowState::Closed

@@ -689,11 +689,13 @@ pub enum Refusal {
     ResultsNotPublished,
     /// The results are published, so scores are locked.
     ResultsPublished,
+    /// Results can be published only once the contest has stopped taking entries.
+    EntriesStillOpen,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 19] = [
+    pub const ALL: [Refusal; 20] = [
         Refusal::SignupClosed,
         Refusal::SessionNotOpen,
         Refusal::Overlap,
@@ -713,6 +715,7 @@ impl Refusal {
         Refusal::UploadComplete,
         Refusal::ResultsNotPublished,
         Refusal::ResultsPublished,
+        Refusal::EntriesStillOpen,
     ];
 
     /// The refusal with this slug.
@@ -742,6 +745,7 @@ impl Refusal {
             Refusal::UploadComplete => "upload-complete",
             Refusal::ResultsNotPublished => "results-not-published",
             Refusal::ResultsPublished => "results-published",
+            Refusal::EntriesStillOpen => "entries-still-open",
         }
     }
 
@@ -831,6 +835,12 @@ impl Refusal {
             }
             (Refusal::ResultsPublished, Lang::En) => {
                 "The results are published; scores can no longer change."
+            }
+            (Refusal::EntriesStillOpen, Lang::Id) => {
+                "Pendaftaran lomba masih dibuka; hasil bisa diumumkan setelah pendaftaran ditutup."
+            }
+            (Refusal::EntriesStillOpen, Lang::En) => {
+                "The contest still takes entries; results can be published once entries close."
             }
         }
     }

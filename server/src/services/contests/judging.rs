@@ -596,6 +596,11 @@ pub async fn publish(
     if let Some(at) = loaded.contest.results_published_at {
         return Ok(at);
     }
+    // Ranking an open contest would leave out what still arrives, and entries sent after
+    // publication would never be judged.
+    if now < loaded.contest.closes_at {
+        return Err(AppError::Refused(Refusal::EntriesStillOpen));
+    }
     // PostgreSQL keeps microseconds: answer with the moment as stored, so publishing again
     // answers the same.
     let now = chrono::SubsecRound::trunc_subsecs(now, 6);
