@@ -1085,6 +1085,15 @@ async fn staff_assign_remove_mark_attendance_and_report_hours() {
         [None, Some(2)],
         "Ani removed, Budi keeps the place beyond capacity"
     );
+    let told: Vec<String> = mail::mailbox(&app.db, Some(&ani.email), 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == "signup_removed")
+        .map(|m| m.subject)
+        .collect();
+    assert_eq!(told.len(), 1, "Ani is told she was taken out: {told:?}");
+    assert!(told[0].starts_with("Tidak lagi terdaftar: "), "{told:?}");
 
     // Attendance waits for the session to start.
     let sid = session["id"].as_str().unwrap();

@@ -583,6 +583,18 @@ async fn leave(
     model.offer_expires_at = Set(None);
     model.updated_at = Set(now);
     let left = model.update(&txn).await?;
+    // Withdrawing people know; people taken out by staff are told, in the same transaction.
+    if new_status == SignupStatus::Removed {
+        let volunteer = crate::services::volunteers::find(&txn, left.volunteer_id).await?;
+        let letter = letters::signup_removed(
+            &recipient(&volunteer),
+            &setting.facts(&role.name, base_url),
+            left.id,
+            now,
+            base_url,
+        );
+        mail::enqueue(&txn, letter, now).await?;
+    }
     if held {
         fill_free_places(&txn, role.id, base_url, now).await?;
     }

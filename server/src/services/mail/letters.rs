@@ -243,6 +243,42 @@ pub fn signup_confirmed(to: &Recipient, facts: &SessionFacts, base_url: &str) ->
     letter("signup_confirmed", to, subject, body, None)
 }
 
+/// Staff took the person out of a role they were in or waiting for.
+pub fn signup_removed(
+    to: &Recipient,
+    facts: &SessionFacts,
+    signup: uuid::Uuid,
+    removed_at: chrono::DateTime<chrono::Utc>,
+    base_url: &str,
+) -> Letter {
+    let lang = to.lang;
+    let subject = match lang {
+        Lang::Id => format!("Tidak lagi terdaftar: {} ({})", facts.title, facts.role),
+        Lang::En => format!("No longer signed up: {} ({})", facts.title, facts.role),
+    };
+    let text = pick(
+        lang,
+        "Staf perpustakaan mengeluarkan Anda dari peran ini, jadi Anda tidak perlu datang. Hubungi staf jika ada pertanyaan.",
+        "Library staff took you out of this role, so you do not need to come. Contact staff if you have questions.",
+    );
+    let body = format!(
+        "{}\n\n{text}\n\n{}{}",
+        greeting(to),
+        session_block(facts, lang),
+        footer(lang, base_url)
+    );
+    letter(
+        "signup_removed",
+        to,
+        subject,
+        body,
+        Some(format!(
+            "removed:{signup}:{}",
+            removed_at.timestamp_micros()
+        )),
+    )
+}
+
 /// The role was full: the person is in line.
 pub fn waitlisted(to: &Recipient, facts: &SessionFacts, position: u32, base_url: &str) -> Letter {
     let lang = to.lang;
