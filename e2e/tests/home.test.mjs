@@ -37,6 +37,10 @@ test('without the wasm client the page is complete and the navigation stays open
     assert.equal(await page.isVisible('#site-nav'), true);
     assert.equal(await page.isVisible('button.menu-toggle'), false);
     assert.match(await page.textContent('main'), /Dongkelor/);
+    // Every program, the contest's entry page and the coming week are a link away.
+    assert.equal(await page.isVisible('[data-testid="home-programs"] a[href="/contests/lomba-bercerita"]'), true);
+    assert.equal(await page.isVisible('[data-testid="home-programs"] a[href="/programs/dongkelor"]'), true);
+    assert.ok(await page.locator('main a[href^="/sessions/"]').count() > 0);
   } finally {
     await close();
   }

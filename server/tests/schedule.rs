@@ -710,6 +710,58 @@ async fn the_demo_schedule_has_the_four_programs_four_partners_and_the_contest()
 }
 
 #[tokio::test]
+async fn home_leads_to_every_program_the_contest_and_this_weeks_sessions() {
+    let app = TestApp::spawn().await;
+    server::demo::seed(&app.db, &app.url).await.unwrap();
+    let html = app.get("/").await.text().await.unwrap();
+    for href in [
+        "/programs/dongkelor",
+        "/programs/dapur-pustaka",
+        "/programs/talkshow-duta-baca",
+        "/contests/lomba-bercerita",
+    ] {
+        assert!(
+            html.contains(&format!("href=\"{href}\"")),
+            "home links {href}"
+        );
+    }
+    // Dongkelor is on every Saturday: the coming seven days hold one.
+    assert!(
+        html.contains("href=\"/sessions/"),
+        "this week's sessions are listed"
+    );
+}
+
+#[tokio::test]
+async fn a_session_page_says_where_to_watch_and_calendars_get_the_place() {
+    let app = TestApp::spawn().await;
+    server::demo::seed(&app.db, &app.url).await.unwrap();
+    let page: Value = app
+        .get("/api/v1/sessions?program=dongkelor&per_page=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let session = &page["items"][0];
+    assert_eq!(session["platform"], "YouTube");
+    let id = session["id"].as_str().unwrap();
+    let html = app
+        .get(&format!("/sessions/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(r#"href="https://www.youtube.com/@dispusipmakassar""#),
+        "the stream link"
+    );
+    assert!(html.contains("Tonton di"), "labelled");
+    // Google's and Outlook's "add" links carry the location the feeds carry.
+    let encoded = "location=https%3A%2F%2Fwww%2Eyoutube%2Ecom%2F%40dispusipmakassar";
+    assert_eq!(html.matches(encoded).count(), 2, "{html}");
+}
+
+#[tokio::test]
 async fn public_pages_render_on_the_server_with_their_status() {
     let app = TestApp::spawn().await;
     server::demo::seed(&app.db, &app.url).await.unwrap();

@@ -81,7 +81,7 @@ pub fn AddToCalendar(session: SessionResponse, lang: Lang) -> impl IntoView {
             starts_at: session.starts_at,
             ends_at: session.ends_at,
             details: &details,
-            location: None,
+            location: session.location(),
         },
     );
     view! {

@@ -58,6 +58,14 @@ pub fn SessionPage() -> impl IntoView {
                         })}
                         <p class="when">{session_when(lang, &s)}</p>
                         <dl class="facts">
+                            {s.stream_url.clone().map(|url| {
+                                let label = s.platform.clone().unwrap_or_else(|| url.clone());
+                                view! {
+                                    <dt>{tr(lang, "Tonton di", "Watch on")}</dt>
+                                    <dd><a href=url rel="external noopener" data-testid="watch-link">{label}</a></dd>
+                                }
+                            })}
+                            {s.place.clone().map(|p| view! { <dt>{tr(lang, "Tempat", "Place")}</dt><dd>{p}</dd> })}
                             {s.host.clone().map(|h| view! { <dt>{tr(lang, "Pembawa acara", "Host")}</dt><dd>{h}</dd> })}
                             {(!s.partners.is_empty()).then(|| view! {
                                 <dt>{tr(lang, "Mitra", "Partners")}</dt>

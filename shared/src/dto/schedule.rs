@@ -341,6 +341,12 @@ pub struct SessionResponse {
     pub title: String,
     /// Host.
     pub host: Option<String>,
+    /// Where to watch it online: the program's stream link, if it has one.
+    pub stream_url: Option<String>,
+    /// The platform of that stream (YouTube, Instagram Live, …).
+    pub platform: Option<String>,
+    /// Where it takes place in person, if anywhere.
+    pub place: Option<String>,
     /// Scheduled or cancelled.
     pub status: SessionStatus,
     /// Why it was cancelled.
@@ -351,6 +357,13 @@ pub struct SessionResponse {
     pub sequence: u32,
     /// Partners on this session.
     pub partners: Vec<PartnerLink>,
+}
+
+impl SessionResponse {
+    /// The location a calendar shows: the place, else the stream link (as the feeds write it).
+    pub fn location(&self) -> Option<&str> {
+        self.place.as_deref().or(self.stream_url.as_deref())
+    }
 }
 
 /// One page of a listing.
