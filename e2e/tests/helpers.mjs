@@ -64,5 +64,12 @@ export async function signIn(page, account) {
   await page.goto(`${BASE}/login`);
   await page.fill('#email', account.email);
   await page.fill('#password', account.password);
-  await Promise.all([page.waitForURL(/\/staff$/), page.click('button[type="submit"]')]);
+  await page.click('button[type="submit"]');
+  try {
+    await page.waitForURL(/\/staff$/);
+  } catch (error) {
+    // Say where the browser stands and what the page says (a lockout, a server error).
+    const text = await page.textContent('main').catch(() => '(no page)');
+    throw new Error(`sign-in as ${account.email} ended at ${page.url()}: ${text?.trim().slice(0, 300)}`, { cause: error });
+  }
 }
