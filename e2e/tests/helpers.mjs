@@ -48,8 +48,36 @@ function axeSource() {
   return axeCode;
 }
 
-/** Runs axe-core on the page; fails on any serious or critical violation. */
+// The client router's pages, read from the router itself (frontend/src/app.rs): a link to
+// any other path on this site (a file, a feed, the API) is the server's, and the router must
+// leave it to the browser, or it would show its "not found" page once the client has loaded.
+let clientRoutes;
+function clientRoutePatterns() {
+  clientRoutes ??= [...readFileSync(new URL('../../frontend/src/app.rs', import.meta.url), 'utf8')
+    .matchAll(/path!\("([^"]+)"\)/g)]
+    .map(([, path]) => new RegExp(`^${path.replace(/:[a-z_]+/g, '[^/]+')}/?$`));
+  return clientRoutes;
+}
+
+/** Fails if a link on the page to a path the client router does not own would be taken by
+ * it: such links must carry `rel="external"` (or `download`). */
+export async function assertServerLinksBypassRouter(page, label) {
+  const links = await page.evaluate(() => [...document.querySelectorAll('a[href]')]
+    .filter((a) => a.origin === window.location.origin)
+    .map((a) => ({
+      path: a.pathname,
+      bypass: a.hasAttribute('download') || (a.getAttribute('rel') ?? '').split(/\s+/).includes('external'),
+    })));
+  const routes = clientRoutePatterns();
+  const taken = links.filter((l) => !l.bypass && !routes.some((route) => route.test(l.path)))
+    .map((l) => l.path);
+  assert.deepEqual([...new Set(taken)], [], `${label}: links the client router would take`);
+}
+
+/** Runs axe-core on the page; fails on any serious or critical violation. Every page
+ * checked here also has its links to server files checked. */
 export async function assertAccessible(page, label) {
+  await assertServerLinksBypassRouter(page, label);
   // Evaluated through DevTools, which the page's Content-Security-Policy does not govern: a
   // script tag would be refused, as any script without the page's nonce is.
   await page.evaluate(axeSource());

@@ -75,6 +75,14 @@ test('an oral agreement with the newspaper, its PDF, the partner page and the ex
     await page.goto(link);
     await waitForHydration(page);
     await assertAccessible(page, '/partner-access/{token}');
+    // Once the client has loaded, the document's link still gives the file, not a page.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="partner-agreement"]', { hasText: title })
+        .locator('a', { hasText: 'kesepakatan-liputan.pdf' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'kesepakatan-liputan.pdf');
+    assert.match(page.url(), /\/partner-access\//);
 
     // The dashboard's card lists it among the agreements ending soon.
     await page.goto(`${BASE}/staff`);

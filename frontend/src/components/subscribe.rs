@@ -6,6 +6,7 @@ use shared::Lang;
 use shared::dto::calendar::{EventFacts, event_links, subscribe_links};
 use shared::dto::schedule::SessionResponse;
 
+use crate::components::server_link::ServerLink;
 use crate::i18n::{tr, use_viewer};
 
 /// The ways to subscribe to the feed at `path` (e.g. `/calendar/all.ics`), named `name`.
@@ -88,7 +89,7 @@ pub fn AddToCalendar(session: SessionResponse, lang: Lang) -> impl IntoView {
         <section class="add-to-calendar" aria-label=tr(lang, "Tambahkan ke kalender", "Add to calendar")>
             <h2>{tr(lang, "Tambahkan ke kalender", "Add to calendar")}</h2>
             <ul class="subscribe-links">
-                <li><a href=links.ics data-testid="add-ics">{tr(lang, "Berkas kalender (.ics)", "Calendar file (.ics)")}</a></li>
+                <li><ServerLink href=links.ics attr:data-testid="add-ics" label=tr(lang, "Berkas kalender (.ics)", "Calendar file (.ics)")/></li>
                 <li><a href=links.google rel="external noopener">"Google Calendar"</a></li>
                 <li><a href=links.outlook rel="external noopener">"Outlook"</a></li>
             </ul>

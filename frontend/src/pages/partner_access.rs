@@ -9,6 +9,7 @@ use shared::dto::agreements::PartnerSession;
 use shared::words::PartnerAnswer;
 
 use crate::api::{ApiError, get_partner_access};
+use crate::components::server_link::ServerLink;
 use crate::components::subscribe::SubscribePanel;
 use crate::format::dated_time_range;
 use crate::i18n::{strings, tr, use_viewer};
@@ -107,7 +108,7 @@ pub fn PartnerAccessPage() -> impl IntoView {
                                     {(!a.documents.is_empty()).then(|| view! {
                                         <h4>{tr(lang, "Dokumen", "Documents")}</h4>
                                         <ul>{a.documents.iter().map(|d| view! {
-                                            <li><a href=format!("/api/v1/partner-access/{}/documents/{}", token, d.id)>{d.file_name.clone()}</a></li>
+                                            <li><ServerLink href=format!("/api/v1/partner-access/{}/documents/{}", token, d.id) download=true label=d.file_name.clone()/></li>
                                         }).collect_view()}</ul>
                                     })}
                                 </article>

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, get_partner_report};
+use crate::components::server_link::ServerLink;
 use crate::format::parse_day;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -48,7 +49,7 @@ pub fn PartnerReportPage() -> impl IntoView {
                 let report = report.await?;
                 let csv = format!("/api/v1/reports/partners.csv?from={}&to={}", report.from, report.to);
                 Ok::<_, ApiError>(view! {
-                    <p class="no-print"><a href=csv>{tr(lang, "Unduh CSV", "Download CSV")}</a></p>
+                    <p class="no-print"><ServerLink href=csv download=true label=tr(lang, "Unduh CSV", "Download CSV")/></p>
                     <div class="table-wrap">
                         <table data-testid="partner-report">
                             <caption>{format!("{} – {}", report.from, report.to)}</caption>

@@ -16,6 +16,7 @@ use crate::api::{ApiError, get_agreement_editor, get_agreements};
 use crate::components::form::{
     FieldMessages, plain_error, plain_input, plain_textarea, query_messages,
 };
+use crate::components::server_link::ServerLink;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The status as a badge.
@@ -221,7 +222,7 @@ pub fn AgreementPage() -> impl IntoView {
                             <ul data-testid="documents">
                                 {a.documents.iter().map(|d| view! {
                                     <li>
-                                        <a href=format!("/api/v1/agreements/{}/documents/{}", a.id, d.id)>{d.file_name.clone()}</a>
+                                        <ServerLink href=format!("/api/v1/agreements/{}/documents/{}", a.id, d.id) download=true label=d.file_name.clone()/>
                                         {format!(" ({} KiB)", (d.size_bytes + 1023) / 1024)}
                                         <form method="post" action=format!("/staff/agreements/{}/documents/{}/delete", a.id, d.id) class="inline">
                                             <input type="hidden" name="csrf_token" value=csrf.clone()/>

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, get_staff_contest, get_staff_contests};
 use crate::components::form::{FieldMessages, plain_input, plain_textarea, query_messages};
+use crate::components::server_link::ServerLink;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::contest::local_stamp;
 
@@ -136,7 +137,7 @@ fn entry_row(lang: Lang, csrf: String, contest_id: Uuid, entry: StaffEntry) -> i
             <td>{entry.guardian_name.clone().unwrap_or_default()}<br/>{entry.contact_email.clone()}</td>
             <td>{entry.category.clone()}</td>
             <td>{entry.title.clone()}</td>
-            <td>{video.map(|href| view! { <a href=href>{tr(lang, "Putar", "Play")}</a> })}</td>
+            <td>{video.map(|href| view! { <ServerLink href=href label=tr(lang, "Putar", "Play")/> })}</td>
             <td data-testid="entry-state">{entry.state.label(lang)}</td>
             <td>
                 <form method="post" action=action class="inline">

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::{ApiError, get_mailbox, get_volunteer_overview};
+use crate::components::server_link::ServerLink;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// `/staff/volunteers`.
@@ -69,7 +70,7 @@ pub fn VolunteersPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <p><a href=csv rel="external" download>{tr(lang, "Unduh CSV", "Download CSV")}</a></p>
+                        <p><ServerLink href=csv download=true label=tr(lang, "Unduh CSV", "Download CSV")/></p>
                     </section>
                     <table>
                         <caption>{tr(lang, "Semua relawan", "Every volunteer")}</caption>
