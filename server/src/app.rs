@@ -30,6 +30,7 @@ use crate::auth::session_store::DbSessionStore;
 use crate::config::Config;
 use crate::services::feeds::cache::FeedCache;
 use crate::services::mail::Transport;
+use crate::services::signups::SignupQueue;
 use crate::storage::Storage;
 use crate::token_vault::TokenVault;
 use crate::{
@@ -57,6 +58,8 @@ pub struct AppState {
     pub storage: Storage,
     /// Seals and opens private link tokens.
     pub vault: TokenVault,
+    /// Sign-up requests waiting for their role's next batch (this instance's).
+    pub signups: SignupQueue,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -103,6 +106,7 @@ impl App {
             config.base_url = format!("http://{}", listener.local_addr()?);
         }
         let state = AppState {
+            signups: SignupQueue::new(db.clone(), &config.base_url),
             db,
             feeds: Arc::new(FeedCache::new(config.feed_recheck)),
             config: Arc::new(config),

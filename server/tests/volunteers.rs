@@ -16,6 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use common::{
     StaffClient, TestApp, add_session, link_token, problem, see_other, session_with_roles_in,
 };
+use futures_util::FutureExt;
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 use server::jobs::run_once;
@@ -1615,5 +1616,232 @@ async fn staff_editing_a_session_s_roles_at_once_never_get_a_server_error() {
             app.backend,
             response.text().await.unwrap()
         );
+    }
+}
+
+/// The volunteer's id, read from the database by their address.
+async fn volunteer_id(app: &TestApp, person: &VolunteerClient) -> uuid::Uuid {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use server::db::entities::volunteers;
+    volunteers::Entity::find()
+        .filter(volunteers::Column::Email.eq(person.email.clone()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// How many letters of these kinds went to the person.
+async fn letters_to(app: &TestApp, person: &VolunteerClient, kinds: &[&str]) -> usize {
+    mail::mailbox(&app.db, Some(&person.email), 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| kinds.contains(&m.kind.as_str()))
+        .count()
+}
+
+const SIGNUP_LETTERS: [&str; 2] = ["signup_confirmed", "waitlisted"];
+
+#[tokio::test]
+async fn a_batch_decides_each_request_by_the_single_sign_up_s_rules() {
+    use server::services::signups::batch::{Request, decide};
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(5),
+        json!([{"name": "Relawan", "capacity": 2}, {"name": "Juru masak", "capacity": 2, "skill": "cook"}]),
+        120,
+    )
+    .await;
+    // A session of another program at the same time, for the overlap rule.
+    let (_, elsewhere) = session_with_roles(
+        &staff,
+        Duration::days(5),
+        json!([{"name": "Host", "capacity": 5}]),
+        120,
+    )
+    .await;
+    let mut people = Vec::new();
+    for i in 0..6 {
+        people.push(volunteer(&app, &format!("B{i}"), "id", &[]).await);
+    }
+    let already = people[0].sign_up_ok(&roles[0]).await;
+    let returning = people[1].sign_up_ok(&roles[0]).await;
+    people[1]
+        .send(
+            Method::POST,
+            &format!(
+                "/api/v1/signups/{}/withdraw",
+                returning["id"].as_str().unwrap()
+            ),
+            None,
+        )
+        .await;
+    people[2].sign_up_ok(&elsewhere[0]).await;
+    let mut ids = Vec::new();
+    for person in &people {
+        ids.push(volunteer_id(&app, person).await);
+    }
+    let request = |i: usize, key: Option<&str>| Request {
+        volunteer_id: ids[i],
+        idempotency_key: key.map(str::to_owned),
+        now: Utc::now(),
+    };
+    let role: uuid::Uuid = roles[0].as_str().unwrap().parse().unwrap();
+    // In arrival order: one already in, one back after withdrawing, one busy elsewhere then,
+    // one twice (the second with a key), two newcomers for one free place.
+    let batch = [
+        request(0, None),
+        request(1, Some("back-1")),
+        request(2, None),
+        request(3, None),
+        request(3, Some("again-3")),
+        request(4, None),
+        request(5, None),
+    ];
+    let answers = decide(&app.db, role, &batch, &app.url).await.unwrap();
+    let ok = |i: usize| answers[i].as_ref().unwrap();
+    assert_eq!(ok(0).id.to_string(), already["id"].as_str().unwrap());
+    assert_eq!(
+        ok(1).id.to_string(),
+        returning["id"].as_str().unwrap(),
+        "her old row is reused"
+    );
+    assert_eq!(ok(1).status.as_str(), "confirmed");
+    assert!(matches!(
+        answers[2],
+        Err(server::error::AppError::Refused(
+            shared::dto::volunteers::Refusal::Overlap
+        ))
+    ));
+    assert_eq!(ok(3).status.as_str(), "waitlisted");
+    assert_eq!(ok(3).waitlist_position, Some(1));
+    assert_eq!(
+        ok(4).id,
+        ok(3).id,
+        "the same person's repeat gets the same sign-up"
+    );
+    assert_eq!(ok(5).waitlist_position, Some(2));
+    assert_eq!(ok(6).waitlist_position, Some(3));
+    // The role needing a skill nobody listed refuses everyone, and writes nothing.
+    let cook: uuid::Uuid = roles[1].as_str().unwrap().parse().unwrap();
+    let refused = decide(&app.db, cook, &batch[3..5], &app.url).await.unwrap();
+    assert!(refused.iter().all(|a| matches!(
+        a,
+        Err(server::error::AppError::Refused(
+            shared::dto::volunteers::Refusal::MissingSkill
+        ))
+    )));
+    assert!(signup_statuses(&app, &roles[1]).await.is_empty());
+
+    let rows = signup_statuses(&app, &roles[0]).await;
+    let statuses: Vec<&str> = rows.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert_eq!(
+        statuses,
+        [
+            "confirmed",
+            "confirmed",
+            "waitlisted",
+            "waitlisted",
+            "waitlisted"
+        ]
+    );
+    let positions: Vec<i64> = rows.iter().map(|(_, _, p)| *p).collect();
+    assert_eq!(
+        positions,
+        [1, 3, 4, 5, 6],
+        "arrival numbers go on from the withdrawn one's"
+    );
+    // One letter per sign-up: the returning volunteer's second, the repeat's only one.
+    assert_eq!(letters_to(&app, &people[1], &SIGNUP_LETTERS).await, 2);
+    assert_eq!(letters_to(&app, &people[3], &SIGNUP_LETTERS).await, 1);
+    assert_eq!(letters_to(&app, &people[2], &SIGNUP_LETTERS).await, 1);
+    // A retry of the keyed request later is a replay of the same sign-up.
+    let replay = people[3]
+        .client
+        .post(format!("{}/api/v1/session-roles/{role}/signups", app.url))
+        .header("x-csrf-token", &people[3].csrf)
+        .header("idempotency-key", "again-3")
+        .send()
+        .await
+        .unwrap();
+    let replay: Value = replay.json().await.unwrap();
+    assert_eq!(replay["id"].as_str().unwrap(), ok(3).id.to_string());
+}
+
+#[tokio::test]
+async fn a_burst_with_repeats_retries_and_withdrawals_stays_exact() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(6),
+        json!([{"name": "Relawan", "capacity": 4}]),
+        120,
+    )
+    .await;
+    let role = roles[0].clone();
+    let mut people = Vec::new();
+    for i in 0..16 {
+        people.push(volunteer(&app, &format!("R{i}"), "id", &[]).await);
+    }
+    let first = people[0].sign_up_ok(&role).await;
+    people[1].sign_up_ok(&role).await;
+    let path = format!("/api/v1/session-roles/{}/signups", role.as_str().unwrap());
+    let keyed = |person: &VolunteerClient| {
+        person
+            .client
+            .post(format!("{}{path}", app.url))
+            .header("x-csrf-token", &person.csrf)
+            .header("idempotency-key", "burst-5")
+            .send()
+    };
+    // Everyone else at once, R4 three times, R5 twice with one key, and R0 withdrawing
+    // meanwhile.
+    let mut burst: Vec<_> = people[1..]
+        .iter()
+        .map(|p| p.sign_up(&role).boxed())
+        .collect();
+    burst.push(people[4].sign_up(&role).boxed());
+    burst.push(people[4].sign_up(&role).boxed());
+    burst.push(async { keyed(&people[5]).await.unwrap() }.boxed());
+    burst.push(async { keyed(&people[5]).await.unwrap() }.boxed());
+    let withdraw_path = format!("/api/v1/signups/{}/withdraw", first["id"].as_str().unwrap());
+    let withdrawal = people[0].send(Method::POST, &withdraw_path, None);
+    let (answers, withdrawn) =
+        futures_util::future::join(futures_util::future::join_all(burst), withdrawal).await;
+    assert_eq!(withdrawn.status(), 200);
+    let mut bodies = Vec::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        bodies.push(answer.json::<Value>().await.unwrap());
+    }
+    // R4's and R5's repeats (at the end) got their first request's sign-up.
+    assert_eq!(bodies[3]["id"], bodies[15]["id"]);
+    assert_eq!(bodies[3]["id"], bodies[16]["id"]);
+    assert_eq!(bodies[4]["id"], bodies[17]["id"]);
+    assert_eq!(bodies[4]["id"], bodies[18]["id"]);
+
+    // One row per person; the places held (confirmed or offered) fill the role exactly and
+    // follow arrival order: nobody who came later holds a place while an earlier one waits.
+    let rows = signup_statuses(&app, &role).await;
+    assert_eq!(rows.len(), 16);
+    let mut places: Vec<i64> = rows.iter().filter_map(|(_, place, _)| *place).collect();
+    places.sort_unstable();
+    assert_eq!(places, [1, 2, 3, 4]);
+    let positions: Vec<i64> = rows.iter().map(|(_, _, p)| *p).collect();
+    assert_eq!(positions, (1..=16).collect::<Vec<i64>>());
+    let first_waiting = rows.iter().position(|(s, _, _)| s == "waitlisted").unwrap();
+    assert!(
+        rows[first_waiting..]
+            .iter()
+            .all(|(s, _, _)| s == "waitlisted")
+    );
+    assert_eq!(rows.iter().filter(|(s, _, _)| s == "withdrawn").count(), 1);
+    for (i, person) in people.iter().enumerate() {
+        assert_eq!(letters_to(&app, person, &SIGNUP_LETTERS).await, 1, "R{i}");
     }
 }

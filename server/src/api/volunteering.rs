@@ -198,15 +198,10 @@ pub async fn sign_up(
     };
     let key = idempotency_key(&headers, body);
     Ok(Json(
-        signups::sign_up(
-            &state.db,
-            volunteer.0.id,
-            role_id,
-            key,
-            &state.config.base_url,
-            chrono::Utc::now(),
-        )
-        .await?,
+        state
+            .signups
+            .sign_up(volunteer.0.id, role_id, key, chrono::Utc::now())
+            .await?,
     ))
 }
 

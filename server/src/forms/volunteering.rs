@@ -166,15 +166,10 @@ pub async fn sign_up(
         return Ok(Redirect::to("/volunteer/open?error=not-found"));
     };
     let key = field(&pairs, "idempotency_key").map(str::to_owned);
-    let outcome = signups::sign_up(
-        &state.db,
-        volunteer.0.id,
-        role_id,
-        key,
-        &state.config.base_url,
-        chrono::Utc::now(),
-    )
-    .await;
+    let outcome = state
+        .signups
+        .sign_up(volunteer.0.id, role_id, key, chrono::Utc::now())
+        .await;
     settle(
         outcome,
         |signup| format!("/volunteer/me#signup-{}", signup.id),

@@ -66,7 +66,33 @@ pub async fn enqueue<C: ConnectionTrait>(
 /// The statement that writes `letter` to the outbox (skipped when its dedupe key is taken):
 /// [`enqueue`] runs it alone; a caller may also fold it into its own statement.
 pub fn outbox_insert(letter: Letter, now: DateTime<Utc>) -> InsertStatement {
-    let model = outbox::ActiveModel {
+    outbox::Entity::insert(outbox_row(letter, now))
+        .on_conflict(skip_taken_dedupe_key())
+        .into_query()
+}
+
+/// One statement writing all of `letters` (each skipped when its dedupe key is taken), or
+/// `None` when there are none.
+pub fn outbox_insert_many(letters: Vec<Letter>, now: DateTime<Utc>) -> Option<InsertStatement> {
+    if letters.is_empty() {
+        return None;
+    }
+    let rows = letters.into_iter().map(|letter| outbox_row(letter, now));
+    Some(
+        outbox::Entity::insert_many(rows)
+            .on_conflict(skip_taken_dedupe_key())
+            .into_query(),
+    )
+}
+
+fn skip_taken_dedupe_key() -> OnConflict {
+    OnConflict::column(outbox::Column::DedupeKey)
+        .do_nothing()
+        .to_owned()
+}
+
+fn outbox_row(letter: Letter, now: DateTime<Utc>) -> outbox::ActiveModel {
+    outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
         dedupe_key: Set(letter.dedupe_key),
         kind: Set(letter.kind.to_owned()),
@@ -82,14 +108,7 @@ pub fn outbox_insert(letter: Letter, now: DateTime<Utc>) -> InsertStatement {
         last_error: Set(None),
         delivered_via: Set(None),
         created_at: Set(now),
-    };
-    outbox::Entity::insert(model)
-        .on_conflict(
-            OnConflict::column(outbox::Column::DedupeKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .into_query()
+    }
 }
 
 /// Where mail goes.

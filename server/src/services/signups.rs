@@ -10,8 +10,11 @@
 //! `waiting_count`), kept exact by triggers on `signups` in the same transaction as each
 //! change, so a sign-up reads them with the lock instead of counting the line.
 
+pub mod batch;
 pub mod jobs;
 pub mod reports;
+
+pub use batch::{Request, SignupQueue};
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -20,9 +23,9 @@ use sea_orm::sea_query::{CommonTableExpression, Expr, ExprTrait, WithClause};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set, SqlErr,
+    Set,
 };
-use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView, Skill};
+use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView};
 use uuid::Uuid;
 
 use crate::db::entities::{programs, session_roles, sessions, signups};
@@ -31,7 +34,6 @@ use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::services::roles::{active_statuses, session_is_open};
 use crate::services::volunteers::{self, recipient};
-use shared::words::ProgramStatus;
 
 /// An offer never runs later than this before the session starts…
 const OFFER_LATEST_BEFORE_START: Duration = Duration::minutes(30);
@@ -117,20 +119,19 @@ impl Setting {
     }
 }
 
-/// Writes the role's row so that this transaction holds it (see the module comment); with
-/// `bump`, also takes the next arrival number. Returns the role as now stored.
+/// Writes the role's row so that this transaction holds it (see the module comment), taking
+/// the next `arrivals` arrival numbers (none to only hold it). Returns the role as now stored:
+/// its `next_position` is the last number taken.
 async fn lock_role<C: ConnectionTrait>(
     db: &C,
     role_id: Uuid,
-    bump: bool,
+    arrivals: i64,
 ) -> AppResult<session_roles::Model> {
-    let next = if bump {
-        Expr::col(session_roles::Column::NextPosition).add(1)
-    } else {
-        Expr::col(session_roles::Column::NextPosition)
-    };
     session_roles::Entity::update_many()
-        .col_expr(session_roles::Column::NextPosition, next)
+        .col_expr(
+            session_roles::Column::NextPosition,
+            Expr::col(session_roles::Column::NextPosition).add(arrivals),
+        )
         .filter(session_roles::Column::Id.eq(role_id))
         .exec_with_returning(db)
         .await?
@@ -310,7 +311,8 @@ async fn person_in_role<C: ConnectionTrait>(
 
 /// A volunteer signs up for a role: a free place if there is one and nobody waits, else the
 /// end of the line. Signing up again for a role one is in, or repeating a request with the
-/// same idempotency key, changes nothing and answers the current state.
+/// same idempotency key, changes nothing and answers the current state. Request handlers go
+/// through [`SignupQueue`], which decides a burst for one role together by the same rules.
 #[tracing::instrument(skip_all, fields(role.id = %role_id, volunteer.id = %volunteer_id))]
 pub async fn sign_up(
     db: &DatabaseConnection,
@@ -320,105 +322,56 @@ pub async fn sign_up(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<SignupView> {
-    if let Some(key) = idempotency_key.as_deref() {
-        shared::dto::volunteers::idempotency_key(key)
-            .map_err(|e| AppError::field("idempotency_key", e))?;
-        if let Some(done) = by_key(db, volunteer_id, key).await? {
-            return replayed(db, done, role_id).await;
-        }
+    let request = Request {
+        volunteer_id,
+        idempotency_key,
+        now,
+    };
+    if let Some(done) = replay(db, &request, role_id).await? {
+        return Ok(done);
     }
-    let role = session_roles::Entity::find_by_id(role_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let setting = Setting::load(db, role.session_id).await?;
-    // A draft or archived program's roles do not exist for volunteers.
-    if setting.program.status != ProgramStatus::Published.as_str() {
-        return Err(AppError::NotFound);
-    }
-    if !session_is_open(&setting.session, now) {
-        return Err(AppError::Refused(Refusal::SessionNotOpen));
-    }
-    if now >= signup_closes_at(&setting.session, &setting.program) {
-        return Err(AppError::Refused(Refusal::SignupClosed));
-    }
+    decide_alone(db, role_id, request, base_url).await
+}
 
-    let txn = crate::db::begin(db).await?;
-    quick_commit(&txn).await?;
-    // First what concerns this person only (no one else waits for it): their row, their
-    // other sessions, their earlier sign-up for this role.
-    let volunteer = volunteers::lock_row(&txn, volunteer_id).await?;
-    if !volunteer.active {
-        return Err(AppError::Refused(Refusal::AccountInactive));
+/// Checks the request's idempotency key and, when it was seen before, answers as then.
+async fn replay(
+    db: &DatabaseConnection,
+    request: &Request,
+    role_id: Uuid,
+) -> AppResult<Option<SignupView>> {
+    let Some(key) = request.idempotency_key.as_deref() else {
+        return Ok(None);
+    };
+    shared::dto::volunteers::idempotency_key(key)
+        .map_err(|e| AppError::field("idempotency_key", e))?;
+    match by_key(db, request.volunteer_id, key).await? {
+        Some(done) => replayed(db, done, role_id).await.map(Some),
+        None => Ok(None),
     }
-    if let Some(skill) = role.skill.as_deref().and_then(Skill::parse)
-        && !Skill::parse_list(&volunteer.skills).contains(&skill)
-    {
-        return Err(AppError::Refused(Refusal::MissingSkill));
-    }
-    let (previous, theirs) = person_in_role(&txn, volunteer_id, role_id).await?;
-    if let Some(mine) = previous.as_ref().filter(|s| status_of(s).is_active()) {
-        let position = line_position(&txn, mine).await?;
-        return Ok(view(mine, &role, &setting, position));
-    }
-    refuse_overlap(&txn, theirs, &setting.session).await?;
+}
 
-    // Then the role, which everyone signing up for it waits for: as few statements as can be
-    // between taking it and committing. Its row carries its counts (kept by triggers).
-    let role = lock_role(&txn, role_id, true).await?;
-    let held = u64::try_from(role.held_count).unwrap_or(0);
-    let waiting = u64::try_from(role.waiting_count).unwrap_or(0);
-    let capacity = u64::try_from(role.capacity).unwrap_or(0);
-    let (status, place, position) = if waiting == 0 && held < capacity {
-        let taken = held_places_of(&txn, role.id).await?;
-        let place = (1..).find(|p| !taken.contains(p)).unwrap_or(1);
-        (SignupStatus::Confirmed, Some(place), None)
-    } else {
-        let position = u32::try_from(waiting + 1).unwrap_or(u32::MAX);
-        (SignupStatus::Waitlisted, None, Some(position))
-    };
-    let is_new = previous.is_none();
-    let mut model = match previous {
-        Some(previous) => signups::ActiveModel::from(previous),
-        None => signups::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            session_role_id: Set(role.id),
-            session_id: Set(role.session_id),
-            volunteer_id: Set(volunteer_id),
-            created_at: Set(now),
-            ..Default::default()
-        },
-    };
-    model.status = Set(status.as_str().to_owned());
-    model.place = Set(place);
-    model.position = Set(role.next_position);
-    model.offer_expires_at = Set(None);
-    model.idempotency_key = Set(idempotency_key.clone());
-    model.attended = Set(None);
-    model.minutes_served = Set(None);
-    model.notified_sequence = Set(setting.session.sequence);
-    model.updated_at = Set(now);
-    let to = recipient(&volunteer);
-    let facts = setting.facts(&role.name, base_url);
-    let letter = match position {
-        Some(position) => letters::waitlisted(&to, &facts, position, base_url),
-        None => letters::signup_confirmed(&to, &facts, base_url),
-    };
-    let signup = match save_with_letter(&txn, model, is_new, letter, now).await {
-        Ok(signup) => signup,
-        // The same key raced in on another connection and won: answer with its result.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            drop(txn);
-            let key = idempotency_key.as_deref().unwrap_or_default();
-            let done = by_key(db, volunteer_id, key)
-                .await?
-                .ok_or(AppError::Internal(e.into()))?;
-            return replayed(db, done, role_id).await;
+/// Decides one request as a batch of its own. When that fails because the same key raced in
+/// on another connection and won, answers with that one's result.
+async fn decide_alone(
+    db: &DatabaseConnection,
+    role_id: Uuid,
+    request: Request,
+    base_url: &str,
+) -> AppResult<SignupView> {
+    let failed = match batch::decide(db, role_id, std::slice::from_ref(&request), base_url).await {
+        Ok(answers) => {
+            return answers.into_iter().next().unwrap_or_else(|| {
+                Err(AppError::Internal(anyhow::anyhow!(
+                    "a sign-up without an answer"
+                )))
+            });
         }
-        Err(e) => return Err(e.into()),
+        Err(failed) => failed,
     };
-    txn.commit().await?;
-    Ok(view(&signup, &role, &setting, position))
+    match replay(db, &request, role_id).await {
+        Ok(Some(done)) => Ok(done),
+        _ => Err(failed),
+    }
 }
 
 /// The answer to a request whose idempotency key was seen before: the earlier sign-up's
@@ -514,7 +467,7 @@ pub async fn fill_free_places<C: ConnectionTrait>(
     base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let role = lock_role(db, role_id, false).await?;
+    let role = lock_role(db, role_id, 0).await?;
     let mut active = active_in_role(db, role.id).await?;
     let capacity = usize::try_from(role.capacity).unwrap_or(0);
     let free = capacity.saturating_sub(held_places(&active));
@@ -567,7 +520,7 @@ async fn leave(
     now: DateTime<Utc>,
 ) -> AppResult<SignupView> {
     let txn = crate::db::begin(db).await?;
-    let role = lock_role(&txn, signup.session_role_id, false).await?;
+    let role = lock_role(&txn, signup.session_role_id, 0).await?;
     let current = signups::Entity::find_by_id(signup.id)
         .one(&txn)
         .await?
@@ -646,7 +599,7 @@ pub async fn accept_offer(
 ) -> AppResult<SignupView> {
     let signup = own_signup(db, volunteer_id, signup_id).await?;
     let txn = crate::db::begin(db).await?;
-    let role = lock_role(&txn, signup.session_role_id, false).await?;
+    let role = lock_role(&txn, signup.session_role_id, 0).await?;
     let current = signups::Entity::find_by_id(signup.id)
         .one(&txn)
         .await?
@@ -692,7 +645,7 @@ pub async fn assign(
     let volunteer = volunteers::lock_row(&txn, volunteer_id)
         .await
         .map_err(|_| AppError::field("volunteer_id", shared::FieldError::UnknownReference))?;
-    let role = lock_role(&txn, role_id, true).await?;
+    let role = lock_role(&txn, role_id, 1).await?;
     let setting = Setting::load(&txn, role.session_id).await?;
     let active = active_in_role(&txn, role.id).await?;
     let mine = active.iter().find(|s| s.volunteer_id == volunteer_id);

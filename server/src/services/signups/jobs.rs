@@ -37,7 +37,7 @@ pub async fn expire_offers(
     let mut lapsed = 0;
     for offer in expired {
         let txn = crate::db::begin(db).await?;
-        lock_role(&txn, offer.session_role_id, false).await?;
+        lock_role(&txn, offer.session_role_id, 0).await?;
         // Another instance, or the volunteer, may have got here first.
         let Some(current) = signups::Entity::find_by_id(offer.id).one(&txn).await? else {
             continue;
