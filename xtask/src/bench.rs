@@ -13,7 +13,8 @@ pub fn bench() -> Result<()> {
     // all.ics under load, against nginx serving the same bytes (issue 5).
     ensure_load_tools()?;
     run_example("bench_feeds")?;
-    // 1,000 concurrent sign-ups for 10 places, on SQLite and PostgreSQL (issue 6).
+    // 1,000 concurrent sign-ups for 10 places, on SQLite, PostgreSQL and two instances on one
+    // PostgreSQL, five runs each (issues 6 and 23).
     run_example("bench_signups")?;
     // A 2 GiB video through tus against cp of the same file (issue 8).
     run_example("bench_upload")?;
