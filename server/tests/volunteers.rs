@@ -1845,3 +1845,147 @@ async fn a_burst_with_repeats_retries_and_withdrawals_stays_exact() {
         assert_eq!(letters_to(&app, person, &SIGNUP_LETTERS).await, 1, "R{i}");
     }
 }
+
+/// `siar serve` as a separate process on the app's database, and the address it listens on.
+fn serve_process(app: &TestApp) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_siar"));
+    command
+        .arg("serve")
+        .envs(&app.vars)
+        .env("SIAR_BIND", "127.0.0.1:0")
+        .env("SIAR_BASE_URL", &app.url)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "the server stopped"
+        );
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split(';').next().unwrap().trim().to_owned();
+        }
+    };
+    // Keep reading its output so that it never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    (child, format!("http://{addr}"))
+}
+
+#[tokio::test]
+async fn kill_9_during_a_burst_loses_no_acknowledged_sign_up() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, roles) = session_with_roles(
+        &staff,
+        Duration::days(6),
+        json!([{"name": "Relawan", "capacity": 5}]),
+        120,
+    )
+    .await;
+    let role = roles[0].clone();
+    let (mut server, url) = serve_process(&app);
+    let mut people = Vec::new();
+    for i in 0..40 {
+        let mut person = volunteer(&app, &format!("K{i}"), "id", &[]).await;
+        person.base = url.clone();
+        people.push(person);
+    }
+    // Everyone taps at once; the process is killed (SIGKILL) as soon as the first answer
+    // arrives, while later batches are still being decided.
+    let mut burst: futures_util::stream::FuturesUnordered<_> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.client
+                .post(format!(
+                    "{url}/api/v1/session-roles/{}/signups",
+                    role.as_str().unwrap()
+                ))
+                .header("x-csrf-token", &p.csrf)
+                .send()
+                .map(move |r| (i, r))
+        })
+        .collect();
+    let mut acknowledged: Vec<(usize, Value)> = Vec::new();
+    let mut killed = false;
+    while let Some((i, answer)) = futures_util::StreamExt::next(&mut burst).await {
+        // A connection cut by the kill, or a 200 whose body was cut off, acknowledged nothing.
+        if let Ok(answer) = answer
+            && answer.status() == 200
+            && let Ok(body) = answer.json::<Value>().await
+        {
+            acknowledged.push((i, body));
+        }
+        if !killed {
+            server.kill().unwrap();
+            server.wait().unwrap();
+            killed = true;
+        }
+    }
+    drop(burst);
+    println!("{} of 40 sign-ups acknowledged before the kill", acknowledged.len());
+    assert!(!acknowledged.is_empty());
+
+    // Every acknowledged sign-up is stored as it was reported, with its letter; the role
+    // stays exact however much of the burst was lost.
+    let rows = signup_statuses(&app, &role).await;
+    let ids = signup_ids(&app, &role).await;
+    for (i, body) in &acknowledged {
+        let stored = ids
+            .iter()
+            .position(|id| body["id"].as_str() == Some(id.as_str()));
+        let (status, _, _) = &rows[stored.unwrap_or_else(|| panic!("K{i}'s sign-up was lost"))];
+        assert_eq!(body["status"].as_str(), Some(status.as_str()), "K{i}");
+        assert_eq!(
+            letters_to(&app, &people[*i], &SIGNUP_LETTERS).await,
+            1,
+            "K{i}"
+        );
+    }
+    let positions: Vec<i64> = rows.iter().map(|(_, _, p)| *p).collect();
+    assert_eq!(positions, (1..=rows.len() as i64).collect::<Vec<i64>>());
+
+    // Everyone tries again on the surviving instance: each ends with exactly one sign-up,
+    // the acknowledged ones unchanged, and the places go to the first five arrivals.
+    for (i, person) in people.iter_mut().enumerate() {
+        person.base = app.url.clone();
+        let again = person.sign_up_ok(&role).await;
+        if let Some((_, body)) = acknowledged.iter().find(|(j, _)| *j == i) {
+            assert_eq!(again["id"], body["id"], "K{i}");
+        }
+    }
+    let rows = signup_statuses(&app, &role).await;
+    assert_eq!(rows.len(), 40);
+    assert_eq!(
+        rows.iter().map(|(_, _, p)| *p).collect::<Vec<i64>>(),
+        (1..=40).collect::<Vec<i64>>()
+    );
+    assert!(
+        rows[..5]
+            .iter()
+            .all(|(s, place, _)| s == "confirmed" && place.is_some())
+    );
+    assert!(rows[5..].iter().all(|(s, _, _)| s == "waitlisted"));
+    for (i, person) in people.iter().enumerate() {
+        assert_eq!(letters_to(&app, person, &SIGNUP_LETTERS).await, 1, "K{i}");
+    }
+}
+
+/// The role's sign-up ids in arrival order (as [`signup_statuses`] lists them).
+async fn signup_ids(app: &TestApp, role: &Value) -> Vec<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use server::db::entities::signups;
+    let role_id: uuid::Uuid = role.as_str().unwrap().parse().unwrap();
+    signups::Entity::find()
+        .filter(signups::Column::SessionRoleId.eq(role_id))
+        .order_by_asc(signups::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id.to_string())
+        .collect()
+}
