@@ -18,7 +18,6 @@ use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Pr
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -34,8 +33,8 @@ use crate::services::signups::SignupQueue;
 use crate::storage::Storage;
 use crate::token_vault::TokenVault;
 use crate::{
-    api, calendar, context, db, error, forms, input_guard, jobs, page_guard, security_headers,
-    services, ssr, telemetry,
+    api, calendar, client_files, context, db, error, forms, input_guard, jobs, page_guard,
+    security_headers, services, ssr, telemetry,
 };
 
 /// How long a staff session lasts without activity.
@@ -108,7 +107,7 @@ impl App {
                 )
             })?;
         let leptos = LeptosOptions::builder()
-            .output_name(env!("LEPTOS_OUTPUT_NAME"))
+            .output_name(client_files::bundle_name(&config.site_root))
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(config.bind)
@@ -301,15 +300,7 @@ pub fn router(state: AppState) -> Router {
             "/staff/contests/{id}/publish",
             post(forms::contests::publish),
         )
-        .nest_service(
-            "/pkg",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-cache"),
-                ))
-                .service(ServeDir::new(site_pkg)),
-        )
+        .nest_service("/pkg", client_files::router(&site_pkg))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             ssr::provide_request_nonce,

@@ -8,6 +8,7 @@ pub mod app;
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod client_files;
 pub mod config;
 pub mod context;
 pub mod csrf;

@@ -227,3 +227,63 @@ async fn every_operation_documents_the_problems_any_request_can_meet() {
     }
     assert!(missing.is_empty(), "{missing:#?}");
 }
+
+#[tokio::test]
+async fn client_files_are_hashed_kept_a_year_and_sent_precompressed() {
+    // A published bundle as `cargo xtask` leaves it: the files, their compressed copies and
+    // `pkg/current` naming them.
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let bundle = "siar-0123abcd";
+    for (file, bytes) in [
+        (format!("{bundle}.js"), &b"plain js"[..]),
+        (format!("{bundle}.js.br"), b"brotli js"),
+        (format!("{bundle}.js.gz"), b"gzip js"),
+        (format!("{bundle}.wasm"), b"plain wasm"),
+        (format!("{bundle}.wasm.br"), b"brotli wasm"),
+        (format!("{bundle}.wasm.gz"), b"gzip wasm"),
+        ("siar.js".to_owned(), b"unhashed js"),
+        ("current".to_owned(), b"siar-0123abcd\n"),
+    ] {
+        std::fs::write(pkg.join(file), bytes).unwrap();
+    }
+    let root = site.path().display().to_string();
+    let app = TestApp::spawn_with(&[("SIAR_SITE_ROOT", root.as_str())]).await;
+
+    // Pages load the hashed bundle.
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("/pkg/siar-0123abcd.js"), "hashed script");
+    assert!(html.contains("/pkg/siar-0123abcd.wasm"), "hashed wasm");
+    assert!(!html.contains("/pkg/siar.js"), "no plain script");
+
+    let fetch = |path: &'static str, accept: &'static str| {
+        app.client
+            .get(app.at(path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let wasm = fetch("/pkg/siar-0123abcd.wasm", "gzip, deflate, br").await.unwrap();
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()["content-encoding"], "br");
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(wasm.bytes().await.unwrap(), &b"brotli wasm"[..]);
+
+    let js = fetch("/pkg/siar-0123abcd.js", "gzip").await.unwrap();
+    assert_eq!(js.headers()["content-encoding"], "gzip");
+    assert_eq!(js.bytes().await.unwrap(), &b"gzip js"[..]);
+
+    let plain = fetch("/pkg/siar-0123abcd.js", "identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap(), &b"plain js"[..]);
+
+    // A file whose name does not change with its bytes is checked again on every use.
+    let unhashed = fetch("/pkg/siar.js", "identity").await.unwrap();
+    assert_eq!(unhashed.status(), 200);
+    assert_eq!(unhashed.headers()["cache-control"], "no-cache");
+    assert_eq!(fetch("/pkg/siar-ffff.js", "br").await.unwrap().status(), 404);
+}
