@@ -1926,7 +1926,10 @@ async fn kill_9_during_a_burst_loses_no_acknowledged_sign_up() {
         }
     }
     drop(burst);
-    println!("{} of 40 sign-ups acknowledged before the kill", acknowledged.len());
+    println!(
+        "{} of 40 sign-ups acknowledged before the kill",
+        acknowledged.len()
+    );
     assert!(!acknowledged.is_empty());
 
     // Every acknowledged sign-up is stored as it was reported, with its letter; the role
