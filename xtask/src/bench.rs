@@ -5,6 +5,7 @@
 use std::process::Command;
 
 use crate::sh::{self, Result, output};
+use crate::{client, toolchain};
 
 /// Runs every benchmark.
 pub fn bench() -> Result<()> {
@@ -19,7 +20,11 @@ pub fn bench() -> Result<()> {
     // A 2 GiB video through tus against cp of the same file (issue 8).
     run_example("bench_upload")?;
     // 300 MB over an emulated 2 Mbit/s link that drops every 30 s: bytes sent / size (issue 19).
-    run_example("bench_upload_link")
+    run_example("bench_upload_link")?;
+    // Client code each kind of page downloads on a first visit, as served (issue 21). Last:
+    // it fails until pages ship only the code they need.
+    client::build(&toolchain::ensure(false)?)?;
+    run_example("bench_client_bytes")
 }
 
 fn run_example(name: &str) -> Result<()> {
