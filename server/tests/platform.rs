@@ -263,7 +263,9 @@ async fn client_files_are_hashed_kept_a_year_and_sent_precompressed() {
             .header("accept-encoding", accept)
             .send()
     };
-    let wasm = fetch("/pkg/siar-0123abcd.wasm", "gzip, deflate, br").await.unwrap();
+    let wasm = fetch("/pkg/siar-0123abcd.wasm", "gzip, deflate, br")
+        .await
+        .unwrap();
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-encoding"], "br");
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
@@ -285,5 +287,8 @@ async fn client_files_are_hashed_kept_a_year_and_sent_precompressed() {
     let unhashed = fetch("/pkg/siar.js", "identity").await.unwrap();
     assert_eq!(unhashed.status(), 200);
     assert_eq!(unhashed.headers()["cache-control"], "no-cache");
-    assert_eq!(fetch("/pkg/siar-ffff.js", "br").await.unwrap().status(), 404);
+    assert_eq!(
+        fetch("/pkg/siar-ffff.js", "br").await.unwrap().status(),
+        404
+    );
 }

@@ -21,9 +21,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{CommonTableExpression, Expr, ExprTrait, WithClause};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView};
 use uuid::Uuid;
@@ -255,58 +254,6 @@ fn view(
                 .to_string()
         }),
     }
-}
-
-/// Refuses when one of `theirs` (sessions the person holds or waits for a place in) overlaps
-/// `session` (another role of the same session included).
-async fn refuse_overlap<C: ConnectionTrait>(
-    db: &C,
-    theirs: Vec<Uuid>,
-    session: &sessions::Model,
-) -> AppResult<()> {
-    if theirs.is_empty() {
-        return Ok(());
-    }
-    let clash = sessions::Entity::find()
-        .filter(sessions::Column::Id.is_in(theirs))
-        .filter(sessions::Column::Status.eq(shared::words::SessionStatus::Scheduled.as_str()))
-        .filter(sessions::Column::StartsAt.lt(session.ends_at))
-        .filter(sessions::Column::EndsAt.gt(session.starts_at))
-        .one(db)
-        .await?;
-    match clash {
-        Some(_) => Err(AppError::Refused(Refusal::Overlap)),
-        None => Ok(()),
-    }
-}
-
-/// In one query: the person's sign-up for this role (in any state), and the sessions they
-/// hold or wait for a place in.
-async fn person_in_role<C: ConnectionTrait>(
-    db: &C,
-    volunteer_id: Uuid,
-    role_id: Uuid,
-) -> AppResult<(Option<signups::Model>, Vec<Uuid>)> {
-    let rows = signups::Entity::find()
-        .filter(signups::Column::VolunteerId.eq(volunteer_id))
-        .filter(
-            Condition::any()
-                .add(signups::Column::SessionRoleId.eq(role_id))
-                .add(signups::Column::Status.is_in(active_statuses())),
-        )
-        .all(db)
-        .await?;
-    let mut previous = None;
-    let mut sessions = Vec::new();
-    for signup in rows {
-        if status_of(&signup).is_active() {
-            sessions.push(signup.session_id);
-        }
-        if signup.session_role_id == role_id {
-            previous = Some(signup);
-        }
-    }
-    Ok((previous, sessions))
 }
 
 /// A volunteer signs up for a role: a free place if there is one and nobody waits, else the
@@ -655,10 +602,11 @@ pub async fn assign(
         };
         return Ok(view(mine, &role, &setting, None));
     }
-    let (previous, theirs) = person_in_role(&txn, volunteer_id, role.id).await?;
-    if mine.is_none() {
-        refuse_overlap(&txn, theirs, &setting.session).await?;
+    let mut theirs = batch::People::load(&txn, &[volunteer_id], role.id, &setting.session).await?;
+    if mine.is_none() && theirs.clashing.contains(&volunteer_id) {
+        return Err(AppError::Refused(Refusal::Overlap));
     }
+    let previous = theirs.in_role.remove(&volunteer_id);
     let place = mine
         .and_then(|s| s.place)
         .unwrap_or_else(|| lowest_free_place(&active));

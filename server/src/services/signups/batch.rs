@@ -428,13 +428,13 @@ async fn lock_people<C: ConnectionTrait>(
 /// What the batch's people already have: their sign-up for this role (in any state), and who
 /// holds or waits for a place in a session that overlaps this one (another role of the same
 /// session included).
-struct People {
-    in_role: HashMap<Uuid, signups::Model>,
-    clashing: HashSet<Uuid>,
+pub(super) struct People {
+    pub(super) in_role: HashMap<Uuid, signups::Model>,
+    pub(super) clashing: HashSet<Uuid>,
 }
 
 impl People {
-    async fn load<C: ConnectionTrait>(
+    pub(super) async fn load<C: ConnectionTrait>(
         db: &C,
         ids: &[Uuid],
         role_id: Uuid,
