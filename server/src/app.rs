@@ -242,6 +242,9 @@ pub fn router(state: AppState) -> Router {
             "/staff/signups/{id}/remove",
             post(forms::staff_volunteering::remove),
         )
+        .route("/staff/sessions/{id}/edit", post(forms::schedule::edit))
+        .route("/staff/sessions/{id}/cancel", post(forms::schedule::cancel))
+        .route("/staff/sessions/{id}/restore", post(forms::schedule::restore))
         .route(
             "/staff/sessions/{id}/attendance",
             post(forms::staff_volunteering::attendance),

@@ -1102,3 +1102,168 @@ async fn staff_editing_one_session_at_once_never_get_a_server_error() {
         );
     }
 }
+
+/// A plain form post from `staff`'s browser (as sent before the page's client loads).
+async fn post_form(
+    app: &TestApp,
+    staff: &StaffClient,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut body = vec![("csrf_token", staff.csrf.as_str())];
+    body.extend_from_slice(fields);
+    staff
+        .client
+        .post(app.at(path))
+        .form(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_session_editor_s_forms_work_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let program = program(&staff, "tanpa-js", "Asia/Makassar", "published").await;
+    let day = first_saturday();
+    let outcome = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program["id"], "start_local": local(day, "09:00"), "duration_minutes": 60}),
+            201,
+        )
+        .await;
+    let id = outcome["session"]["id"].as_str().unwrap().to_owned();
+    let editor = format!("/staff/sessions/{id}");
+
+    // The page's forms post to the server by themselves, with the CSRF token.
+    let html = staff
+        .client
+        .get(app.at(&editor))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for action in ["edit", "cancel"] {
+        assert!(
+            html.contains(&format!(
+                "method=\"post\" action=\"/staff/sessions/{id}/{action}\""
+            )),
+            "{action} form posts by itself"
+        );
+    }
+
+    // A bad start comes back to the editor with the field's error; nothing changes.
+    let refused = post_form(
+        &app,
+        &staff,
+        &format!("{editor}/edit"),
+        &[("start_local", "5 Desember"), ("duration_minutes", "60")],
+    )
+    .await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with(&format!("{editor}?errors=")),
+        "{location}"
+    );
+    assert!(location.contains("start_local"), "{location}");
+    let page = staff.client.get(app.at(&location)).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("aria-invalid=\"true\""),
+        "the field is marked"
+    );
+    let session: Value = app
+        .get(&format!("/api/v1/sessions/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["start_local"], local(day, "09:00"));
+
+    // A move is saved and confirmed.
+    let moved = post_form(
+        &app,
+        &staff,
+        &format!("{editor}/edit"),
+        &[
+            ("start_local", &format!("{day}T10:30")),
+            ("duration_minutes", "90"),
+            ("title", "Program tanpa-js"),
+            ("host", "Kak Rina"),
+            ("scope", "this"),
+        ],
+    )
+    .await;
+    assert_eq!(common::see_other(&moved), format!("{editor}?saved=edit"));
+    let confirmed = staff
+        .client
+        .get(app.at(&format!("{editor}?saved=edit")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        confirmed.contains("Perubahan tersimpan."),
+        "the move is confirmed"
+    );
+    let session: Value = app
+        .get(&format!("/api/v1/sessions/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["start_local"], local(day, "10:30"));
+    assert_eq!(session["host"], "Kak Rina");
+    assert_eq!(session["title"], "Program tanpa-js");
+
+    // Cancel with a reason, then restore.
+    let cancelled = post_form(
+        &app,
+        &staff,
+        &format!("{editor}/cancel"),
+        &[("reason", "Listrik padam")],
+    )
+    .await;
+    assert_eq!(
+        common::see_other(&cancelled),
+        format!("{editor}?saved=cancelled")
+    );
+    let session: Value = app
+        .get(&format!("/api/v1/sessions/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["status"], "cancelled");
+    assert_eq!(session["cancel_reason"], "Listrik padam");
+    let restored = post_form(&app, &staff, &format!("{editor}/restore"), &[]).await;
+    assert_eq!(
+        common::see_other(&restored),
+        format!("{editor}?saved=restored")
+    );
+    let session: Value = app
+        .get(&format!("/api/v1/sessions/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["status"], "scheduled");
+
+    // Only those who plan the schedule may.
+    let viewer = StaffClient::new(&app, Role::Viewer).await;
+    let refused = post_form(
+        &app,
+        &viewer,
+        &format!("{editor}/cancel"),
+        &[("reason", "x")],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+}

@@ -10,7 +10,9 @@ use shared::dto::volunteers::SignupStatus;
 use shared::words::{EditScope, SessionStatus};
 
 use crate::api::{PartnerTarget, edit_session, list_partners, set_cancelled};
-use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::components::form::{
+    Field, FieldMessages, FormStatus, messages_of, optional, query_messages,
+};
 use crate::components::partner_roles::PartnerRoles;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
@@ -70,8 +72,28 @@ fn Editor(
             on_saved();
         }
     });
-    let edit_errors = Signal::derive(move || messages_of(edit.value().get().as_ref()));
-    let cancel_errors = Signal::derive(move || messages_of(cancel.value().get().as_ref()));
+    // A plain post (sent before the client loaded, or without it) comes back with its field
+    // errors in the query, or `?saved=` after success.
+    let posted_errors = query_messages(lang);
+    let posted_saved = StoredValue::new(
+        leptos_router::hooks::use_query_map()
+            .get_untracked()
+            .get("saved"),
+    );
+    let or_posted = move |action_errors: Option<FieldMessages>| {
+        action_errors.unwrap_or_else(|| posted_errors.clone())
+    };
+    let edit_errors = Signal::derive({
+        let or_posted = or_posted.clone();
+        move || or_posted(edit.value().get().map(|r| messages_of(Some(&r))))
+    });
+    let cancel_errors =
+        Signal::derive(move || or_posted(cancel.value().get().map(|r| messages_of(Some(&r)))));
+    let posted_notice = move |what: &'static str, text: &'static str, action_done: bool| {
+        (!action_done && posted_saved.with_value(|saved| saved.as_deref() == Some(what)))
+            .then(|| view! { <p class="notice" role="status">{text}</p> })
+    };
+    let csrf = use_viewer().csrf_token;
     let program_name = s.program_name.clone();
     let submit_edit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -120,9 +142,11 @@ fn Editor(
         })}
 
         <PartnerRoles lang target=PartnerTarget::Session(s.id) current=s.partners.clone() partners/>
-        <form class="card stack" on:submit=submit_edit novalidate aria-labelledby="edit-heading">
+        <form class="card stack" method="post" action=format!("/staff/sessions/{id}/edit") on:submit=submit_edit novalidate aria-labelledby="edit-heading">
+            <input type="hidden" name="csrf_token" value=csrf.clone()/>
             <h2 id="edit-heading">{tr(lang, "Ubah sesi", "Edit session")}</h2>
             <FormStatus result=edit.value().into() saved=tr(lang, "Perubahan tersimpan.", "Changes saved.")/>
+            {move || posted_notice("edit", tr(lang, "Perubahan tersimpan.", "Changes saved."), edit.value().get().is_some())}
             <Field id="session-start" name="start_local" kind="datetime-local" label=tr(lang, "Mulai", "Starts") value=start errors=edit_errors
                 hint=if lang == Lang::Id { "Waktu setempat program." } else { "The program's local time." }/>
             <Field id="session-duration" name="duration_minutes" kind="number" label=tr(lang, "Durasi (menit)", "Length (minutes)") value=duration errors=edit_errors/>
@@ -154,16 +178,20 @@ fn Editor(
 
         {if cancelled {
             view! {
-                <form class="card stack" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); cancel.dispatch(None); }>
+                <form class="card stack" method="post" action=format!("/staff/sessions/{id}/restore") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); cancel.dispatch(None); }>
+                    <input type="hidden" name="csrf_token" value=csrf.clone()/>
                     <FormStatus result=cancel.value().into() saved=tr(lang, "Sesi dipulihkan.", "Session restored.")/>
+                    {move || posted_notice("cancelled", tr(lang, "Sesi dibatalkan.", "Session cancelled."), cancel.value().get().is_some())}
                     <button type="submit" class="button">{tr(lang, "Pulihkan sesi", "Restore session")}</button>
                 </form>
             }.into_any()
         } else {
             view! {
-                <form class="card stack" on:submit=submit_cancel novalidate aria-labelledby="cancel-heading">
+                <form class="card stack" method="post" action=format!("/staff/sessions/{id}/cancel") on:submit=submit_cancel novalidate aria-labelledby="cancel-heading">
+                    <input type="hidden" name="csrf_token" value=csrf.clone()/>
                     <h2 id="cancel-heading">{tr(lang, "Batalkan sesi ini", "Cancel this session")}</h2>
                     <FormStatus result=cancel.value().into() saved=tr(lang, "Sesi dibatalkan.", "Session cancelled.")/>
+                    {move || posted_notice("restored", tr(lang, "Sesi dipulihkan.", "Session restored."), cancel.value().get().is_some())}
                     <Field id="cancel-reason" name="reason" label=tr(lang, "Alasan (ditampilkan ke publik)", "Reason (shown to the public)") value=reason errors=cancel_errors/>
                     <button type="submit" class="button danger" disabled=move || cancel.pending().get()>{tr(lang, "Batalkan sesi", "Cancel session")}</button>
                 </form>

@@ -1,0 +1,100 @@
+//! The session editor's plain forms, so a coordinator's edit, cancel or restore is sent
+//! correctly before the page's client has loaded (or without it): `POST
+//! /staff/sessions/{id}/edit`, `/cancel` and `/restore`. Each answers 303 back to the editor,
+//! with `?saved=<what>` after success or `?errors=` with the field errors; the hydrated page
+//! sends the same through its server functions.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use shared::FieldErrors;
+use shared::dto::schedule::{CancelRequest, SessionEdit, parse_local};
+use shared::words::EditScope;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::Staff;
+use crate::error::AppResult;
+use crate::forms::{Pairs, back, field, with_errors};
+use crate::policy::Permission;
+use crate::services::programs::Audience;
+use crate::services::sessions;
+
+fn editor(id: Uuid) -> String {
+    format!("/staff/sessions/{id}")
+}
+
+fn saved(id: Uuid, what: &str) -> Redirect {
+    Redirect::to(&format!("{}?saved={what}", editor(id)))
+}
+
+/// `POST /staff/sessions/{id}/edit`: `start_local`, `duration_minutes`, `title`, `host`,
+/// `scope` (this / following / all) and `reset` (ticked: also overwrite sessions edited on
+/// their own). A title equal to the program's name, or empty, is the program's name.
+pub async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let session = sessions::get_session(&state.db, id, Audience::Staff).await?;
+    let start_local = match parse_local(field(&pairs, "start_local").unwrap_or_default()) {
+        Ok(start) => start,
+        Err(error) => {
+            let errors = FieldErrors::single("start_local", error);
+            return Ok(with_errors(&editor(id), &errors));
+        }
+    };
+    let text = |name: &str| {
+        field(&pairs, name)
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    };
+    let edit = SessionEdit {
+        scope: field(&pairs, "scope")
+            .and_then(EditScope::parse)
+            .unwrap_or(EditScope::This),
+        start_local,
+        // Not a number: 0, which the rules refuse with the field's range.
+        duration_minutes: field(&pairs, "duration_minutes")
+            .and_then(|minutes| minutes.trim().parse().ok())
+            .unwrap_or(0),
+        title: text("title").filter(|title| *title != session.program_name),
+        host: text("host"),
+        reset_individual_edits: field(&pairs, "reset").is_some(),
+    };
+    match sessions::edit_session(&state.db, id, edit, chrono::Utc::now()).await {
+        Ok(_) => Ok(saved(id, "edit")),
+        Err(error) => back(&editor(id), error),
+    }
+}
+
+/// `POST /staff/sessions/{id}/cancel`: `reason`, shown to the public.
+pub async fn cancel(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let request = CancelRequest {
+        reason: field(&pairs, "reason").unwrap_or_default().to_owned(),
+    };
+    match sessions::cancel_session(&state.db, id, request, chrono::Utc::now()).await {
+        Ok(_) => Ok(saved(id, "cancelled")),
+        Err(error) => back(&editor(id), error),
+    }
+}
+
+/// `POST /staff/sessions/{id}/restore`.
+pub async fn restore(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    sessions::restore_session(&state.db, id, chrono::Utc::now()).await?;
+    Ok(saved(id, "restored"))
+}
