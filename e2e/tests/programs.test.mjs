@@ -70,6 +70,8 @@ test('a coordinator plans a weekly program, cancels one session and moves anothe
     await page.fill('#cancel-reason', 'Pendongeng sakit');
     await page.click('button.danger');
     await page.waitForFunction(() => document.querySelector('#session-status')?.textContent === 'Dibatalkan');
+    // The redrawn editor says what was saved.
+    await page.getByRole('status').filter({ hasText: 'Sesi dibatalkan.' }).waitFor();
 
     // Move the second one to Sunday 10:00, this session only.
     const sunday = addDays(first, 8);
@@ -79,6 +81,7 @@ test('a coordinator plans a weekly program, cancels one session and moves anothe
     await page.check('input[name="scope"][value="this"]');
     await page.click('form[aria-labelledby="edit-heading"] button[type="submit"]');
     await page.waitForFunction(() => /10\.00–11\.00 WITA/.test(document.querySelector('#session-when')?.textContent ?? ''));
+    await page.getByRole('status').filter({ hasText: 'Perubahan tersimpan.' }).waitFor();
 
     // The public schedule shows both: the cancelled one marked with its reason, the moved one
     // at its new time (each looked up in its own month).

@@ -24,6 +24,8 @@ pub fn SessionEditorPage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let version = RwSignal::new(0u32);
+    // What was saved last: the editor is drawn again with the saved session, and says so.
+    let last_saved = RwSignal::new(None::<&'static str>);
     let partners = Resource::new(|| (), |_| list_partners());
     let session = route_session(move || version.get());
     view! {
@@ -33,7 +35,11 @@ pub fn SessionEditorPage() -> impl IntoView {
                     return Ok::<_, crate::api::ApiError>(view! { <h1>{t.not_found_title}</h1> }.into_any());
                 };
                 let partners = partners.await?;
-                Ok(view! { <Editor lang outcome partners on_saved=move || version.update(|v| *v += 1)/> }.into_any())
+                let on_saved = move |what: &'static str| {
+                    last_saved.set(Some(what));
+                    version.update(|v| *v += 1);
+                };
+                Ok(view! { <Editor lang outcome partners last_saved=last_saved.into() on_saved/> }.into_any())
             })}
         </Suspense>
     }
@@ -44,7 +50,9 @@ fn Editor(
     lang: Lang,
     outcome: EditOutcome,
     partners: Vec<shared::dto::partners::PartnerResponse>,
-    on_saved: impl Fn() + Send + Sync + Copy + 'static,
+    /// What the editor saved before it was drawn again ("edit", "cancelled", "restored").
+    last_saved: Signal<Option<&'static str>>,
+    on_saved: impl Fn(&'static str) + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let s = outcome.session.clone();
     let id = s.id;
@@ -67,13 +75,15 @@ fn Editor(
         async move { set_cancelled(id, reason).await }
     });
     Effect::new(move |_| {
-        if matches!(edit.value().get(), Some(Ok(_))) || matches!(cancel.value().get(), Some(Ok(_)))
-        {
-            on_saved();
+        if matches!(edit.value().get(), Some(Ok(_))) {
+            on_saved("edit");
+        } else if matches!(cancel.value().get(), Some(Ok(_))) {
+            on_saved(if cancelled { "restored" } else { "cancelled" });
         }
     });
     // A plain post (sent before the client loaded, or without it) comes back with its field
-    // errors in the query, or `?saved=` after success.
+    // errors in the query, or `?saved=` after success; a save through the client redraws the
+    // editor, which says what was saved (`last_saved`).
     let posted_errors = query_messages(lang);
     let posted_saved = StoredValue::new(
         leptos_router::hooks::use_query_map()
@@ -90,8 +100,9 @@ fn Editor(
     let cancel_errors =
         Signal::derive(move || or_posted(cancel.value().get().map(|r| messages_of(Some(&r)))));
     let posted_notice = move |what: &'static str, text: &'static str, action_done: bool| {
-        (!action_done && posted_saved.with_value(|saved| saved.as_deref() == Some(what)))
-            .then(|| view! { <p class="notice" role="status">{text}</p> })
+        let said = posted_saved.with_value(|saved| saved.as_deref() == Some(what))
+            || last_saved.get() == Some(what);
+        (!action_done && said).then(|| view! { <p class="notice" role="status">{text}</p> })
     };
     let csrf = use_viewer().csrf_token;
     let program_name = s.program_name.clone();
