@@ -242,6 +242,11 @@ pub fn router(state: AppState) -> Router {
             "/staff/signups/{id}/remove",
             post(forms::staff_volunteering::remove),
         )
+        .route("/staff/blackouts", post(forms::schedule::add_day_off))
+        .route(
+            "/staff/blackouts/{id}/delete",
+            post(forms::schedule::remove_day_off),
+        )
         .route("/staff/sessions/{id}/edit", post(forms::schedule::edit))
         .route("/staff/sessions/{id}/cancel", post(forms::schedule::cancel))
         .route("/staff/sessions/{id}/restore", post(forms::schedule::restore))

@@ -1267,3 +1267,85 @@ async fn the_session_editor_s_forms_work_without_the_client() {
     .await;
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn days_off_are_added_and_removed_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "hari-libur", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    weekly_series(&staff, &p["id"], sat, 2).await;
+
+    let html = staff
+        .client
+        .get(app.at("/staff/blackouts"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("method=\"post\" action=\"/staff/blackouts\""),
+        "the add form posts by itself"
+    );
+
+    // A day that is no date comes back with the field's error; nothing is added.
+    let refused = post_form(
+        &app,
+        &staff,
+        "/staff/blackouts",
+        &[("day", "31/12"), ("reason", "Libur"), ("program_id", "")],
+    )
+    .await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with("/staff/blackouts?errors="),
+        "{location}"
+    );
+    assert!(location.contains("day"), "{location}");
+    assert_eq!(staff.get_json("/api/v1/blackouts").await, json!([]));
+
+    // The second Saturday off, for this program.
+    let day = (sat + Duration::days(7)).to_string();
+    let program_id = p["id"].as_str().unwrap();
+    let added = post_form(
+        &app,
+        &staff,
+        "/staff/blackouts",
+        &[
+            ("day", &day),
+            ("reason", "Renovasi"),
+            ("program_id", program_id),
+        ],
+    )
+    .await;
+    assert_eq!(common::see_other(&added), "/staff/blackouts?saved=added");
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions[1]["status"], "cancelled");
+    let listed = staff.get_json("/api/v1/blackouts").await;
+    let id = listed[0]["id"].as_str().unwrap().to_owned();
+    let page = staff
+        .client
+        .get(app.at("/staff/blackouts?saved=added"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Hari libur ditambahkan."), "confirmed");
+    assert!(
+        page.contains(&format!("action=\"/staff/blackouts/{id}/delete\"")),
+        "each day off has a remove form"
+    );
+
+    let removed = post_form(&app, &staff, &format!("/staff/blackouts/{id}/delete"), &[]).await;
+    assert_eq!(
+        common::see_other(&removed),
+        "/staff/blackouts?saved=removed"
+    );
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions[1]["status"], "scheduled");
+    assert_eq!(staff.get_json("/api/v1/blackouts").await, json!([]));
+}

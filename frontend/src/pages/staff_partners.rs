@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::api::{
     create_blackout, create_partner, delete_blackout, list_blackouts, list_partners, list_programs,
 };
-use crate::components::form::{Field, FormStatus, messages_of, optional};
+use crate::components::form::{Field, FormStatus, messages_of, optional, query_messages};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The partner list and form.
@@ -132,7 +132,22 @@ pub fn BlackoutsPage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
+    // A plain post (sent before the client loaded, or without it) comes back with its field
+    // errors in the query, or `?saved=added|removed`.
+    let posted_errors = query_messages(lang);
+    let posted_saved = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("saved");
+    let posted_notice = match posted_saved.as_deref() {
+        Some("added") => Some(tr(lang, "Hari libur ditambahkan.", "Day off added.")),
+        Some("removed") => Some(tr(lang, "Hari libur dihapus.", "Day off removed.")),
+        _ => None,
+    };
+    let csrf = use_viewer().csrf_token;
     let errors = Signal::derive(move || {
+        if save.value().get().is_none() {
+            return posted_errors.clone();
+        }
         let mut all = messages_of(save.value().get().as_ref());
         if chrono::NaiveDate::parse_from_str(&day.get(), "%Y-%m-%d").is_err()
             && save.value().get().is_some()
@@ -159,8 +174,11 @@ pub fn BlackoutsPage() -> impl IntoView {
         <p class="muted">{tr(lang,
             "Sesi seri pada hari libur dibatalkan otomatis dan kembali bila hari libur dihapus.",
             "Series sessions on a day off are cancelled, and come back when the day off is removed.")}</p>
+        {posted_notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+            let csrf = csrf.clone();
+            Suspend::new(async move {
                 let programs = programs.await.unwrap_or_default();
                 blackouts.await.map(|list| view! {
                     <ul class="blackouts">
@@ -169,25 +187,30 @@ pub fn BlackoutsPage() -> impl IntoView {
                                 .and_then(|id| programs.iter().find(|p| p.id == id).map(|p| p.name.clone()))
                                 .unwrap_or_else(|| tr(lang, "Semua program", "All programs").to_owned());
                             let id = b.id;
+                            let label = format!("{} · {} · {} ({} {})", long_date(lang, b.day), b.reason, program_name, b.skipped_sessions, tr(lang, "sesi", "sessions"));
                             view! {
                                 <li>
-                                    {format!("{} · {} · {} ({} {})", long_date(lang, b.day), b.reason, program_name, b.skipped_sessions, tr(lang, "sesi", "sessions"))}
-                                    " "
-                                    <button type="button" class="link-button" on:click=move |_| { remove.dispatch(id); }>
-                                        {tr(lang, "Hapus", "Remove")}
-                                    </button>
+                                    {label.clone()}
+                                    <form method="post" action=format!("/staff/blackouts/{id}/delete") class="inline"
+                                        on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); remove.dispatch(id); }>
+                                        <input type="hidden" name="csrf_token" value=csrf.clone()/>
+                                        <button type="submit" class="link-button" aria-label=format!("{}: {label}", tr(lang, "Hapus", "Remove"))>
+                                            {tr(lang, "Hapus", "Remove")}
+                                        </button>
+                                    </form>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                    <form class="card stack" on:submit=submit novalidate aria-labelledby="blackout-heading">
+                    <form class="card stack" method="post" action="/staff/blackouts" on:submit=submit novalidate aria-labelledby="blackout-heading">
+                        <input type="hidden" name="csrf_token" value=csrf.clone()/>
                         <h2 id="blackout-heading">{tr(lang, "Tambah hari libur", "Add a day off")}</h2>
                         <FormStatus result=save.value().into() saved=tr(lang, "Hari libur ditambahkan.", "Day off added.")/>
                         <Field id="blackout-day" name="day" kind="date" label=tr(lang, "Tanggal", "Date") value=day errors required=true/>
                         <Field id="blackout-reason" name="reason" label=tr(lang, "Alasan", "Reason") value=reason errors required=true/>
                         <div class="field">
                             <label for="blackout-program">{tr(lang, "Program", "Program")}</label>
-                            <select id="blackout-program" on:change=move |ev| program.set(event_target_value(&ev).parse().ok())>
+                            <select id="blackout-program" name="program_id" on:change=move |ev| program.set(event_target_value(&ev).parse().ok())>
                                 <option value="">{tr(lang, "Semua program", "All programs")}</option>
                                 {programs.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
                             </select>
@@ -195,7 +218,8 @@ pub fn BlackoutsPage() -> impl IntoView {
                         <button type="submit" class="button primary">{tr(lang, "Tambah", "Add")}</button>
                     </form>
                 })
-            })}
+            })
+            }}
         </Suspense>
     }
 }

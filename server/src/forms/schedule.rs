@@ -1,14 +1,16 @@
-//! The session editor's plain forms, so a coordinator's edit, cancel or restore is sent
-//! correctly before the page's client has loaded (or without it): `POST
-//! /staff/sessions/{id}/edit`, `/cancel` and `/restore`. Each answers 303 back to the editor,
-//! with `?saved=<what>` after success or `?errors=` with the field errors; the hydrated page
-//! sends the same through its server functions.
+//! The schedule's plain forms, so what a coordinator sends is done correctly before the
+//! page's client has loaded (or without it): the session editor's `POST
+//! /staff/sessions/{id}/edit`, `/cancel` and `/restore`, and the days-off page's `POST
+//! /staff/blackouts` and `/staff/blackouts/{id}/delete`. Each answers 303 back to its page,
+//! with `?saved=<what>` after success or `?errors=` with the field errors; the hydrated pages
+//! send the same through their server functions.
 
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
+use shared::FieldError;
 use shared::FieldErrors;
-use shared::dto::schedule::{CancelRequest, SessionEdit, parse_local};
+use shared::dto::schedule::{BlackoutInput, CancelRequest, SessionEdit, parse_local};
 use shared::words::EditScope;
 use uuid::Uuid;
 
@@ -18,7 +20,7 @@ use crate::error::AppResult;
 use crate::forms::{Pairs, back, field, with_errors};
 use crate::policy::Permission;
 use crate::services::programs::Audience;
-use crate::services::sessions;
+use crate::services::{blackouts, sessions};
 
 fn editor(id: Uuid) -> String {
     format!("/staff/sessions/{id}")
@@ -97,4 +99,57 @@ pub async fn restore(
     staff.require(Permission::PlanSchedule)?;
     sessions::restore_session(&state.db, id, chrono::Utc::now()).await?;
     Ok(saved(id, "restored"))
+}
+
+const DAYS_OFF: &str = "/staff/blackouts";
+
+/// `POST /staff/blackouts`: `day` (YYYY-MM-DD), `reason`, `program_id` (empty: every program).
+pub async fn add_day_off(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let day = field(&pairs, "day").unwrap_or_default().trim();
+    let day = match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+        Ok(day) => day,
+        Err(_) => {
+            let error = if day.is_empty() {
+                FieldError::Required
+            } else {
+                FieldError::InvalidDateTime
+            };
+            return Ok(with_errors(DAYS_OFF, &FieldErrors::single("day", error)));
+        }
+    };
+    let program_id = match field(&pairs, "program_id").map(str::trim) {
+        None | Some("") => None,
+        Some(id) => match id.parse() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                let errors = FieldErrors::single("program_id", FieldError::UnknownReference);
+                return Ok(with_errors(DAYS_OFF, &errors));
+            }
+        },
+    };
+    let input = BlackoutInput {
+        program_id,
+        day,
+        reason: field(&pairs, "reason").unwrap_or_default().to_owned(),
+    };
+    match blackouts::create_blackout(&state.db, input, chrono::Utc::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("{DAYS_OFF}?saved=added"))),
+        Err(error) => back(DAYS_OFF, error),
+    }
+}
+
+/// `POST /staff/blackouts/{id}/delete`: the day's sessions come back.
+pub async fn remove_day_off(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    blackouts::delete_blackout(&state.db, id, chrono::Utc::now()).await?;
+    Ok(Redirect::to(&format!("{DAYS_OFF}?saved=removed")))
 }
