@@ -1085,3 +1085,47 @@ async fn a_partner_who_declined_is_not_listed_publicly_on_the_session() {
         "staff keep the record: {staff_view}"
     );
 }
+
+#[tokio::test]
+async fn a_partner_is_added_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let html = staff.page("/staff/partners").await;
+    assert!(
+        html.contains("method=\"post\" action=\"/staff/partners\""),
+        "the form posts by itself"
+    );
+
+    // Without a name it comes back with the field's error; nothing is added.
+    let refused = staff
+        .post_form("/staff/partners", &[("name", ""), ("kind", "library")])
+        .await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with("/staff/partners?errors="),
+        "{location}"
+    );
+    assert!(location.contains("name"), "{location}");
+    assert_eq!(staff.get_json("/api/v1/partners").await, json!([]));
+
+    let added = staff
+        .post_form(
+            "/staff/partners",
+            &[
+                ("name", "Perpustakaan Universitas Hasanuddin"),
+                ("kind", "university"),
+                ("contact_name", "Bu Sari"),
+                ("contact_email", "sari@unhas.example"),
+                ("contributes", "Ruang baca"),
+            ],
+        )
+        .await;
+    assert_eq!(common::see_other(&added), "/staff/partners?saved=added");
+    let listed = staff.get_json("/api/v1/partners").await;
+    assert_eq!(listed[0]["name"], "Perpustakaan Universitas Hasanuddin");
+    assert_eq!(listed[0]["kind"], "university");
+    assert_eq!(listed[0]["contact_email"], "sari@unhas.example");
+    assert!(listed[0]["responsible_user_id"].is_string(), "{listed}");
+    let page = staff.page("/staff/partners?saved=added").await;
+    assert!(page.contains("Mitra ditambahkan."), "confirmed");
+}

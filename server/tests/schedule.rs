@@ -1103,24 +1103,6 @@ async fn staff_editing_one_session_at_once_never_get_a_server_error() {
     }
 }
 
-/// A plain form post from `staff`'s browser (as sent before the page's client loads).
-async fn post_form(
-    app: &TestApp,
-    staff: &StaffClient,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut body = vec![("csrf_token", staff.csrf.as_str())];
-    body.extend_from_slice(fields);
-    staff
-        .client
-        .post(app.at(path))
-        .form(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_session_editor_s_forms_work_without_the_client() {
     let app = TestApp::spawn().await;
@@ -1158,13 +1140,12 @@ async fn the_session_editor_s_forms_work_without_the_client() {
     }
 
     // A bad start comes back to the editor with the field's error; nothing changes.
-    let refused = post_form(
-        &app,
-        &staff,
-        &format!("{editor}/edit"),
-        &[("start_local", "5 Desember"), ("duration_minutes", "60")],
-    )
-    .await;
+    let refused = staff
+        .post_form(
+            &format!("{editor}/edit"),
+            &[("start_local", "5 Desember"), ("duration_minutes", "60")],
+        )
+        .await;
     let location = common::see_other(&refused);
     assert!(
         location.starts_with(&format!("{editor}?errors=")),
@@ -1186,19 +1167,18 @@ async fn the_session_editor_s_forms_work_without_the_client() {
     assert_eq!(session["start_local"], local(day, "09:00"));
 
     // A move is saved and confirmed.
-    let moved = post_form(
-        &app,
-        &staff,
-        &format!("{editor}/edit"),
-        &[
-            ("start_local", &format!("{day}T10:30")),
-            ("duration_minutes", "90"),
-            ("title", "Program tanpa-js"),
-            ("host", "Kak Rina"),
-            ("scope", "this"),
-        ],
-    )
-    .await;
+    let moved = staff
+        .post_form(
+            &format!("{editor}/edit"),
+            &[
+                ("start_local", &format!("{day}T10:30")),
+                ("duration_minutes", "90"),
+                ("title", "Program tanpa-js"),
+                ("host", "Kak Rina"),
+                ("scope", "this"),
+            ],
+        )
+        .await;
     assert_eq!(common::see_other(&moved), format!("{editor}?saved=edit"));
     let confirmed = staff
         .client
@@ -1224,13 +1204,9 @@ async fn the_session_editor_s_forms_work_without_the_client() {
     assert_eq!(session["title"], "Program tanpa-js");
 
     // Cancel with a reason, then restore.
-    let cancelled = post_form(
-        &app,
-        &staff,
-        &format!("{editor}/cancel"),
-        &[("reason", "Listrik padam")],
-    )
-    .await;
+    let cancelled = staff
+        .post_form(&format!("{editor}/cancel"), &[("reason", "Listrik padam")])
+        .await;
     assert_eq!(
         common::see_other(&cancelled),
         format!("{editor}?saved=cancelled")
@@ -1243,7 +1219,7 @@ async fn the_session_editor_s_forms_work_without_the_client() {
         .unwrap();
     assert_eq!(session["status"], "cancelled");
     assert_eq!(session["cancel_reason"], "Listrik padam");
-    let restored = post_form(&app, &staff, &format!("{editor}/restore"), &[]).await;
+    let restored = staff.post_form(&format!("{editor}/restore"), &[]).await;
     assert_eq!(
         common::see_other(&restored),
         format!("{editor}?saved=restored")
@@ -1258,13 +1234,9 @@ async fn the_session_editor_s_forms_work_without_the_client() {
 
     // Only those who plan the schedule may.
     let viewer = StaffClient::new(&app, Role::Viewer).await;
-    let refused = post_form(
-        &app,
-        &viewer,
-        &format!("{editor}/cancel"),
-        &[("reason", "x")],
-    )
-    .await;
+    let refused = viewer
+        .post_form(&format!("{editor}/cancel"), &[("reason", "x")])
+        .await;
     assert_eq!(refused.status(), 403);
 }
 
@@ -1291,13 +1263,12 @@ async fn days_off_are_added_and_removed_without_the_client() {
     );
 
     // A day that is no date comes back with the field's error; nothing is added.
-    let refused = post_form(
-        &app,
-        &staff,
-        "/staff/blackouts",
-        &[("day", "31/12"), ("reason", "Libur"), ("program_id", "")],
-    )
-    .await;
+    let refused = staff
+        .post_form(
+            "/staff/blackouts",
+            &[("day", "31/12"), ("reason", "Libur"), ("program_id", "")],
+        )
+        .await;
     let location = common::see_other(&refused);
     assert!(
         location.starts_with("/staff/blackouts?errors="),
@@ -1309,17 +1280,16 @@ async fn days_off_are_added_and_removed_without_the_client() {
     // The second Saturday off, for this program.
     let day = (sat + Duration::days(7)).to_string();
     let program_id = p["id"].as_str().unwrap();
-    let added = post_form(
-        &app,
-        &staff,
-        "/staff/blackouts",
-        &[
-            ("day", &day),
-            ("reason", "Renovasi"),
-            ("program_id", program_id),
-        ],
-    )
-    .await;
+    let added = staff
+        .post_form(
+            "/staff/blackouts",
+            &[
+                ("day", &day),
+                ("reason", "Renovasi"),
+                ("program_id", program_id),
+            ],
+        )
+        .await;
     assert_eq!(common::see_other(&added), "/staff/blackouts?saved=added");
     let sessions = sessions_of(&staff, &p["id"]).await;
     assert_eq!(sessions[1]["status"], "cancelled");
@@ -1340,7 +1310,9 @@ async fn days_off_are_added_and_removed_without_the_client() {
         "each day off has a remove form"
     );
 
-    let removed = post_form(&app, &staff, &format!("/staff/blackouts/{id}/delete"), &[]).await;
+    let removed = staff
+        .post_form(&format!("/staff/blackouts/{id}/delete"), &[])
+        .await;
     assert_eq!(
         common::see_other(&removed),
         "/staff/blackouts?saved=removed"

@@ -37,7 +37,18 @@ pub fn PartnersPage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    let errors = Signal::derive(move || messages_of(save.value().get().as_ref()));
+    // A plain post (sent before the client loaded, or without it) comes back with its field
+    // errors in the query, or `?saved=added`.
+    let posted_errors = query_messages(lang);
+    let posted_added = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("saved")
+        .is_some_and(|saved| saved == "added");
+    let errors = Signal::derive(move || match save.value().get() {
+        Some(result) => messages_of(Some(&result)),
+        None => posted_errors.clone(),
+    });
+    let csrf = use_viewer().csrf_token;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(PartnerInput {
@@ -88,13 +99,17 @@ pub fn PartnersPage() -> impl IntoView {
                 })
             })}
         </Suspense>
-        <form class="card stack" on:submit=submit novalidate aria-labelledby="partner-heading">
+        <form class="card stack" method="post" action="/staff/partners" on:submit=submit novalidate aria-labelledby="partner-heading">
+            <input type="hidden" name="csrf_token" value=csrf/>
             <h2 id="partner-heading">{tr(lang, "Mitra baru", "New partner")}</h2>
             <FormStatus result=save.value().into() saved=tr(lang, "Mitra ditambahkan.", "Partner added.")/>
+            {move || (posted_added && save.value().get().is_none()).then(|| view! {
+                <p class="notice" role="status">{tr(lang, "Mitra ditambahkan.", "Partner added.")}</p>
+            })}
             <Field id="partner-name" name="name" label=tr(lang, "Nama lembaga", "Organisation") value=name errors required=true/>
             <div class="field">
                 <label for="partner-kind">{tr(lang, "Jenis", "Kind")}</label>
-                <select id="partner-kind" on:change=move |ev| if let Some(k) = PartnerKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                <select id="partner-kind" name="kind" on:change=move |ev| if let Some(k) = PartnerKind::parse(&event_target_value(&ev)) { kind.set(k) }>
                     {PartnerKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label(lang)}</option> }).collect_view()}
                 </select>
             </div>

@@ -23,6 +23,26 @@ use crate::policy::Permission;
 use crate::services::agreements::{self, documents};
 use crate::services::{cooperation, partners};
 
+/// `POST /staff/partners`: a new partner (the list page's short form); whoever adds it is
+/// responsible for it unless the form names someone.
+pub async fn create_partner(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    let user = staff.require(Permission::ManagePartners)?;
+    let page = "/staff/partners";
+    let mut input = match partner_from_form(&pairs) {
+        Ok(input) => input,
+        Err(errors) => return Ok(with_errors(page, &errors)),
+    };
+    input.responsible_user_id = input.responsible_user_id.or(Some(user.id));
+    match partners::create_partner(&state.db, input, chrono::Utc::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("{page}?saved=added"))),
+        Err(error) => back(page, error),
+    }
+}
+
 /// `POST /staff/partners/{slug}`: the whole profile.
 pub async fn save_partner(
     State(state): State<AppState>,

@@ -364,6 +364,31 @@ impl StaffClient {
         request.send().await.expect("request")
     }
 
+    /// Posts `fields` as a plain form, with the CSRF token, as a browser does before (or
+    /// without) the page's client.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut body = vec![("csrf_token", self.csrf.as_str())];
+        body.extend_from_slice(fields);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GETs the page at `path` and returns its HTML.
+    pub async fn page(&self, path: &str) -> String {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("html")
+    }
+
     /// Every session of a program (up to 500), by start.
     pub async fn sessions_of(&self, program_id: &Value) -> Vec<Value> {
         let page = self
