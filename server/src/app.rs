@@ -242,6 +242,10 @@ pub fn router(state: AppState) -> Router {
             "/staff/signups/{id}/remove",
             post(forms::staff_volunteering::remove),
         )
+        .route(
+            "/staff/programs/{slug}/sessions",
+            post(forms::schedule::add_session),
+        )
         .route("/staff/partners", post(forms::cooperation::create_partner))
         .route("/staff/blackouts", post(forms::schedule::add_day_off))
         .route(

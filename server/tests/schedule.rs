@@ -1321,3 +1321,59 @@ async fn days_off_are_added_and_removed_without_the_client() {
     assert_eq!(sessions[1]["status"], "scheduled");
     assert_eq!(staff.get_json("/api/v1/blackouts").await, json!([]));
 }
+
+#[tokio::test]
+async fn a_single_session_is_added_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "sesi-tunggal", "Asia/Makassar", "published").await;
+    let editor = "/staff/programs/sesi-tunggal";
+    let html = staff.page(editor).await;
+    assert!(
+        html.contains(&format!("method=\"post\" action=\"{editor}/sessions\"")),
+        "the single-session form posts by itself"
+    );
+
+    // A start that is no time comes back, marked for this form, with the field's error.
+    let refused = staff
+        .post_form(
+            &format!("{editor}/sessions"),
+            &[("start_local", "besok pagi"), ("duration_minutes", "60")],
+        )
+        .await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with(&format!("{editor}?form=oneoff&errors=")),
+        "{location}"
+    );
+    let page = staff.page(&location).await;
+    assert!(
+        page.contains("aria-invalid=\"true\""),
+        "the field is marked"
+    );
+    assert!(sessions_of(&staff, &p["id"]).await.is_empty());
+
+    let day = first_saturday();
+    let added = staff
+        .post_form(
+            &format!("{editor}/sessions"),
+            &[
+                ("start_local", &format!("{day}T09:00")),
+                ("duration_minutes", "45"),
+                ("title", ""),
+                ("host", "Kak Andi"),
+            ],
+        )
+        .await;
+    assert_eq!(common::see_other(&added), format!("{editor}?saved=session"));
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["start_local"], local(day, "09:00"));
+    assert_eq!(sessions[0]["host"], "Kak Andi");
+    assert!(
+        staff
+            .page(&format!("{editor}?saved=session"))
+            .await
+            .contains("Sesi ditambahkan.")
+    );
+}

@@ -14,7 +14,9 @@ use crate::api::{
     PartnerTarget, SessionQuery, create_session, end_series, get_program, list_partners,
     list_programs, list_series, list_sessions, save_program,
 };
-use crate::components::form::{Field, FormStatus, messages_of, optional, textarea_text};
+use crate::components::form::{
+    Field, FieldMessages, FormStatus, messages_of, optional, query_messages, textarea_text,
+};
 use crate::components::partner_roles::PartnerRoles;
 use crate::components::session_list::{LinkTo, SessionList};
 use crate::i18n::{strings, tr, use_viewer};
@@ -337,7 +339,22 @@ fn OneOffForm(
             on_saved();
         }
     });
-    let errors = Signal::derive(move || messages_of(save.value().get().as_ref()));
+    // A plain post (sent before the client loaded, or without it) comes back marked
+    // `?form=oneoff` with its field errors, or `?saved=session`.
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let posted_errors = if query.get("form").as_deref() == Some("oneoff") {
+        query_messages(lang)
+    } else {
+        FieldMessages::new()
+    };
+    let posted_added = query.get("saved").as_deref() == Some("session");
+    let reopen = posted_added || !posted_errors.is_empty();
+    let errors = Signal::derive(move || match save.value().get() {
+        Some(result) => messages_of(Some(&result)),
+        None => posted_errors.clone(),
+    });
+    let csrf = use_viewer().csrf_token;
+    let action = format!("/staff/programs/{}/sessions", program.slug);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SessionInput {
@@ -349,10 +366,14 @@ fn OneOffForm(
         });
     };
     view! {
-        <details class="card">
+        <details class="card" open=reopen>
             <summary>{tr(lang, "Sesi tunggal (di luar seri)", "Single session (outside a series)")}</summary>
-            <form class="stack" on:submit=submit novalidate>
+            <form class="stack" method="post" action=action on:submit=submit novalidate>
+                <input type="hidden" name="csrf_token" value=csrf/>
                 <FormStatus result=save.value().into() saved=tr(lang, "Sesi ditambahkan.", "Session added.")/>
+                {move || (posted_added && save.value().get().is_none()).then(|| view! {
+                    <p class="notice" role="status">{tr(lang, "Sesi ditambahkan.", "Session added.")}</p>
+                })}
                 <Field id="oneoff-start" name="start_local" kind="datetime-local" label=tr(lang, "Mulai", "Starts") value=start errors/>
                 <Field id="oneoff-duration" name="duration_minutes" kind="number" label=tr(lang, "Durasi (menit)", "Length (minutes)") value=duration errors/>
                 <Field id="oneoff-title" name="title" label=tr(lang, "Judul", "Title") value=title errors/>

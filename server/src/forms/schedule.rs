@@ -1,7 +1,8 @@
 //! The schedule's plain forms, so what a coordinator sends is done correctly before the
 //! page's client has loaded (or without it): the session editor's `POST
-//! /staff/sessions/{id}/edit`, `/cancel` and `/restore`, and the days-off page's `POST
-//! /staff/blackouts` and `/staff/blackouts/{id}/delete`. Each answers 303 back to its page,
+//! /staff/sessions/{id}/edit`, `/cancel` and `/restore`, the program editor's single session
+//! (`POST /staff/programs/{slug}/sessions`), and the days-off page's `POST /staff/blackouts`
+//! and `/staff/blackouts/{id}/delete`. Each answers 303 back to its page,
 //! with `?saved=<what>` after success or `?errors=` with the field errors; the hydrated pages
 //! send the same through their server functions.
 
@@ -10,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use shared::FieldError;
 use shared::FieldErrors;
-use shared::dto::schedule::{BlackoutInput, CancelRequest, SessionEdit, parse_local};
+use shared::dto::schedule::{BlackoutInput, CancelRequest, SessionEdit, SessionInput, parse_local};
 use shared::words::EditScope;
 use uuid::Uuid;
 
@@ -20,10 +21,18 @@ use crate::error::AppResult;
 use crate::forms::{Pairs, back, field, with_errors};
 use crate::policy::Permission;
 use crate::services::programs::Audience;
-use crate::services::{blackouts, sessions};
+use crate::services::{blackouts, programs, sessions};
 
 fn editor(id: Uuid) -> String {
     format!("/staff/sessions/{id}")
+}
+
+/// Field `name`, trimmed; `None` when blank.
+fn text(pairs: &Pairs, name: &str) -> Option<String> {
+    field(pairs, name)
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
 }
 
 fn saved(id: Uuid, what: &str) -> Redirect {
@@ -48,12 +57,6 @@ pub async fn edit(
             return Ok(with_errors(&editor(id), &errors));
         }
     };
-    let text = |name: &str| {
-        field(&pairs, name)
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
-            .map(str::to_owned)
-    };
     let edit = SessionEdit {
         scope: field(&pairs, "scope")
             .and_then(EditScope::parse)
@@ -63,8 +66,8 @@ pub async fn edit(
         duration_minutes: field(&pairs, "duration_minutes")
             .and_then(|minutes| minutes.trim().parse().ok())
             .unwrap_or(0),
-        title: text("title").filter(|title| *title != session.program_name),
-        host: text("host"),
+        title: text(&pairs, "title").filter(|title| *title != session.program_name),
+        host: text(&pairs, "host"),
         reset_individual_edits: field(&pairs, "reset").is_some(),
     };
     match sessions::edit_session(&state.db, id, edit, chrono::Utc::now()).await {
@@ -99,6 +102,42 @@ pub async fn restore(
     staff.require(Permission::PlanSchedule)?;
     sessions::restore_session(&state.db, id, chrono::Utc::now()).await?;
     Ok(saved(id, "restored"))
+}
+
+/// `POST /staff/programs/{slug}/sessions`: a single session outside any series,
+/// `start_local`, `duration_minutes`, `title`, `host`. Errors come back marked
+/// `?form=oneoff`, so the program editor shows them by that form's fields only.
+pub async fn add_session(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let now = chrono::Utc::now();
+    let program = programs::get_program_by_slug(&state.db, &slug, Audience::Staff, now).await?;
+    let page = format!("/staff/programs/{}", program.slug);
+    let form_page = format!("{page}?form=oneoff");
+    let start_local = match parse_local(field(&pairs, "start_local").unwrap_or_default()) {
+        Ok(start) => start,
+        Err(error) => {
+            let errors = FieldErrors::single("start_local", error);
+            return Ok(with_errors(&form_page, &errors));
+        }
+    };
+    let input = SessionInput {
+        program_id: program.id,
+        start_local,
+        duration_minutes: field(&pairs, "duration_minutes")
+            .and_then(|minutes| minutes.trim().parse().ok())
+            .unwrap_or(0),
+        title: text(&pairs, "title"),
+        host: text(&pairs, "host"),
+    };
+    match sessions::create_session(&state.db, input, now).await {
+        Ok(_) => Ok(Redirect::to(&format!("{page}?saved=session"))),
+        Err(error) => back(&form_page, error),
+    }
 }
 
 const DAYS_OFF: &str = "/staff/blackouts";
