@@ -246,6 +246,10 @@ pub fn router(state: AppState) -> Router {
             "/staff/programs/{slug}/sessions",
             post(forms::schedule::add_session),
         )
+        .route(
+            "/staff/programs/{slug}/series/{id}/end",
+            post(forms::schedule::end_series),
+        )
         .route("/staff/partners", post(forms::cooperation::create_partner))
         .route("/staff/blackouts", post(forms::schedule::add_day_off))
         .route(

@@ -1377,3 +1377,38 @@ async fn a_single_session_is_added_without_the_client() {
             .contains("Sesi ditambahkan.")
     );
 }
+
+#[tokio::test]
+async fn a_series_is_ended_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "akhir-seri", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let series = weekly_series(&staff, &p["id"], sat, 4).await;
+    let id = series["id"].as_str().unwrap().to_owned();
+    let editor = "/staff/programs/akhir-seri";
+    let action = format!("{editor}/series/{id}/end");
+    assert!(
+        staff
+            .page(editor)
+            .await
+            .contains(&format!("method=\"post\" action=\"{action}\"")),
+        "the end-series form posts by itself"
+    );
+
+    let refused = staff.post_form(&action, &[("last_day", "")]).await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with(&format!("{editor}?form=end-{id}&errors=")),
+        "{location}"
+    );
+    assert_eq!(sessions_of(&staff, &p["id"]).await.len(), 4);
+
+    let last_day = (sat + Duration::days(7)).to_string();
+    let ended = staff.post_form(&action, &[("last_day", &last_day)]).await;
+    assert_eq!(
+        common::see_other(&ended),
+        format!("{editor}?saved=series-ended")
+    );
+    assert_eq!(sessions_of(&staff, &p["id"]).await.len(), 2);
+}

@@ -232,6 +232,7 @@ pub fn ProgramEditorPage() -> impl IntoView {
                 let program = program.await?;
                 let partners = partners.await?;
                 let volunteering = volunteering.await?;
+                let program_slug = program.slug.clone();
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
                     <h1>{program.name.clone()}</h1>
@@ -244,17 +245,20 @@ pub fn ProgramEditorPage() -> impl IntoView {
                     <VolunteerRolesForm lang slug=program.slug.clone() settings=volunteering csrf/>
                     <h2>{tr(lang, "Seri berulang", "Recurring series")}</h2>
                     <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                        {move || Suspend::new(async move {
+                        {move || {
+                            let slug = program_slug.clone();
+                            Suspend::new(async move {
                             series.await.map(|list| view! {
                                 <ul class="series-list">
                                     {list.into_iter().map(|s| view! {
                                         <li>{s.rule.summary(lang, s.start_local, &s.zone_label)}
                                             {s.host.clone().map(|h| format!(" · {h}"))}
-                                            <EndSeriesForm lang series_id=s.id on_saved=saved/></li>
+                                            <EndSeriesForm lang slug=slug.clone() series_id=s.id on_saved=saved/></li>
                                     }).collect_view()}
                                 </ul>
                             })
-                        })}
+                        })
+                        }}
                     </Suspense>
                     <SeriesBuilder lang program=program.clone() on_saved=saved/>
                     <OneOffForm lang program=program.clone() on_saved=saved/>
@@ -388,6 +392,8 @@ fn OneOffForm(
 #[component]
 fn EndSeriesForm(
     lang: Lang,
+    /// The program's slug, for the plain form's address.
+    slug: String,
     series_id: uuid::Uuid,
     on_saved: impl Fn() + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
@@ -401,17 +407,34 @@ fn EndSeriesForm(
             on_saved();
         }
     });
-    let errors = Signal::derive(move || messages_of(end.value().get().as_ref()));
     let id = format!("end-{series_id}");
+    // A plain post comes back marked `?form=end-{id}` with its field errors.
+    let posted_errors = if leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("form")
+        .as_deref()
+        == Some(id.as_str())
+    {
+        query_messages(lang)
+    } else {
+        FieldMessages::new()
+    };
+    let reopen = !posted_errors.is_empty();
+    let errors = Signal::derive(move || match end.value().get() {
+        Some(result) => messages_of(Some(&result)),
+        None => posted_errors.clone(),
+    });
+    let csrf = use_viewer().csrf_token;
     view! {
-        <details>
+        <details open=reopen>
             <summary>{tr(lang, "Akhiri seri", "End the series")}</summary>
-            <form class="filters" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+            <form class="filters" method="post" action=format!("/staff/programs/{slug}/series/{series_id}/end") novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 if let Ok(day) = chrono::NaiveDate::parse_from_str(&last_day.get(), "%Y-%m-%d") {
                     end.dispatch(day);
                 }
             }>
+                <input type="hidden" name="csrf_token" value=csrf/>
                 <Field id name="last_day" kind="date" label=tr(lang, "Hari terakhir", "Last day") value=last_day errors/>
                 <button type="submit" class="button">{tr(lang, "Akhiri", "End")}</button>
             </form>

@@ -1,7 +1,8 @@
 //! The schedule's plain forms, so what a coordinator sends is done correctly before the
 //! page's client has loaded (or without it): the session editor's `POST
 //! /staff/sessions/{id}/edit`, `/cancel` and `/restore`, the program editor's single session
-//! (`POST /staff/programs/{slug}/sessions`), and the days-off page's `POST /staff/blackouts`
+//! and end of a series (`POST /staff/programs/{slug}/sessions`,
+//! `/staff/programs/{slug}/series/{id}/end`), and the days-off page's `POST /staff/blackouts`
 //! and `/staff/blackouts/{id}/delete`. Each answers 303 back to its page,
 //! with `?saved=<what>` after success or `?errors=` with the field errors; the hydrated pages
 //! send the same through their server functions.
@@ -11,7 +12,9 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use shared::FieldError;
 use shared::FieldErrors;
-use shared::dto::schedule::{BlackoutInput, CancelRequest, SessionEdit, SessionInput, parse_local};
+use shared::dto::schedule::{
+    BlackoutInput, CancelRequest, EndSeriesRequest, SessionEdit, SessionInput, parse_local,
+};
 use shared::words::EditScope;
 use uuid::Uuid;
 
@@ -21,7 +24,7 @@ use crate::error::AppResult;
 use crate::forms::{Pairs, back, field, with_errors};
 use crate::policy::Permission;
 use crate::services::programs::Audience;
-use crate::services::{blackouts, programs, sessions};
+use crate::services::{blackouts, programs, series, sessions};
 
 fn editor(id: Uuid) -> String {
     format!("/staff/sessions/{id}")
@@ -140,6 +143,44 @@ pub async fn add_session(
     }
 }
 
+/// `POST /staff/programs/{slug}/series/{id}/end`: `last_day` (YYYY-MM-DD), the last day with
+/// a session; later sessions go (those edited one by one stay). Errors come back marked
+/// `?form=end-{id}`.
+pub async fn end_series(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((slug, id)): Path<(String, Uuid)>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let now = chrono::Utc::now();
+    let program = programs::get_program_by_slug(&state.db, &slug, Audience::Staff, now).await?;
+    let page = format!("/staff/programs/{}", program.slug);
+    let form_page = format!("{page}?form=end-{id}");
+    let last_day = match parse_day(field(&pairs, "last_day")) {
+        Ok(day) => day,
+        Err(error) => {
+            return Ok(with_errors(
+                &form_page,
+                &FieldErrors::single("last_day", error),
+            ));
+        }
+    };
+    match series::end_series(&state.db, id, EndSeriesRequest { last_day }, now).await {
+        Ok(_) => Ok(Redirect::to(&format!("{page}?saved=series-ended"))),
+        Err(error) => back(&form_page, error),
+    }
+}
+
+/// A `date` input's value.
+fn parse_day(value: Option<&str>) -> Result<chrono::NaiveDate, FieldError> {
+    let value = value.unwrap_or_default().trim();
+    if value.is_empty() {
+        return Err(FieldError::Required);
+    }
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| FieldError::InvalidDateTime)
+}
+
 const DAYS_OFF: &str = "/staff/blackouts";
 
 /// `POST /staff/blackouts`: `day` (YYYY-MM-DD), `reason`, `program_id` (empty: every program).
@@ -149,17 +190,9 @@ pub async fn add_day_off(
     Form(pairs): Form<Pairs>,
 ) -> AppResult<Redirect> {
     staff.require(Permission::PlanSchedule)?;
-    let day = field(&pairs, "day").unwrap_or_default().trim();
-    let day = match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+    let day = match parse_day(field(&pairs, "day")) {
         Ok(day) => day,
-        Err(_) => {
-            let error = if day.is_empty() {
-                FieldError::Required
-            } else {
-                FieldError::InvalidDateTime
-            };
-            return Ok(with_errors(DAYS_OFF, &FieldErrors::single("day", error)));
-        }
+        Err(error) => return Ok(with_errors(DAYS_OFF, &FieldErrors::single("day", error))),
     };
     let program_id = match field(&pairs, "program_id").map(str::trim) {
         None | Some("") => None,
