@@ -1130,6 +1130,16 @@ async fn the_session_editor_s_forms_work_without_the_client() {
         .text()
         .await
         .unwrap();
+    // Its fields carry the session's values, so a form sent without the client keeps them.
+    let start_field = html
+        .split("id=\"session-start\"")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .unwrap_or_default();
+    assert!(
+        start_field.contains(&format!("value=\"{day}T09:00\"")),
+        "the start field is filled: {start_field}"
+    );
     for action in ["edit", "cancel"] {
         assert!(
             html.contains(&format!(

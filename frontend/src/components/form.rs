@@ -73,7 +73,10 @@ pub fn Field(
         <div class="field">
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            // `value` for the page as the server sends it (a form sent before the client
+            // loads keeps what is stored); `prop:value` keeps the box and the signal in step.
             <input id=id name=name type=kind required=required
+                value=value.get_untracked()
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=invalid aria-describedby=described/>
