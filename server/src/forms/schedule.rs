@@ -10,12 +10,11 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use shared::FieldError;
-use shared::FieldErrors;
 use shared::dto::schedule::{
     BlackoutInput, CancelRequest, EndSeriesRequest, SessionEdit, SessionInput, parse_local,
 };
 use shared::words::EditScope;
+use shared::{FieldError, FieldErrors};
 use uuid::Uuid;
 
 use crate::app::AppState;
