@@ -242,6 +242,8 @@ pub fn router(state: AppState) -> Router {
             "/staff/signups/{id}/remove",
             post(forms::staff_volunteering::remove),
         )
+        .route("/staff/programs", post(forms::programs::create))
+        .route("/staff/programs/{slug}", post(forms::programs::update))
         .route(
             "/staff/programs/{slug}/sessions",
             post(forms::schedule::add_session),

@@ -22,6 +22,7 @@ use crate::services;
 pub mod accounts;
 pub mod contests;
 pub mod cooperation;
+pub mod programs;
 pub mod schedule;
 pub mod staff_volunteering;
 pub mod volunteering;

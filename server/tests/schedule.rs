@@ -1422,3 +1422,112 @@ async fn a_series_is_ended_without_the_client() {
     );
     assert_eq!(sessions_of(&staff, &p["id"]).await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_program_is_created_and_changed_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    assert!(
+        staff
+            .page("/staff/programs")
+            .await
+            .contains("method=\"post\" action=\"/staff/programs\""),
+        "the new-program form posts by itself"
+    );
+    let form = |name: &'static str, slug: &'static str, description: &'static str| {
+        [
+            ("name", name),
+            ("slug", slug),
+            ("kind", "cooking_show"),
+            ("description", description),
+            ("tz", "Asia/Makassar"),
+            ("default_duration_minutes", "90"),
+            ("platform", "Instagram Live"),
+            ("stream_url", ""),
+            ("place", ""),
+            ("status", "draft"),
+        ]
+    };
+
+    // A bad address comes back to the list's form with the field's error.
+    let refused = staff
+        .post_form(
+            "/staff/programs",
+            &form("Dapur Pustaka", "Dapur Pustaka!", ""),
+        )
+        .await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with("/staff/programs?form=program&errors="),
+        "{location}"
+    );
+    assert!(location.contains("slug"), "{location}");
+
+    let created = staff
+        .post_form(
+            "/staff/programs",
+            &form(
+                "Dapur Pustaka",
+                "dapur-pustaka",
+                "Memasak sambil membaca.\nSetiap Rabu.",
+            ),
+        )
+        .await;
+    assert_eq!(
+        common::see_other(&created),
+        "/staff/programs/dapur-pustaka?saved=program"
+    );
+    let program = program_by_slug(&staff, "dapur-pustaka").await;
+    assert_eq!(program["kind"], "cooking_show");
+    assert_eq!(program["default_duration_minutes"], 90);
+    assert_eq!(
+        program["description"],
+        "Memasak sambil membaca.\nSetiap Rabu."
+    );
+
+    // The editor's form carries the stored values, so sending it back changes nothing else.
+    let editor = staff
+        .page("/staff/programs/dapur-pustaka?saved=program")
+        .await;
+    assert!(editor.contains("Tersimpan."), "confirmed");
+    assert!(
+        editor.contains("method=\"post\" action=\"/staff/programs/dapur-pustaka\""),
+        "the edit form posts by itself"
+    );
+    assert!(
+        editor.contains("value=\"dapur-pustaka\""),
+        "the slug is filled"
+    );
+    assert!(
+        editor.contains(">Memasak sambil membaca.\nSetiap Rabu.</textarea>"),
+        "the description is filled"
+    );
+    let changed = staff
+        .post_form(
+            "/staff/programs/dapur-pustaka",
+            &form(
+                "Dapur Pustaka Ibu",
+                "dapur-pustaka",
+                "Memasak sambil membaca.\nSetiap Rabu.",
+            ),
+        )
+        .await;
+    assert_eq!(
+        common::see_other(&changed),
+        "/staff/programs/dapur-pustaka?saved=program"
+    );
+    let program = program_by_slug(&staff, "dapur-pustaka").await;
+    assert_eq!(program["name"], "Dapur Pustaka Ibu");
+    assert_eq!(program["platform"], "Instagram Live");
+}
+
+/// The program with `slug`, as staff list it.
+async fn program_by_slug(staff: &StaffClient, slug: &str) -> Value {
+    let all = staff.get_json("/api/v1/programs").await;
+    all.as_array()
+        .unwrap()
+        .iter()
+        .cloned()
+        .find(|p| p["slug"] == slug)
+        .unwrap_or_else(|| panic!("no program {slug}"))
+}

@@ -112,7 +112,24 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
         let input = input.clone();
         async move { save_program(id, input).await }
     });
-    let errors = Signal::derive(move || messages_of(save.value().get().as_ref()));
+    // A plain post (sent before the client loaded, or without it) comes back marked
+    // `?form=program` with its field errors, or lands on the editor with `?saved=program`.
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let posted_errors = if query.get("form").as_deref() == Some("program") {
+        query_messages(lang)
+    } else {
+        FieldMessages::new()
+    };
+    let posted_saved = id.is_some() && query.get("saved").as_deref() == Some("program");
+    let errors = Signal::derive(move || match save.value().get() {
+        Some(result) => messages_of(Some(&result)),
+        None => posted_errors.clone(),
+    });
+    let csrf = use_viewer().csrf_token;
+    let action = match &existing {
+        Some(program) => format!("/staff/programs/{}", program.slug),
+        None => "/staff/programs".to_owned(),
+    };
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(program)) = save.value().get()
@@ -148,13 +165,17 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
         "program-new"
     };
     view! {
-        <form class="stack card" on:submit=submit id=form_id novalidate>
+        <form class="stack card" method="post" action=action on:submit=submit id=form_id novalidate>
+            <input type="hidden" name="csrf_token" value=csrf/>
             <FormStatus result=save.value().into() saved=tr(lang, "Tersimpan.", "Saved.")/>
+            {move || (posted_saved && save.value().get().is_none()).then(|| view! {
+                <p class="notice" role="status">{tr(lang, "Tersimpan.", "Saved.")}</p>
+            })}
             <Field id="program-name" name="name" label=tr(lang, "Nama program", "Program name") value=name errors required=true/>
             <div class="field">
                 <label for="program-slug">{tr(lang, "Alamat (slug)", "Address (slug)")}</label>
                 <p class="hint" id="program-slug-hint">{tr(lang, "Dipakai di /programs/…", "Used in /programs/…")}</p>
-                <input id="program-slug" name="slug" prop:value=move || slug.get() aria-describedby="program-slug-hint program-slug-error"
+                <input id="program-slug" name="slug" value=slug.get_untracked() prop:value=move || slug.get() aria-describedby="program-slug-hint program-slug-error"
                     aria-invalid=move || errors.get().contains_key("slug").then_some("true")
                     on:input=move |ev| { slug_edited.set(true); slug.set(event_target_value(&ev)); }/>
                 <crate::components::form::FieldError id="program-slug-error".into()
@@ -162,7 +183,7 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
             </div>
             <div class="field">
                 <label for="program-kind">{tr(lang, "Jenis", "Type")}</label>
-                <select id="program-kind" on:change=move |ev| if let Some(k) = ProgramKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                <select id="program-kind" name="kind" on:change=move |ev| if let Some(k) = ProgramKind::parse(&event_target_value(&ev)) { kind.set(k) }>
                     {ProgramKind::ALL.iter().map(|k| view! {
                         <option value=k.as_str() selected=move || kind.get() == *k>{k.label(lang)}</option>
                     }).collect_view()}
@@ -170,8 +191,8 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
             </div>
             <div class="field">
                 <label for="program-description">{tr(lang, "Deskripsi", "Description")}</label>
-                <textarea id="program-description" prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                <textarea id="program-description" name="description" prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))>{textarea_text(description.get_untracked())}</textarea>
             </div>
             <Field id="program-tz" name="tz" label=tr(lang, "Zona waktu (IANA)", "Time zone (IANA)") value=tz errors
                 hint=tr(lang, "Misalnya Asia/Makassar (WITA).", "Such as Asia/Makassar (WITA).")/>
@@ -182,7 +203,7 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
             <Field id="program-place" name="place" label=tr(lang, "Tempat", "Place") value=place errors/>
             <div class="field">
                 <label for="program-status">{tr(lang, "Status", "Status")}</label>
-                <select id="program-status" on:change=move |ev| if let Some(s) = ProgramStatus::parse(&event_target_value(&ev)) { status.set(s) }>
+                <select id="program-status" name="status" on:change=move |ev| if let Some(s) = ProgramStatus::parse(&event_target_value(&ev)) { status.set(s) }>
                     {ProgramStatus::ALL.iter().map(|s| view! {
                         <option value=s.as_str() selected=move || status.get() == *s>{s.label(lang)}</option>
                     }).collect_view()}
@@ -233,11 +254,15 @@ pub fn ProgramEditorPage() -> impl IntoView {
                 let partners = partners.await?;
                 let volunteering = volunteering.await?;
                 let program_slug = program.slug.clone();
+                // After a plain post of the program form, open it where its answer is.
+                let query = leptos_router::hooks::use_query_map().get_untracked();
+                let program_form_answered = query.get("form").as_deref() == Some("program")
+                    || query.get("saved").as_deref() == Some("program");
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
                     <h1>{program.name.clone()}</h1>
                     <p><a href=format!("/programs/{}", program.slug)>{tr(lang, "Halaman publik", "Public page")}</a></p>
-                    <details class="card">
+                    <details class="card" open=program_form_answered>
                         <summary>{tr(lang, "Ubah data program", "Edit program details")}</summary>
                         <ProgramForm lang existing=Some(program.clone())/>
                     </details>
