@@ -1527,7 +1527,7 @@ async fn program_by_slug(staff: &StaffClient, slug: &str) -> Value {
     all.as_array()
         .unwrap()
         .iter()
-        .cloned()
         .find(|p| p["slug"] == slug)
+        .cloned()
         .unwrap_or_else(|| panic!("no program {slug}"))
 }
