@@ -128,6 +128,36 @@ pub fn query_messages(lang: shared::Lang) -> FieldMessages {
         .unwrap_or_default()
 }
 
+/// The field errors a plain post of the form named `form` sent back
+/// (`?form=<form>&errors=<JSON>`), for a page with several forms; none for another form's.
+pub fn posted_messages(lang: shared::Lang, form: &str) -> FieldMessages {
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    if query.get("form").as_deref() == Some(form) {
+        query_messages(lang)
+    } else {
+        FieldMessages::new()
+    }
+}
+
+/// What a plain post came back saying was saved (`?saved=<what>`).
+pub fn posted_saved() -> Option<String> {
+    leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("saved")
+}
+
+/// A form's messages: its last call's through the client, else what its plain post (sent
+/// before the client loaded, or without it) came back with.
+pub fn call_or_posted<T: Clone + Send + Sync + 'static>(
+    call: impl Get<Value = Option<Result<T, ApiError>>> + Send + Sync + 'static,
+    posted: FieldMessages,
+) -> Signal<FieldMessages> {
+    Signal::derive(move || match call.get() {
+        Some(result) => messages_of(Some(&result)),
+        None => posted.clone(),
+    })
+}
+
 /// A plain form field's error line and the attributes that tie it to its input.
 pub struct PlainError {
     /// `aria-invalid`.

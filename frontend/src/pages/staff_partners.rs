@@ -12,7 +12,9 @@ use uuid::Uuid;
 use crate::api::{
     create_blackout, create_partner, delete_blackout, list_blackouts, list_partners, list_programs,
 };
-use crate::components::form::{Field, FormStatus, messages_of, optional, query_messages};
+use crate::components::form::{
+    Field, FormStatus, call_or_posted, messages_of, optional, posted_saved, query_messages,
+};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The partner list and form.
@@ -39,15 +41,8 @@ pub fn PartnersPage() -> impl IntoView {
     });
     // A plain post (sent before the client loaded, or without it) comes back with its field
     // errors in the query, or `?saved=added`.
-    let posted_errors = query_messages(lang);
-    let posted_added = leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("saved")
-        .is_some_and(|saved| saved == "added");
-    let errors = Signal::derive(move || match save.value().get() {
-        Some(result) => messages_of(Some(&result)),
-        None => posted_errors.clone(),
-    });
+    let posted_added = posted_saved().as_deref() == Some("added");
+    let errors = call_or_posted(save.value(), query_messages(lang));
     let csrf = use_viewer().csrf_token;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -150,23 +145,18 @@ pub fn BlackoutsPage() -> impl IntoView {
     // A plain post (sent before the client loaded, or without it) comes back with its field
     // errors in the query, or `?saved=added|removed`.
     let posted_errors = query_messages(lang);
-    let posted_saved = leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("saved");
-    let posted_notice = match posted_saved.as_deref() {
+    let posted_notice = match posted_saved().as_deref() {
         Some("added") => Some(tr(lang, "Hari libur ditambahkan.", "Day off added.")),
         Some("removed") => Some(tr(lang, "Hari libur dihapus.", "Day off removed.")),
         _ => None,
     };
     let csrf = use_viewer().csrf_token;
     let errors = Signal::derive(move || {
-        if save.value().get().is_none() {
+        let Some(result) = save.value().get() else {
             return posted_errors.clone();
-        }
-        let mut all = messages_of(save.value().get().as_ref());
-        if chrono::NaiveDate::parse_from_str(&day.get(), "%Y-%m-%d").is_err()
-            && save.value().get().is_some()
-        {
+        };
+        let mut all = messages_of(Some(&result));
+        if chrono::NaiveDate::parse_from_str(&day.get(), "%Y-%m-%d").is_err() {
             all.entry("day".into()).or_default();
         }
         all

@@ -15,7 +15,7 @@ use crate::api::{
     list_programs, list_series, list_sessions, save_program,
 };
 use crate::components::form::{
-    Field, FieldMessages, FormStatus, messages_of, optional, query_messages, textarea_text,
+    Field, FormStatus, call_or_posted, optional, posted_messages, posted_saved, textarea_text,
 };
 use crate::components::partner_roles::PartnerRoles;
 use crate::components::session_list::{LinkTo, SessionList};
@@ -114,17 +114,8 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
     });
     // A plain post (sent before the client loaded, or without it) comes back marked
     // `?form=program` with its field errors, or lands on the editor with `?saved=program`.
-    let query = leptos_router::hooks::use_query_map().get_untracked();
-    let posted_errors = if query.get("form").as_deref() == Some("program") {
-        query_messages(lang)
-    } else {
-        FieldMessages::new()
-    };
-    let posted_saved = id.is_some() && query.get("saved").as_deref() == Some("program");
-    let errors = Signal::derive(move || match save.value().get() {
-        Some(result) => messages_of(Some(&result)),
-        None => posted_errors.clone(),
-    });
+    let errors = call_or_posted(save.value(), posted_messages(lang, "program"));
+    let saved_by_post = id.is_some() && posted_saved().as_deref() == Some("program");
     let csrf = use_viewer().csrf_token;
     let action = match &existing {
         Some(program) => format!("/staff/programs/{}", program.slug),
@@ -168,7 +159,7 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
         <form class="stack card" method="post" action=action on:submit=submit id=form_id novalidate>
             <input type="hidden" name="csrf_token" value=csrf/>
             <FormStatus result=save.value().into() saved=tr(lang, "Tersimpan.", "Saved.")/>
-            {move || (posted_saved && save.value().get().is_none()).then(|| view! {
+            {move || (saved_by_post && save.value().get().is_none()).then(|| view! {
                 <p class="notice" role="status">{tr(lang, "Tersimpan.", "Saved.")}</p>
             })}
             <Field id="program-name" name="name" label=tr(lang, "Nama program", "Program name") value=name errors required=true/>
@@ -255,9 +246,8 @@ pub fn ProgramEditorPage() -> impl IntoView {
                 let volunteering = volunteering.await?;
                 let program_slug = program.slug.clone();
                 // After a plain post of the program form, open it where its answer is.
-                let query = leptos_router::hooks::use_query_map().get_untracked();
-                let program_form_answered = query.get("form").as_deref() == Some("program")
-                    || query.get("saved").as_deref() == Some("program");
+                let program_form_answered = !posted_messages(lang, "program").is_empty()
+                    || posted_saved().as_deref() == Some("program");
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
                     <h1>{program.name.clone()}</h1>
@@ -370,18 +360,10 @@ fn OneOffForm(
     });
     // A plain post (sent before the client loaded, or without it) comes back marked
     // `?form=oneoff` with its field errors, or `?saved=session`.
-    let query = leptos_router::hooks::use_query_map().get_untracked();
-    let posted_errors = if query.get("form").as_deref() == Some("oneoff") {
-        query_messages(lang)
-    } else {
-        FieldMessages::new()
-    };
-    let posted_added = query.get("saved").as_deref() == Some("session");
+    let posted_errors = posted_messages(lang, "oneoff");
+    let posted_added = posted_saved().as_deref() == Some("session");
     let reopen = posted_added || !posted_errors.is_empty();
-    let errors = Signal::derive(move || match save.value().get() {
-        Some(result) => messages_of(Some(&result)),
-        None => posted_errors.clone(),
-    });
+    let errors = call_or_posted(save.value(), posted_errors);
     let csrf = use_viewer().csrf_token;
     let action = format!("/staff/programs/{}/sessions", program.slug);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -434,21 +416,9 @@ fn EndSeriesForm(
     });
     let id = format!("end-{series_id}");
     // A plain post comes back marked `?form=end-{id}` with its field errors.
-    let posted_errors = if leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("form")
-        .as_deref()
-        == Some(id.as_str())
-    {
-        query_messages(lang)
-    } else {
-        FieldMessages::new()
-    };
+    let posted_errors = posted_messages(lang, &id);
     let reopen = !posted_errors.is_empty();
-    let errors = Signal::derive(move || match end.value().get() {
-        Some(result) => messages_of(Some(&result)),
-        None => posted_errors.clone(),
-    });
+    let errors = call_or_posted(end.value(), posted_errors);
     let csrf = use_viewer().csrf_token;
     view! {
         <details open=reopen>

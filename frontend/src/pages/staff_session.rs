@@ -11,7 +11,7 @@ use shared::words::{EditScope, SessionStatus};
 
 use crate::api::{PartnerTarget, edit_session, list_partners, set_cancelled};
 use crate::components::form::{
-    Field, FieldMessages, FormStatus, messages_of, optional, query_messages,
+    Field, FormStatus, call_or_posted, optional, posted_saved, query_messages,
 };
 use crate::components::partner_roles::PartnerRoles;
 use crate::format::session_when;
@@ -85,22 +85,11 @@ fn Editor(
     // errors in the query, or `?saved=` after success; a save through the client redraws the
     // editor, which says what was saved (`last_saved`).
     let posted_errors = query_messages(lang);
-    let posted_saved = StoredValue::new(
-        leptos_router::hooks::use_query_map()
-            .get_untracked()
-            .get("saved"),
-    );
-    let or_posted = move |action_errors: Option<FieldMessages>| {
-        action_errors.unwrap_or_else(|| posted_errors.clone())
-    };
-    let edit_errors = Signal::derive({
-        let or_posted = or_posted.clone();
-        move || or_posted(edit.value().get().map(|r| messages_of(Some(&r))))
-    });
-    let cancel_errors =
-        Signal::derive(move || or_posted(cancel.value().get().map(|r| messages_of(Some(&r)))));
+    let saved_by_post = StoredValue::new(posted_saved());
+    let edit_errors = call_or_posted(edit.value(), posted_errors.clone());
+    let cancel_errors = call_or_posted(cancel.value(), posted_errors);
     let posted_notice = move |what: &'static str, text: &'static str, action_done: bool| {
-        let said = posted_saved.with_value(|saved| saved.as_deref() == Some(what))
+        let said = saved_by_post.with_value(|saved| saved.as_deref() == Some(what))
             || last_saved.get() == Some(what);
         (!action_done && said).then(|| view! { <p class="notice" role="status">{text}</p> })
     };
