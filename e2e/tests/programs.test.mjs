@@ -49,12 +49,12 @@ test('a coordinator plans a weekly program, cancels one session and moves anothe
     await assertAccessible(page, 'program editor');
 
     // A bad rule is reported on its field and nothing is saved.
-    await page.check('input[name="series-end"][value="count"]');
+    await page.check('input[name="end"][value="count"]');
     await page.fill('#series-count', '0');
     await page.click('.series-builder button[type="submit"]');
     await page.waitForSelector('#series-rule-error');
     assert.match(await page.textContent('#series-rule-error'), /1 sampai 1000/);
-    await page.check('input[name="series-end"][value="never"]');
+    await page.check('input[name="end"][value="never"]');
 
     await page.fill('#series-host', 'Kak Rina');
     await page.click('.series-builder button[type="submit"]');

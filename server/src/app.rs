@@ -253,6 +253,18 @@ pub fn router(state: AppState) -> Router {
             post(forms::schedule::end_series),
         )
         .route("/staff/partners", post(forms::cooperation::create_partner))
+        .route(
+            "/staff/programs/{slug}/series",
+            post(forms::schedule::create_series),
+        )
+        .route(
+            "/staff/programs/{slug}/partners",
+            post(forms::programs::program_partners),
+        )
+        .route(
+            "/staff/sessions/{id}/partners",
+            post(forms::programs::session_partners),
+        )
         .route("/staff/blackouts", post(forms::schedule::add_day_off))
         .route(
             "/staff/blackouts/{id}/delete",

@@ -1129,3 +1129,78 @@ async fn a_partner_is_added_without_the_client() {
     let page = staff.page("/staff/partners?saved=added").await;
     assert!(page.contains("Mitra ditambahkan."), "confirmed");
 }
+
+#[tokio::test]
+async fn partner_roles_are_added_and_removed_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let library = partner(&staff, "Perpustakaan Provinsi", "library").await;
+    let p = program(&staff).await;
+    let slug = p["slug"].as_str().unwrap().to_owned();
+    let editor = format!("/staff/programs/{slug}");
+    let action = format!("{editor}/partners");
+    assert!(
+        staff
+            .page(&editor)
+            .await
+            .contains(&format!("method=\"post\" action=\"{action}\"")),
+        "the partner form posts by itself"
+    );
+    let roles = |program: &Value| -> Vec<(String, String)> {
+        program["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["partner_id"].as_str().unwrap().to_owned(),
+                    l["role"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let stored_path = format!("/api/v1/programs/{}", p["id"].as_str().unwrap());
+
+    // No partner chosen: the field's error, nothing stored.
+    let refused = staff
+        .post_form(&action, &[("partner_id", ""), ("role", "co_host")])
+        .await;
+    let location = common::see_other(&refused);
+    assert!(
+        location.starts_with(&format!("{editor}?form=partners&errors=")),
+        "{location}"
+    );
+    assert!(location.contains("partner_id"), "{location}");
+    assert!(roles(&staff.get_json(&stored_path).await).is_empty());
+
+    let id = library["id"].as_str().unwrap();
+    let added = staff
+        .post_form(&action, &[("partner_id", id), ("role", "co_host")])
+        .await;
+    assert_eq!(
+        common::see_other(&added),
+        format!("{editor}?saved=partners")
+    );
+    // The same link again stays one link.
+    staff
+        .post_form(&action, &[("partner_id", id), ("role", "co_host")])
+        .await;
+    assert_eq!(
+        roles(&staff.get_json(&stored_path).await),
+        vec![(id.to_owned(), "co_host".to_owned())]
+    );
+    let html = staff.page(&format!("{editor}?saved=partners")).await;
+    assert!(
+        html.contains(&format!("value=\"{id}/co_host\"")),
+        "a remove form per link"
+    );
+
+    let removed = staff
+        .post_form(&action, &[("remove", &format!("{id}/co_host"))])
+        .await;
+    assert_eq!(
+        common::see_other(&removed),
+        format!("{editor}?saved=partners")
+    );
+    assert!(roles(&staff.get_json(&stored_path).await).is_empty());
+}

@@ -1531,3 +1531,72 @@ async fn program_by_slug(staff: &StaffClient, slug: &str) -> Value {
         .cloned()
         .unwrap_or_else(|| panic!("no program {slug}"))
 }
+
+#[tokio::test]
+async fn a_series_is_built_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "seri-polos", "Asia/Makassar", "published").await;
+    let editor = "/staff/programs/seri-polos";
+    let action = format!("{editor}/series");
+    let html = staff.page(editor).await;
+    assert!(
+        html.contains(&format!("method=\"post\" action=\"{action}\"")),
+        "the series builder posts by itself"
+    );
+    // Before the client, every part of the builder is there to fill in.
+    for name in ["monthly_nth", "rule.end.until", "rule.end.count", "weekday"] {
+        assert!(html.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    let sat = first_saturday();
+    let start = local(sat, "09:00");
+    let form = |end: &'static str, until: String| {
+        vec![
+            ("start_local".to_owned(), start.clone()),
+            ("duration_minutes".to_owned(), "60".to_owned()),
+            ("frequency".to_owned(), "weekly".to_owned()),
+            ("rule.interval".to_owned(), "1".to_owned()),
+            ("weekday".to_owned(), "SA".to_owned()),
+            ("monthly_nth".to_owned(), "same".to_owned()),
+            ("monthly_day".to_owned(), "FR".to_owned()),
+            ("end".to_owned(), end.to_owned()),
+            ("rule.end.until".to_owned(), until),
+            ("rule.end.count".to_owned(), "3".to_owned()),
+            ("host".to_owned(), "Kak Rina".to_owned()),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let staff = &staff;
+        let action = action.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            common::see_other(&staff.post_form(&action, &pairs).await)
+        }
+    };
+
+    // A last day that is no date is that field's error, not a series without end.
+    let refused = post(form("until", "someday".to_owned())).await;
+    assert!(
+        refused.starts_with(&format!("{editor}?form=series&errors=")),
+        "{refused}"
+    );
+    assert!(refused.contains("rule.end.until"), "{refused}");
+    assert!(sessions_of(&staff, &p["id"]).await.is_empty());
+
+    let created = post(form("count", String::new())).await;
+    assert_eq!(created, format!("{editor}?saved=series"));
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(sessions[0]["start_local"], format!("{start}"));
+    assert_eq!(sessions[0]["host"], "Kak Rina");
+    assert!(
+        staff
+            .page(&created)
+            .await
+            .contains("Seri dibuat; sesi-sesinya sudah terjadwal."),
+        "the editor confirms the post"
+    );
+}

@@ -160,6 +160,66 @@ fn one() -> u32 {
     1
 }
 
+/// The recurrence builder's fields as typed (the page's builder and its plain form post),
+/// read into a rule the same way on both sides; the rule's own validation judges the result.
+#[derive(Debug, Clone, Copy)]
+pub struct BuilderFields<'a> {
+    /// `daily`, `weekly` (anything else) or `monthly`.
+    pub frequency: &'a str,
+    /// Every how many periods; not a number is 0, which validation refuses.
+    pub interval: &'a str,
+    /// The weekly rule's days.
+    pub weekdays: &'a [Weekday],
+    /// The monthly rule's week (`1`…`4`, `-1`), or anything else for the same day of month.
+    pub monthly_nth: &'a str,
+    /// The monthly rule's weekday.
+    pub monthly_day: Weekday,
+    /// `until`, `count` or anything else for never.
+    pub end_kind: &'a str,
+    /// The last day (`YYYY-MM-DD`) for `until`.
+    pub until: &'a str,
+    /// The number of sessions for `count`.
+    pub count: &'a str,
+}
+
+impl BuilderFields<'_> {
+    /// The rule the fields describe.
+    pub fn rule(&self) -> RecurrenceRule {
+        let frequency = match self.frequency {
+            "daily" => Frequency::Daily,
+            "monthly" => Frequency::Monthly,
+            _ => Frequency::Weekly,
+        };
+        let monthly_weekday = match (frequency, self.monthly_nth.parse::<i8>()) {
+            (Frequency::Monthly, Ok(nth)) => Some(MonthlyWeekday {
+                nth,
+                weekday: self.monthly_day,
+            }),
+            _ => None,
+        };
+        let end = match self.end_kind {
+            "until" => NaiveDate::parse_from_str(self.until, "%Y-%m-%d")
+                .map(|date| RuleEnd::Until { date })
+                .unwrap_or(RuleEnd::Never),
+            "count" => RuleEnd::Count {
+                count: self.count.trim().parse().unwrap_or(0),
+            },
+            _ => RuleEnd::Never,
+        };
+        RecurrenceRule {
+            frequency,
+            interval: self.interval.trim().parse().unwrap_or(0),
+            weekdays: if frequency == Frequency::Weekly {
+                self.weekdays.to_vec()
+            } else {
+                Vec::new()
+            },
+            monthly_weekday,
+            end,
+        }
+    }
+}
+
 impl RecurrenceRule {
     /// Every week on `day`.
     pub fn weekly(days: &[Weekday]) -> Self {

@@ -1,63 +1,23 @@
 //! The recurrence builder: start, length, how it repeats and when it stops, with the rule's
-//! summary and next ten dates shown live as staff change it.
+//! summary and next ten dates shown live as staff change it. It is a plain form too (`POST
+//! /staff/programs/{slug}/series`): before the client loads, or without it, every field is
+//! shown and the post creates the same series; once hydrated, only the chosen repeat's and
+//! end's fields are.
 
 use leptos::prelude::*;
 use shared::Lang;
 use shared::dto::programs::ProgramResponse;
 use shared::dto::schedule::{PreviewRequest, PreviewResponse, SeriesInput, parse_local};
-use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
+use shared::recurrence::{BuilderFields, Weekday};
 use uuid::Uuid;
 
 use crate::api::{ApiError, create_series, preview_series};
-use crate::components::form::{Field, FieldError, FormStatus, messages_for, messages_of, optional};
+use crate::components::form::{
+    Field, FieldError, FormStatus, call_or_posted, messages_for, optional, posted_messages,
+    posted_saved,
+};
 use crate::format::dated_time_range;
 use crate::i18n::tr;
-
-/// Builds a rule from the builder's fields; `None` while they are incomplete.
-#[allow(clippy::too_many_arguments)]
-fn rule_of(
-    frequency: &str,
-    interval: &str,
-    weekdays: &[Weekday],
-    monthly_nth: &str,
-    monthly_day: Weekday,
-    end_kind: &str,
-    until: &str,
-    count: &str,
-) -> RecurrenceRule {
-    let frequency = match frequency {
-        "daily" => Frequency::Daily,
-        "monthly" => Frequency::Monthly,
-        _ => Frequency::Weekly,
-    };
-    let monthly_weekday = match (frequency, monthly_nth.parse::<i8>()) {
-        (Frequency::Monthly, Ok(nth)) => Some(MonthlyWeekday {
-            nth,
-            weekday: monthly_day,
-        }),
-        _ => None,
-    };
-    let end = match end_kind {
-        "until" => chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d")
-            .map(|date| RuleEnd::Until { date })
-            .unwrap_or(RuleEnd::Never),
-        "count" => RuleEnd::Count {
-            count: count.trim().parse().unwrap_or(0),
-        },
-        _ => RuleEnd::Never,
-    };
-    RecurrenceRule {
-        frequency,
-        interval: interval.trim().parse().unwrap_or(0),
-        weekdays: if frequency == Frequency::Weekly {
-            weekdays.to_vec()
-        } else {
-            Vec::new()
-        },
-        monthly_weekday,
-        end,
-    }
-}
 
 /// The builder for a new series of `program`.
 #[component]
@@ -82,16 +42,17 @@ pub fn SeriesBuilder(
     let host = RwSignal::new(String::new());
 
     let rule = move || {
-        rule_of(
-            &frequency.get(),
-            &interval.get(),
-            &weekdays.get(),
-            &monthly_nth.get(),
-            monthly_day.get(),
-            &end_kind.get(),
-            &until.get(),
-            &count.get(),
-        )
+        BuilderFields {
+            frequency: &frequency.get(),
+            interval: &interval.get(),
+            weekdays: &weekdays.get(),
+            monthly_nth: &monthly_nth.get(),
+            monthly_day: monthly_day.get(),
+            end_kind: &end_kind.get(),
+            until: &until.get(),
+            count: &count.get(),
+        }
+        .rule()
     };
     let request = {
         let tz = tz.clone();
@@ -135,7 +96,9 @@ pub fn SeriesBuilder(
             on_saved();
         }
     });
-    let save_errors = Signal::derive(move || messages_of(save.value().get().as_ref()));
+    // A plain post comes back marked `?form=series` with its errors, or `?saved=series`.
+    let save_errors = call_or_posted(save.value(), posted_messages(lang, "series"));
+    let saved_by_post = posted_saved().as_deref() == Some("series");
     let preview_errors = Signal::derive(move || match preview.get() {
         Some(Err(error)) => error.0.errors.clone(),
         _ => Default::default(),
@@ -161,12 +124,22 @@ pub fn SeriesBuilder(
         });
     };
     let rule_messages = Signal::derive(move || messages_for(&errors.get(), "rule"));
+    // Effects run only in the browser: until then every part of the form shows.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let folded = move |shown: bool| hydrated.get() && !shown;
+    let csrf = crate::i18n::use_viewer().csrf_token;
+    let action = format!("/staff/programs/{}/series", program.slug);
     let zone = program.zone_label.clone();
 
     view! {
-        <form class="card stack series-builder" on:submit=submit novalidate aria-labelledby="builder-heading">
+        <form class="card stack series-builder" method="post" action=action on:submit=submit novalidate aria-labelledby="builder-heading">
+            <input type="hidden" name="csrf_token" value=csrf/>
             <h3 id="builder-heading">{tr(lang, "Seri baru", "New series")}</h3>
             <FormStatus result=save.value().into() saved=tr(lang, "Seri dibuat; sesi-sesinya sudah terjadwal.", "Series created; its sessions are scheduled.")/>
+            {move || (saved_by_post && save.value().get().is_none()).then(|| view! {
+                <p class="notice" role="status">{tr(lang, "Seri dibuat; sesi-sesinya sudah terjadwal.", "Series created; its sessions are scheduled.")}</p>
+            })}
             <Field id="series-start" name="start_local" kind="datetime-local"
                 label=tr(lang, "Sesi pertama", "First session") value=start errors
                 hint=if lang == Lang::Id { "Waktu setempat program." } else { "The program's local time." }/>
@@ -175,7 +148,7 @@ pub fn SeriesBuilder(
                 label=tr(lang, "Durasi (menit)", "Length (minutes)") value=duration errors/>
             <div class="field">
                 <label for="series-frequency">{tr(lang, "Berulang", "Repeats")}</label>
-                <select id="series-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
+                <select id="series-frequency" name="frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
                     <option value="weekly" selected=move || frequency.get() == "weekly">{tr(lang, "Mingguan", "Weekly")}</option>
                     <option value="monthly" selected=move || frequency.get() == "monthly">{tr(lang, "Bulanan", "Monthly")}</option>
                     <option value="daily" selected=move || frequency.get() == "daily">{tr(lang, "Harian", "Daily")}</option>
@@ -183,8 +156,7 @@ pub fn SeriesBuilder(
             </div>
             <Field id="series-interval" name="rule.interval" kind="number"
                 label=tr(lang, "Setiap berapa (1 = setiap, 2 = selang satu)", "Every how many (1 = every, 2 = every other)") value=interval errors/>
-            <Show when=move || frequency.get() == "weekly">
-                <fieldset class="weekdays">
+                <fieldset class="weekdays" hidden=move || folded(frequency.get() == "weekly")>
                     <legend>{tr(lang, "Pada hari", "On")}</legend>
                     {Weekday::ALL.into_iter().map(|day| view! {
                         <label class="checkbox">
@@ -201,11 +173,9 @@ pub fn SeriesBuilder(
                         </label>
                     }).collect_view()}
                 </fieldset>
-            </Show>
-            <Show when=move || frequency.get() == "monthly">
-                <div class="field">
+                <div class="field" hidden=move || folded(frequency.get() == "monthly")>
                     <label for="series-monthly">{tr(lang, "Pada", "On the")}</label>
-                    <select id="series-monthly" on:change=move |ev| monthly_nth.set(event_target_value(&ev))>
+                    <select id="series-monthly" name="monthly_nth" on:change=move |ev| monthly_nth.set(event_target_value(&ev))>
                         <option value="same">{tr(lang, "tanggal yang sama", "same day of the month")}</option>
                         <option value="1">{tr(lang, "minggu pertama", "first")}</option>
                         <option value="2">{tr(lang, "minggu kedua", "second")}</option>
@@ -214,7 +184,7 @@ pub fn SeriesBuilder(
                         <option value="-1">{tr(lang, "minggu terakhir", "last")}</option>
                     </select>
                     <label for="series-monthly-day">{tr(lang, "Hari", "Weekday")}</label>
-                    <select id="series-monthly-day" on:change=move |ev| {
+                    <select id="series-monthly-day" name="monthly_day" on:change=move |ev| {
                         if let Some(day) = Weekday::from_code(&event_target_value(&ev)) { monthly_day.set(day) }
                     }>
                         {Weekday::ALL.into_iter().map(|day| view! {
@@ -222,24 +192,24 @@ pub fn SeriesBuilder(
                         }).collect_view()}
                     </select>
                 </div>
-            </Show>
             <fieldset>
                 <legend>{tr(lang, "Berakhir", "Ends")}</legend>
                 {[("never", tr(lang, "Tidak pernah", "Never")), ("until", tr(lang, "Pada tanggal", "On a date")), ("count", tr(lang, "Setelah sejumlah sesi", "After a number of sessions"))]
                     .into_iter().map(|(value, label)| view! {
                         <label class="checkbox">
-                            <input type="radio" name="series-end" value=value
+                            <input type="radio" name="end" value=value
+                                checked=value == "never"
                                 prop:checked=move || end_kind.get() == value
                                 on:change=move |_| end_kind.set(value.to_owned())/>
                             {label}
                         </label>
                     }).collect_view()}
-                <Show when=move || end_kind.get() == "until">
+                <div hidden=move || folded(end_kind.get() == "until")>
                     <Field id="series-until" name="rule.end.until" kind="date" label=tr(lang, "Tanggal terakhir", "Last day") value=until errors/>
-                </Show>
-                <Show when=move || end_kind.get() == "count">
+                </div>
+                <div hidden=move || folded(end_kind.get() == "count")>
                     <Field id="series-count" name="rule.end.count" kind="number" label=tr(lang, "Jumlah sesi", "Number of sessions") value=count errors/>
-                </Show>
+                </div>
                 <FieldError id="series-rule-error".into() messages=rule_messages/>
             </fieldset>
             <Field id="series-title" name="title" label=tr(lang, "Judul sesi (opsional)", "Session title (optional)") value=title errors/>

@@ -256,7 +256,7 @@ pub fn ProgramEditorPage() -> impl IntoView {
                         <summary>{tr(lang, "Ubah data program", "Edit program details")}</summary>
                         <ProgramForm lang existing=Some(program.clone())/>
                     </details>
-                    <PartnerRoles lang target=PartnerTarget::Program(program.id) current=program.partners.clone() partners/>
+                    <PartnerRoles lang target=PartnerTarget::Program(program.id) current=program.partners.clone() partners action=format!("/staff/programs/{}/partners", program.slug)/>
                     <VolunteerRolesForm lang slug=program.slug.clone() settings=volunteering csrf/>
                     <h2>{tr(lang, "Seri berulang", "Recurring series")}</h2>
                     <Suspense fallback=move || view! { <p>{t.loading}</p> }>

@@ -141,7 +141,7 @@ fn Editor(
             </section>
         })}
 
-        <PartnerRoles lang target=PartnerTarget::Session(s.id) current=s.partners.clone() partners/>
+        <PartnerRoles lang target=PartnerTarget::Session(s.id) current=s.partners.clone() partners action=format!("/staff/sessions/{}/partners", s.id)/>
         <form class="card stack" method="post" action=format!("/staff/sessions/{id}/edit") on:submit=submit_edit novalidate aria-labelledby="edit-heading">
             <input type="hidden" name="csrf_token" value=csrf.clone()/>
             <h2 id="edit-heading">{tr(lang, "Ubah sesi", "Edit session")}</h2>

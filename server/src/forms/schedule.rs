@@ -2,7 +2,8 @@
 //! page's client has loaded (or without it): the session editor's `POST
 //! /staff/sessions/{id}/edit`, `/cancel` and `/restore`, the program editor's single session
 //! and end of a series (`POST /staff/programs/{slug}/sessions`,
-//! `/staff/programs/{slug}/series/{id}/end`), and the days-off page's `POST /staff/blackouts`
+//! `/staff/programs/{slug}/series/{id}/end`), its series builder (`POST
+//! /staff/programs/{slug}/series`), and the days-off page's `POST /staff/blackouts`
 //! and `/staff/blackouts/{id}/delete`. Each answers 303 back to its page,
 //! with `?saved=<what>` after success or `?errors=` with the field errors; the hydrated pages
 //! send the same through their server functions.
@@ -11,8 +12,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use shared::dto::schedule::{
-    BlackoutInput, CancelRequest, EndSeriesRequest, SessionEdit, SessionInput, parse_local,
+    BlackoutInput, CancelRequest, EndSeriesRequest, SeriesInput, SessionEdit, SessionInput,
+    parse_local,
 };
+use shared::recurrence::{BuilderFields, Weekday};
 use shared::words::EditScope;
 use shared::{FieldError, FieldErrors};
 use uuid::Uuid;
@@ -223,4 +226,71 @@ pub async fn remove_day_off(
     staff.require(Permission::PlanSchedule)?;
     blackouts::delete_blackout(&state.db, id, chrono::Utc::now()).await?;
     Ok(Redirect::to(&format!("{DAYS_OFF}?saved=removed")))
+}
+
+/// `POST /staff/programs/{slug}/series`: the series builder as a plain form (`start_local`,
+/// `duration_minutes`, `frequency`, `rule.interval`, `weekday` per ticked day, `monthly_nth`,
+/// `monthly_day`, `end` with `rule.end.until` or `rule.end.count`, `title`, `host`), read
+/// by the builder's own [`BuilderFields`]. Back to the editor with `?saved=series`, or marked
+/// `?form=series` with the field errors.
+pub async fn create_series(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let now = chrono::Utc::now();
+    let program = programs::get_program_by_slug(&state.db, &slug, Audience::Staff, now).await?;
+    let page = format!("/staff/programs/{}", program.slug);
+    let form_page = format!("{page}?form=series");
+    let first = |name: &str| field(&pairs, name).unwrap_or_default();
+    let start_local = match parse_local(first("start_local")) {
+        Ok(start) => start,
+        Err(error) => {
+            return Ok(with_errors(
+                &form_page,
+                &FieldErrors::single("start_local", error),
+            ));
+        }
+    };
+    let end_kind = first("end");
+    // The builder's reading makes an unreadable last day "never"; a post says so instead.
+    if end_kind == "until"
+        && chrono::NaiveDate::parse_from_str(first("rule.end.until"), "%Y-%m-%d").is_err()
+    {
+        return Ok(with_errors(
+            &form_page,
+            &FieldErrors::single("rule.end.until", FieldError::Required),
+        ));
+    }
+    let weekdays: Vec<Weekday> = pairs
+        .iter()
+        .filter(|(key, _)| key == "weekday")
+        .filter_map(|(_, code)| Weekday::from_code(code))
+        .collect();
+    let rule = BuilderFields {
+        frequency: first("frequency"),
+        interval: first("rule.interval"),
+        weekdays: &weekdays,
+        monthly_nth: first("monthly_nth"),
+        monthly_day: Weekday::from_code(first("monthly_day")).unwrap_or(Weekday::Fr),
+        end_kind,
+        until: first("rule.end.until"),
+        count: first("rule.end.count"),
+    }
+    .rule();
+    let input = SeriesInput {
+        program_id: program.id,
+        start_local,
+        // Not a number: 0, which the rules refuse with the field's range.
+        duration_minutes: first("duration_minutes").trim().parse().unwrap_or(0),
+        rule,
+        title: text(&pairs, "title"),
+        host: text(&pairs, "host"),
+    };
+    match series::create_series(&state.db, input, now).await {
+        Ok(_) => Ok(Redirect::to(&format!("{page}?saved=series"))),
+        Err(error) => back(&form_page, error),
+    }
 }
