@@ -136,7 +136,19 @@ pub fn VideoUpload(
         }
     };
     let busy = move || matches!(state.get(), UploadState::Sending | UploadState::Retrying(_));
+    // Uploading needs this island's code: until it has hydrated (or with scripts off) the
+    // button stays off and says why, so no click sends the form anywhere else.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let status_text = move || {
+        if !hydrated.get() {
+            return tr(
+                lang,
+                "Menyiapkan pengunggah… (memerlukan JavaScript)",
+                "Getting the uploader ready… (needs JavaScript)",
+            )
+            .to_owned();
+        }
         match state.get() {
         UploadState::Idle if total.get() > 0.0 => tr(
             lang,
@@ -175,7 +187,7 @@ pub fn VideoUpload(
                     "Uploading the video needs JavaScript. Turn JavaScript on in your browser, or open the link from the e-mail in another browser (Chrome, Firefox).")}</p>
             </noscript>
             <div class="actions">
-                <button type="submit" class="button primary" disabled=busy>{tr(lang, "Unggah video", "Upload video")}</button>
+                <button type="submit" class="button primary" disabled=move || !hydrated.get() || busy()>{tr(lang, "Unggah video", "Upload video")}</button>
             </div>
             <progress max="100" value=percent aria-label=tr(lang, "Kemajuan unggahan", "Upload progress")
                 data-testid="upload-progress"></progress>
