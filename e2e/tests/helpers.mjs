@@ -101,3 +101,30 @@ export async function signIn(page, account) {
     throw new Error(`sign-in as ${account.email} ended at ${page.url()}: ${text?.trim().slice(0, 300)}`, { cause: error });
   }
 }
+
+/** The sign-in link in the newest mail to `email`, as staff see it in the mailbox. */
+export async function linkFromMailbox(staffPage, email) {
+  await staffPage.goto(`${BASE}/staff/mailbox`);
+  const body = await staffPage.locator(`li[data-recipient="${email}"] .mail-body`).first().textContent();
+  const link = body.match(/https?:\/\/\S+\/volunteer\/sign-in\?token=\S+/);
+  assert.ok(link, `a sign-in link in: ${body}`);
+  return link[0];
+}
+
+/** Registers a volunteer with the host skill through the registration form. */
+export async function registerVolunteer(page, name, email) {
+  await page.goto(`${BASE}/volunteer`);
+  await page.fill('#reg-name', name);
+  await page.fill('#reg-email', email);
+  await page.fill('#reg-phone', '+62 812 3456 7890');
+  await page.check('#skill-host');
+  await Promise.all([page.waitForURL(/\/volunteer\?sent=/), page.click('#register button[type="submit"]')]);
+  assert.match(await page.textContent('[data-testid="link-sent"]'), new RegExp(email));
+}
+
+/** Signs a volunteer in through the link in their newest mail (`staffPage` signed in). */
+export async function signInByLink(page, staffPage, email) {
+  const link = await linkFromMailbox(staffPage, email);
+  await page.goto(link);
+  await Promise.all([page.waitForURL(/\/volunteer\/me$/), page.click('[data-testid="use-link"]')]);
+}

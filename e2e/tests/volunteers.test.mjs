@@ -4,34 +4,12 @@
 // every volunteer page and the staff pages pass axe.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, COORDINATOR, openBrowser, waitForHydration, assertAccessible, signIn } from './helpers.mjs';
+import {
+  BASE, COORDINATOR, openBrowser, waitForHydration, assertAccessible, signIn, registerVolunteer,
+  signInByLink,
+} from './helpers.mjs';
 
 const PHONE = { width: 360, height: 740 };
-
-/** The sign-in link in the newest mail to `email`, as staff see it in the mailbox. */
-async function linkFromMailbox(staffPage, email) {
-  await staffPage.goto(`${BASE}/staff/mailbox`);
-  const body = await staffPage.locator(`li[data-recipient="${email}"] .mail-body`).first().textContent();
-  const link = body.match(/https?:\/\/\S+\/volunteer\/sign-in\?token=\S+/);
-  assert.ok(link, `a sign-in link in: ${body}`);
-  return link[0];
-}
-
-async function register(page, name, email) {
-  await page.goto(`${BASE}/volunteer`);
-  await page.fill('#reg-name', name);
-  await page.fill('#reg-email', email);
-  await page.fill('#reg-phone', '+62 812 3456 7890');
-  await page.check('#skill-host');
-  await Promise.all([page.waitForURL(/\/volunteer\?sent=/), page.click('#register button[type="submit"]')]);
-  assert.match(await page.textContent('[data-testid="link-sent"]'), new RegExp(email));
-}
-
-async function signInByLink(page, staffPage, email) {
-  const link = await linkFromMailbox(staffPage, email);
-  await page.goto(link);
-  await Promise.all([page.waitForURL(/\/volunteer\/me$/), page.click('[data-testid="use-link"]')]);
-}
 
 test('a volunteer registers, signs in by link, waits in line and takes a freed place', async () => {
   const stamp = Date.now();
@@ -44,7 +22,7 @@ test('a volunteer registers, signs in by link, waits in line and takes a freed p
     await signIn(staff.page, COORDINATOR);
 
     // Budi takes the one host place of the next Dongkelor.
-    await register(budi.page, 'Budi Santoso', budiEmail);
+    await registerVolunteer(budi.page, 'Budi Santoso', budiEmail);
     await signInByLink(budi.page, staff.page, budiEmail);
     await budi.page.goto(`${BASE}/volunteer/open?skill=host`);
     const card = budi.page.locator('li.card:has(button[aria-label^="Daftar: Pembawa acara"])').first();
@@ -57,7 +35,7 @@ test('a volunteer registers, signs in by link, waits in line and takes a freed p
     assert.equal(await budiSignup.locator('[data-testid="signup-status"]').textContent(), 'Terdaftar');
 
     // Ani finds it full and joins the line.
-    await register(ani.page, 'Ani Wijaya', aniEmail);
+    await registerVolunteer(ani.page, 'Ani Wijaya', aniEmail);
     await signInByLink(ani.page, staff.page, aniEmail);
     // The link works once.
     const used = await linkFromMailbox(staff.page, aniEmail);
