@@ -4,15 +4,16 @@
 //! collects every `/pkg/…` file the page loads or preloads, and fetches each as a browser does
 //! (`Accept-Encoding: br, gzip`), counting the bytes on the wire. Targets: ≤ 250 KiB for
 //! public, volunteer, partner and contest-entry pages, ≤ 600 KiB for staff pages; prints each
-//! page's bytes and the ratio to its target. Run with `cargo xtask bench`.
+//! page's bytes and the ratio to its target. Run with `cargo xtask bench client`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use server::app::App;
-use server::config::{Config, LogFormat};
 use server::demo;
+
+#[path = "support/demo_site.rs"]
+mod demo_site;
 
 const KIB: f64 = 1024.0;
 const PUBLIC_TARGET_KIB: f64 = 250.0;
@@ -20,37 +21,8 @@ const STAFF_TARGET_KIB: f64 = 600.0;
 
 #[tokio::main]
 async fn main() {
-    server::telemetry::init(LogFormat::Pretty);
-    let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    assert!(
-        site.join("pkg").join("current").exists(),
-        "no published client in {}: run `cargo xtask build-client` first",
-        site.display()
-    );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let vars = HashMap::from([
-        (
-            "DATABASE_URL".to_owned(),
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("bench.db").display()
-            ),
-        ),
-        ("SIAR_BIND".to_owned(), "127.0.0.1:0".to_owned()),
-        ("SIAR_JOBS_INTERVAL_MS".to_owned(), "0".to_owned()),
-        ("SIAR_SITE_ROOT".to_owned(), site.display().to_string()),
-        (
-            "SIAR_STORAGE".to_owned(),
-            dir.path().join("files").display().to_string(),
-        ),
-    ]);
-    let app = App::build(Config::from_vars(&vars).expect("config"))
-        .await
-        .expect("app");
-    let base = format!("http://{}", app.local_addr().expect("address"));
-    demo::seed(&app.state().db, &base).await.expect("demo data");
-    tokio::spawn(app.serve(std::future::pending()));
-
+    let site = demo_site::start().await;
+    let base = site.base.clone();
     let visitor = reqwest::Client::builder()
         .cookie_store(true)
         .build()
@@ -67,14 +39,43 @@ async fn main() {
         .as_str()
         .expect("a demo session")
         .to_owned();
+    // A parent's private entry page, where the uploader is.
+    let receipt: serde_json::Value = visitor
+        .post(format!(
+            "{base}/api/v1/public/contests/{}/entries",
+            demo::DEMO_CONTEST
+        ))
+        .json(&serde_json::json!({
+            "entrant_name": "Andi Bench",
+            "birth_date": "2018-03-01",
+            "school": "SD Inpres Bontoala",
+            "city": "Makassar",
+            "contact_email": "bench@siar.example",
+            "guardian_name": "Ibu Sari",
+            "consent_rules": true,
+            "consent_publication": true,
+            "title": "Si Kancil",
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry_page = format!(
+        "/contest-entry/{}",
+        receipt["access_token"].as_str().expect("an entry receipt")
+    );
     let mut pages: Vec<(String, f64)> = [
         "/".to_owned(),
         "/schedule".to_owned(),
         "/programs/dongkelor".to_owned(),
         format!("/sessions/{session_id}"),
+        "/partners/harian-fajar-makassar".to_owned(),
         "/volunteer".to_owned(),
         "/volunteer/open".to_owned(),
         format!("/contests/{}", demo::DEMO_CONTEST),
+        entry_page,
         "/login".to_owned(),
     ]
     .into_iter()
@@ -94,16 +95,16 @@ async fn main() {
         .unwrap();
     assert_eq!(login.status(), 200, "demo admin signs in");
     let staff_pages = [
-        "/staff",
-        "/staff/programs",
-        "/staff/calendar",
-        "/staff/volunteers",
+        "/staff".to_owned(),
+        "/staff/programs".to_owned(),
+        "/staff/programs/dongkelor".to_owned(),
+        format!("/staff/sessions/{session_id}"),
+        "/staff/calendar".to_owned(),
+        "/staff/partners".to_owned(),
+        "/staff/blackouts".to_owned(),
+        "/staff/volunteers".to_owned(),
     ];
-    pages.extend(
-        staff_pages
-            .iter()
-            .map(|p| ((*p).to_owned(), STAFF_TARGET_KIB)),
-    );
+    pages.extend(staff_pages.into_iter().map(|p| (p, STAFF_TARGET_KIB)));
 
     println!("\nissue 21 · client code per page on a first visit (compressed as served)");
     let mut all_met = true;
