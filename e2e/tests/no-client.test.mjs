@@ -1,0 +1,169 @@
+// Every form of the users' journeys with the client code blocked (scripts on, `/pkg/…`
+// refused, as on a phone whose download of the client failed or has not finished): each is a
+// plain POST with its CSRF token and does what it says. The coordinator plans a program, its
+// series, partners, a cancelled and restored session and a day off; the partner answers; a
+// volunteer signs up and withdraws; a parent registers an entry and is told the uploader
+// needs the client.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, COORDINATOR, openBrowser, signIn, registerVolunteer, signInByLink } from './helpers.mjs';
+
+const PHONE = { width: 360, height: 740 };
+// PartnerAnswer::Confirmed's Indonesian label (shared/src/words.rs).
+const CONFIRMED = 'Dikonfirmasi';
+
+/** A browser whose client code never arrives; `clientRequests` lists what its pages asked for. */
+async function withoutClient(options) {
+  const browser = await openBrowser(options);
+  browser.clientRequests = [];
+  await browser.context.route('**/pkg/**', (route) => {
+    browser.clientRequests.push(route.request().url());
+    return route.abort();
+  });
+  return browser;
+}
+
+/** Sends the form of `button` and waits for the page the server answers with. */
+async function submit(page, button) {
+  await Promise.all([page.waitForNavigation(), page.locator(button).first().click()]);
+  assert.equal(new URL(page.url()).origin, new URL(BASE).origin);
+  assert.doesNotMatch(page.url(), /csrf_token=/, 'a form fell back to GET with its fields in the address');
+}
+
+function isoDayAhead(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('the coordinator\'s and the partner\'s forms work with the client blocked', async () => {
+  const staff = await withoutClient();
+  const partner = await withoutClient({ viewport: PHONE });
+  const slug = `tanpa-klien-${Date.now().toString(36)}`;
+  const page = staff.page;
+  try {
+    await signIn(page, COORDINATOR);
+
+    // A program, typed in full (the slug does not follow the name without the client).
+    await page.goto(`${BASE}/staff/programs`);
+    await page.fill('#program-name', 'Tanpa Klien');
+    await page.fill('#program-slug', slug);
+    await page.selectOption('#program-status', 'published');
+    await submit(page, '#program-new button[type="submit"]');
+    assert.match(page.url(), new RegExp(`/staff/programs/${slug}(\\?|$)`));
+
+    // A weekly series from the builder, every part of it shown.
+    let day = isoDayAhead(14);
+    await page.fill('#series-start', `${day}T09:00`);
+    await page.check('input[name="weekday"][value="SA"]');
+    await page.check('input[name="end"][value="count"]');
+    await page.fill('#series-count', '4');
+    await page.fill('#series-host', 'Kak Rina');
+    await submit(page, '.series-builder button[type="submit"]');
+    assert.match(page.url(), /saved=series/);
+    assert.equal(await page.locator('#upcoming-sessions li.session').count(), 4);
+
+    // A partner put on the program, then taken off again.
+    const partnerName = 'Harian FAJAR Makassar';
+    const fajar = await page.locator('#program-partner-choice option', { hasText: partnerName }).getAttribute('value');
+    await page.selectOption('#program-partner-choice', fajar);
+    await submit(page, 'form:has(#program-partner-choice) button[type="submit"]');
+    const programPartners = page.locator('section[aria-labelledby="program-partner-heading"]');
+    assert.match(await programPartners.textContent(), new RegExp(partnerName));
+    await submit(page, 'section[aria-labelledby="program-partner-heading"] form.inline-form button[type="submit"]');
+    assert.doesNotMatch(await programPartners.textContent(), new RegExp(partnerName));
+
+    // A session: its title changed, cancelled with a reason, restored, its partner asked.
+    const sessionHref = await page.locator('#upcoming-sessions a.title').first().getAttribute('href');
+    const sessionId = sessionHref.split('/').pop();
+    await page.goto(`${BASE}${sessionHref}`);
+    await page.fill('#session-title', 'Dongeng Tanpa Klien');
+    await page.check('input[name="scope"][value="this"]');
+    await submit(page, 'form[aria-labelledby="edit-heading"] button[type="submit"]');
+    assert.match(page.url(), /saved=edit/);
+    assert.equal(await page.inputValue('#session-title'), 'Dongeng Tanpa Klien');
+    await page.fill('#cancel-reason', 'Pendongeng sakit');
+    await submit(page, 'button.danger');
+    assert.equal(await page.textContent('#session-status'), 'Dibatalkan');
+    await submit(page, `form[action="/staff/sessions/${sessionId}/restore"] button[type="submit"]`);
+    assert.notEqual(await page.textContent('#session-status'), 'Dibatalkan');
+    await page.selectOption('#session-partner-choice', fajar);
+    await submit(page, 'form:has(#session-partner-choice) button[type="submit"]');
+    assert.match(await page.locator('section[aria-labelledby="session-partner-heading"]').textContent(), new RegExp(partnerName));
+
+    // The partner confirms from its private page.
+    await page.goto(`${BASE}/staff/partners`);
+    await Promise.all([page.waitForNavigation(), page.click(`a:has-text("${partnerName}")`)]);
+    const link = await page.inputValue('[data-testid="partner-access-url"]');
+    await partner.page.goto(link);
+    const answer = `form[action$="/sessions/${sessionId}/answer"]`;
+    await partner.page.fill(`${answer} input[name="note"]`, 'Wartawan kami hadir.');
+    await submit(partner.page, `${answer} button[value="confirmed"]`);
+    assert.match(partner.page.url(), /\/partner-access\//);
+    const card = partner.page.locator(`#session-${sessionId}`);
+    assert.equal(await card.locator('[data-testid="answer"]').textContent(), CONFIRMED);
+    assert.equal(await card.locator('input[name="note"]').inputValue(), 'Wartawan kami hadir.');
+
+    // A day off, added and removed.
+    day = isoDayAhead(200);
+    await page.goto(`${BASE}/staff/blackouts`);
+    await page.fill('#blackout-day', day);
+    await page.fill('#blackout-reason', 'Libur uji tanpa klien');
+    await submit(page, 'form[action="/staff/blackouts"] button[type="submit"]');
+    assert.match(page.url(), /saved=added/);
+    assert.match(await page.textContent('main'), /Libur uji tanpa klien/);
+    await submit(page, 'button[aria-label*="Libur uji tanpa klien"]');
+    assert.match(page.url(), /saved=removed/);
+    assert.doesNotMatch(await page.textContent('main'), /Libur uji tanpa klien/);
+
+    // The pages did ask for their client code, and were refused: the forms above ran without it.
+    assert.ok(staff.clientRequests.length > 0, 'the staff pages load client code (refused here)');
+  } finally {
+    await staff.close();
+    await partner.close();
+  }
+});
+
+test('a volunteer\'s and a parent\'s forms work with the client blocked', async () => {
+  const staff = await withoutClient();
+  const volunteer = await withoutClient({ viewport: PHONE });
+  const parent = await withoutClient({ viewport: PHONE });
+  const email = `tanpa-klien-${Date.now()}@siar.example`;
+  try {
+    await signIn(staff.page, COORDINATOR);
+    const page = volunteer.page;
+    await registerVolunteer(page, 'Rudi Tanpa Klien', email);
+    await signInByLink(page, staff.page, email);
+    await page.goto(`${BASE}/volunteer/open?skill=host`);
+    const open = page.locator('li.card:has(button[aria-label^="Daftar: Pembawa acara"])').first();
+    const sessionHref = await open.locator('h2 a').getAttribute('href');
+    await Promise.all([page.waitForNavigation(), open.locator('button[aria-label^="Daftar: Pembawa acara"]').click()]);
+    assert.match(page.url(), /\/volunteer\/me#signup-/);
+    const mine = page.locator(`li.card:has(h2 a[href="${sessionHref}"])`);
+    assert.equal(await mine.locator('[data-testid="signup-status"]').textContent(), 'Terdaftar');
+    await Promise.all([page.waitForNavigation(), mine.locator('button[aria-label^="Mundur"]').click()]);
+    const roster = await staff.page.request.get(`${BASE}/api/v1/sessions/${sessionHref.split('/').pop()}/roster`);
+    const entries = (await roster.json()).entries.map((e) => `${e.name}:${e.status}`);
+    assert.ok(entries.includes('Rudi Tanpa Klien:withdrawn'), entries.join(', '));
+
+    // The parent registers a child's entry; the uploader says it needs the client.
+    const entrant = parent.page;
+    await entrant.goto(`${BASE}/contests/lomba-bercerita`);
+    await entrant.fill('#entry-entrant_name', 'Sinta Tanpa Klien');
+    await entrant.fill('#entry-birth_date', `${new Date().getFullYear() - 9}-05-01`);
+    await entrant.fill('#entry-school', 'SD Negeri 1 Makassar');
+    await entrant.fill('#entry-city', 'Makassar');
+    await entrant.fill('#entry-guardian_name', 'Ibu Wati');
+    await entrant.fill('#entry-contact_email', `wati.${Date.now()}@example.id`);
+    await entrant.fill('#entry-title', 'La Upe');
+    await entrant.check('#entry-consent_rules');
+    await submit(entrant, '#register button[type="submit"]');
+    assert.match(entrant.url(), /\/contest-entry\/[A-Za-z0-9_-]+\?registered=1/);
+    const upload = entrant.locator('[data-testid="upload-form"] button[type="submit"]');
+    assert.equal(await upload.isDisabled(), true);
+    assert.match(await entrant.textContent('[data-testid="upload-status"]'), /memerlukan JavaScript/);
+    assert.ok(parent.clientRequests.length > 0, 'the entry page loads the uploader\'s code (refused here)');
+  } finally {
+    await staff.close();
+    await volunteer.close();
+    await parent.close();
+  }
+});
