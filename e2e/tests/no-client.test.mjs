@@ -66,7 +66,8 @@ test('the coordinator\'s and the partner\'s forms work with the client blocked',
     const fajar = await page.locator('#program-partner-choice option', { hasText: partnerName }).getAttribute('value');
     await page.selectOption('#program-partner-choice', fajar);
     await submit(page, 'form:has(#program-partner-choice) button[type="submit"]');
-    const programPartners = page.locator('section[aria-labelledby="program-partner-heading"]');
+    // The list of assigned partners, not the section: its choice list names every partner.
+    const programPartners = page.locator('section[aria-labelledby="program-partner-heading"] > ul');
     assert.match(await programPartners.textContent(), new RegExp(partnerName));
     await submit(page, 'section[aria-labelledby="program-partner-heading"] form.inline-form button[type="submit"]');
     assert.doesNotMatch(await programPartners.textContent(), new RegExp(partnerName));
@@ -87,7 +88,7 @@ test('the coordinator\'s and the partner\'s forms work with the client blocked',
     assert.notEqual(await page.textContent('#session-status'), 'Dibatalkan');
     await page.selectOption('#session-partner-choice', fajar);
     await submit(page, 'form:has(#session-partner-choice) button[type="submit"]');
-    assert.match(await page.locator('section[aria-labelledby="session-partner-heading"]').textContent(), new RegExp(partnerName));
+    assert.match(await page.locator('section[aria-labelledby="session-partner-heading"] > ul').textContent(), new RegExp(partnerName));
 
     // The partner confirms from its private page.
     await page.goto(`${BASE}/staff/partners`);

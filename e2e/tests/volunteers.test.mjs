@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE, COORDINATOR, openBrowser, waitForHydration, assertAccessible, signIn, registerVolunteer,
-  signInByLink,
+  signInByLink, linkFromMailbox,
 } from './helpers.mjs';
 
 const PHONE = { width: 360, height: 740 };
