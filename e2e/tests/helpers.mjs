@@ -37,8 +37,13 @@ export async function openBrowser(options = {}) {
   return { context, page, consoleErrors, close };
 }
 
-/** Waits until the wasm client has hydrated the page. */
+/**
+ * Waits until the page answers: a page with islands once the client has hydrated them; a
+ * page without islands loads no client code and is ready as it arrives.
+ */
 export async function waitForHydration(page) {
+  await page.waitForLoadState('load');
+  if (await page.locator('leptos-island').count() === 0) return;
   await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 30_000 });
 }
 

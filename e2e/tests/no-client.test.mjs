@@ -117,11 +117,50 @@ test('the coordinator\'s and the partner\'s forms work with the client blocked',
 
     // The pages did ask for their client code, and were refused: the forms above ran without it.
     assert.ok(staff.clientRequests.length > 0, 'the staff pages load client code (refused here)');
+    // The partner's page asks for the public bundle only (its calendar's copy button), never
+    // for the staff pages' code.
+    assert.deepEqual(partner.clientRequests.filter((url) => url.includes('siar-staff')), []);
   } finally {
     await staff.close();
     await partner.close();
   }
 });
+
+/** A new contest open for entries, made through the API as the coordinator (in a browser of
+ * its own): the demo contest is closed and published by the contest test, which may run
+ * first. */
+async function openContest() {
+  const { page, close } = await withoutClient();
+  try {
+    return await createContest(page);
+  } finally {
+    await close();
+  }
+}
+
+async function createContest(page) {
+  const login = await page.request.post(`${BASE}/api/v1/auth/login`, {
+    data: { email: COORDINATOR.email, password: COORDINATOR.password },
+  });
+  assert.equal(login.status(), 200);
+  const headers = { 'x-csrf-token': (await login.json()).csrf_token };
+  const slug = `lomba-tanpa-klien-${Date.now().toString(36)}`;
+  const makassar = (minutes) => new Date(Date.now() + (8 * 60 + minutes) * 60_000).toISOString().slice(0, 19);
+  const program = await page.request.post(`${BASE}/api/v1/programs`, { headers, data: {
+    name: 'Lomba Tanpa Klien', slug, kind: 'contest', tz: 'Asia/Makassar',
+    default_duration_minutes: 60, status: 'published',
+  } });
+  assert.equal(program.status(), 201, await program.text());
+  const contest = await page.request.post(`${BASE}/api/v1/contests`, { headers, data: {
+    program_id: (await program.json()).id, rules: 'Video 3 sampai 7 menit.',
+    opens_at: makassar(-60), closes_at: makassar(24 * 60), age_reference_date: '2027-01-31',
+    max_video_minutes: 7, formats: ['mp4'], entries_per_person: 1,
+    categories: [{ name: '7–12 tahun', min_age: 7, max_age: 12 }],
+    criteria: [{ name: 'Ekspresi', weight: 1 }],
+  } });
+  assert.equal(contest.status(), 201, await contest.text());
+  return slug;
+}
 
 test('a volunteer\'s and a parent\'s forms work with the client blocked', async () => {
   const staff = await withoutClient();
@@ -147,7 +186,7 @@ test('a volunteer\'s and a parent\'s forms work with the client blocked', async 
 
     // The parent registers a child's entry; the uploader says it needs the client.
     const entrant = parent.page;
-    await entrant.goto(`${BASE}/contests/lomba-bercerita`);
+    await entrant.goto(`${BASE}/contests/${await openContest()}`);
     await entrant.fill('#entry-entrant_name', 'Sinta Tanpa Klien');
     await entrant.fill('#entry-birth_date', `${new Date().getFullYear() - 9}-05-01`);
     await entrant.fill('#entry-school', 'SD Negeri 1 Makassar');

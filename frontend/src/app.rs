@@ -40,6 +40,15 @@ const VIEWER_ELEMENT_ID: &str = "siar-viewer";
 /// The document around the app, rendered on the server only. It embeds the viewer as JSON,
 /// so the client starts with the same language, account and CSRF token the server used.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // For `ClientScripts`, which the pages with islands render.
+    provide_context(options);
+    // The renderer starts in hydration mode and leaves it where leptos' own hydration script
+    // is written, normally in the head. Ours is written in the body, beside the first island,
+    // and only where one is; until then nothing outside an island may take a hydration id,
+    // or the islands' resources would be numbered differently in the browser.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     let viewer_json = serde_json::to_string(&current_viewer())
         .unwrap_or_default()
         // Inside <script>, "</" could end the element early; \u003c is the same JSON string.
@@ -54,7 +63,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href="/siar.css"/>
                 <script id=VIEWER_ELEMENT_ID type="application/json" inner_html=viewer_json></script>
-                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>
@@ -64,9 +72,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is looking: on the server, what the request middleware found; in the browser, what
-/// the server embedded in the page. Signed out and Indonesian if neither is there.
-fn current_viewer() -> Viewer {
+/// Who is looking: on the server, what the request middleware found; in the browser (an
+/// island), what the server embedded in the page. Signed out and Indonesian if neither is
+/// there.
+pub(crate) fn current_viewer() -> Viewer {
     #[cfg(feature = "ssr")]
     let found = crate::api::ssr::viewer().ok();
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -1,5 +1,6 @@
 //! Small reusable views: one job each, typed props, no data access.
 
+pub mod client;
 pub mod form;
 pub mod layout;
 pub mod partner_roles;

@@ -137,9 +137,10 @@ pub fn strings(lang: Lang) -> &'static Strings {
     }
 }
 
-/// The viewer provided by the layout: language, signed-in staff, CSRF token.
+/// The viewer: language, signed-in staff, CSRF token. The app provides it on the server; an
+/// island in the browser reads what the server embedded in the page.
 pub fn use_viewer() -> Viewer {
-    use_context::<Viewer>().unwrap_or_default()
+    use_context::<Viewer>().unwrap_or_else(crate::app::current_viewer)
 }
 
 /// The strings in the viewer's language.

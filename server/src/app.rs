@@ -63,8 +63,10 @@ pub struct StateParts {
     pub db: DatabaseConnection,
     /// The configuration.
     pub config: Arc<Config>,
-    /// Leptos' settings (bundle name, site root).
+    /// Leptos' settings (site root).
     pub leptos: LeptosOptions,
+    /// The client bundles the pages load.
+    pub client_bundles: frontend::components::client::ClientBundles,
     /// This instance's calendar feed bytes; their validity is checked against the database.
     pub feeds: Arc<FeedCache>,
     /// Uploaded files (agreement documents).
@@ -107,7 +109,7 @@ impl App {
                 )
             })?;
         let leptos = LeptosOptions::builder()
-            .output_name(client_files::bundle_name(&config.site_root))
+            .output_name(client_files::PLAIN_NAME)
             .site_root(config.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(config.bind)
@@ -122,6 +124,7 @@ impl App {
             signups: SignupQueue::new(db.clone(), &config.base_url),
             db,
             feeds: Arc::new(FeedCache::new(config.feed_recheck)),
+            client_bundles: client_files::bundles(&config.site_root),
             config: Arc::new(config),
             leptos,
             storage,
@@ -334,7 +337,10 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", client_files::router(&site_pkg))
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            ssr::provide_request_nonce,
+            {
+                let bundles = state.client_bundles.clone();
+                move || ssr::provide_page_context(&bundles)
+            },
             frontend::shell,
         ))
         // Over the fallback too: leptos' router renders `/staff/users/` and other spellings

@@ -1,6 +1,7 @@
 //! The wasm client's files under `/pkg`. `cargo xtask` publishes them under a name carrying
 //! their content hash (`siar-<hash>.js`, `.wasm`) with brotli and gzip copies beside them, and
-//! names that bundle in `pkg/current`. Pages load the named bundle; since its name changes
+//! names the bundles in `pkg/current`: the public bundle on its first line, the staff
+//! bundle (every island) on its second. Pages load the named bundle; since its name changes
 //! with every change of its bytes, browsers may keep it for a year without asking again, and
 //! the precompressed copies are sent as they are, with no compression work per request.
 
@@ -11,25 +12,34 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::Router;
+use frontend::components::client::ClientBundles;
 use tower_http::services::ServeDir;
 
 /// The bundle's plain name, as the client build writes it.
-const PLAIN_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
+pub const PLAIN_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
 
-/// The bundle the pages load, without extension: the hashed one named in `pkg/current`, else
-/// the plain name (a client built without `cargo xtask`, or none at all).
-pub fn bundle_name(site_root: &Path) -> String {
-    std::fs::read_to_string(site_root.join("pkg").join("current"))
-        .ok()
-        .map(|name| name.trim().to_owned())
+/// The bundles the pages load, without extension: the hashed ones named in `pkg/current`,
+/// else the plain name (a client built without `cargo xtask`, or none at all), which then
+/// serves the staff pages too.
+pub fn bundles(site_root: &Path) -> ClientBundles {
+    let current =
+        std::fs::read_to_string(site_root.join("pkg").join("current")).unwrap_or_default();
+    let mut names = current
+        .lines()
+        .map(str::trim)
         .filter(|name| is_hashed(name))
-        .unwrap_or_else(|| PLAIN_NAME.to_owned())
+        .map(str::to_owned);
+    let public = names.next().unwrap_or_else(|| PLAIN_NAME.to_owned());
+    let staff = names.next().unwrap_or_else(|| public.clone());
+    ClientBundles { public, staff }
 }
 
-/// `siar-` followed by hex digits: a name that only ever holds the same bytes.
+/// `siar-` (or `siar-staff-`) followed by hex digits: a name that only ever holds the same
+/// bytes.
 fn is_hashed(name: &str) -> bool {
     name.strip_prefix(PLAIN_NAME)
         .and_then(|rest| rest.strip_prefix('-'))
+        .map(|rest| rest.strip_prefix("staff-").unwrap_or(rest))
         .is_some_and(|hash| !hash.is_empty() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 

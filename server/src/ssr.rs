@@ -8,6 +8,7 @@ use axum::Router;
 use chrono::{NaiveDate, Utc};
 use frontend::api::ssr::Backend;
 use frontend::api::{PartnerTarget, SessionQuery};
+use frontend::components::client::ClientBundles;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
@@ -53,12 +54,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .get_or_init(|| generate_route_list(frontend::App))
         .clone();
     let leptos = state.leptos.clone();
+    let bundles = state.client_bundles.clone();
     Router::new().leptos_routes_with_context(
         state,
         routes,
         move || {
             provide_context(backend.clone());
-            provide_request_nonce();
+            provide_page_context(&bundles);
         },
         move || frontend::shell(leptos.clone()),
     )
@@ -79,9 +81,15 @@ pub fn page_paths() -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What every page render needs beside the request: the client bundles' names and the nonce.
+pub fn provide_page_context(bundles: &ClientBundles) {
+    provide_context(bundles.clone());
+    provide_request_nonce();
+}
+
 /// Hands the nonce the security headers announce to the renderer, in place of the one
 /// leptos_axum mints itself (which no header would name): every script it writes carries it.
-pub fn provide_request_nonce() {
+fn provide_request_nonce() {
     let nonce = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(value)) = nonce {

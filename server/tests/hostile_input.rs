@@ -417,6 +417,7 @@ async fn every_page_answers_with_the_security_headers_and_runs_only_its_own_scri
     let routes = server::ssr::page_paths();
     assert!(routes.len() > 20, "the app's page routes");
     let mut nonces = std::collections::HashSet::new();
+    let (mut with_islands, mut without_islands) = (0, 0);
     for route in routes {
         // Parameters get a value no record has: the not-found page is a page too.
         let path: String = route
@@ -478,8 +479,27 @@ async fn every_page_answers_with_the_security_headers_and_runs_only_its_own_scri
                 "{path}: <script{tag}>"
             );
         }
-        assert!(scripts > 0, "{path}: the hydration script");
+        // Client code only where an island needs it, and then its loader once.
+        let islands = html.matches("<leptos-island").count();
+        let loaders = html.matches("rel=\"modulepreload\"").count();
+        if islands > 0 {
+            with_islands += 1;
+            assert_eq!(loaders, 1, "{path}: one loader for {islands} islands");
+            assert!(scripts > 0, "{path}: the loader script");
+        } else {
+            without_islands += 1;
+            assert_eq!(
+                (loaders, scripts),
+                (0, 0),
+                "{path}: client code and no island"
+            );
+            assert!(!html.contains("/pkg/"), "{path}: client code and no island");
+        }
     }
+    assert!(
+        with_islands >= 5 && without_islands >= 10,
+        "{with_islands} pages with islands, {without_islands} without"
+    );
     // API answers carry personal data too; feeds keep their own caching.
     let me = admin.send(Method::GET, "/api/v1/auth/me", None).await;
     assert_eq!(me.headers()["cache-control"], "no-store");

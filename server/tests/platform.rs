@@ -4,9 +4,10 @@
 
 mod common;
 
-use common::TestApp;
+use common::{StaffClient, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use shared::dto::auth::Role;
 use shared::words::ProgramKind;
 
 #[tokio::test]
@@ -66,7 +67,15 @@ async fn pages_render_in_indonesian_by_default_and_english_on_request() {
     let html = home.text().await.unwrap();
     assert!(html.contains("lang=\"id\""), "html lang");
     assert!(html.contains("Program kami"), "Indonesian home page");
-    assert!(html.contains("/pkg/siar.js"), "hydration script");
+    assert!(
+        !html.contains("/pkg/"),
+        "no client code on a page without islands"
+    );
+    let schedule = app.get("/schedule").await.text().await.unwrap();
+    assert!(
+        schedule.contains("/pkg/siar.js"),
+        "the client where an island is"
+    );
 
     // The language link sets a cookie that later pages follow.
     let switch = app.get("/lang/en?next=/login").await;
@@ -244,18 +253,30 @@ async fn client_files_are_hashed_kept_a_year_and_sent_precompressed() {
         (format!("{bundle}.wasm.br"), b"brotli wasm"),
         (format!("{bundle}.wasm.gz"), b"gzip wasm"),
         ("siar.js".to_owned(), b"unhashed js"),
-        ("current".to_owned(), b"siar-0123abcd\n"),
+        ("siar-staff-4567.js".to_owned(), b"staff js"),
+        ("current".to_owned(), b"siar-0123abcd\nsiar-staff-4567\n"),
     ] {
         std::fs::write(pkg.join(file), bytes).unwrap();
     }
     let root = site.path().display().to_string();
     let app = TestApp::spawn_with(&[("SIAR_SITE_ROOT", root.as_str())]).await;
 
-    // Pages load the hashed bundle.
-    let html = app.get("/").await.text().await.unwrap();
+    // Pages with islands load the hashed bundle: the public one, or the staff one on staff
+    // pages.
+    let html = app.get("/schedule").await.text().await.unwrap();
     assert!(html.contains("/pkg/siar-0123abcd.js"), "hashed script");
     assert!(html.contains("/pkg/siar-0123abcd.wasm"), "hashed wasm");
     assert!(!html.contains("/pkg/siar.js"), "no plain script");
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let html = staff.page("/staff/partners").await;
+    assert!(
+        html.contains("/pkg/siar-staff-4567.js"),
+        "staff bundle: {html}"
+    );
+    assert!(
+        !html.contains("/pkg/siar-0123abcd"),
+        "not the public bundle"
+    );
 
     let fetch = |path: &'static str, accept: &'static str| {
         app.client

@@ -120,8 +120,7 @@ pub fn optional(value: String) -> Option<String> {
 
 /// The field errors a plain form post sent back as `?errors=<JSON>`, as messages in `lang`.
 pub fn query_messages(lang: shared::Lang) -> FieldMessages {
-    leptos_router::hooks::use_query_map()
-        .get_untracked()
+    crate::page_url::query()
         .get("errors")
         .and_then(|json| serde_json::from_str::<shared::FieldErrors>(&json).ok())
         .map(|errors| errors.messages(lang))
@@ -131,7 +130,7 @@ pub fn query_messages(lang: shared::Lang) -> FieldMessages {
 /// The field errors a plain post of the form named `form` sent back
 /// (`?form=<form>&errors=<JSON>`), for a page with several forms; none for another form's.
 pub fn posted_messages(lang: shared::Lang, form: &str) -> FieldMessages {
-    let query = leptos_router::hooks::use_query_map().get_untracked();
+    let query = crate::page_url::query();
     if query.get("form").as_deref() == Some(form) {
         query_messages(lang)
     } else {
@@ -141,9 +140,7 @@ pub fn posted_messages(lang: shared::Lang, form: &str) -> FieldMessages {
 
 /// What a plain post came back saying was saved (`?saved=<what>`).
 pub fn posted_saved() -> Option<String> {
-    leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("saved")
+    crate::page_url::query().get("saved")
 }
 
 /// A form's messages: its last call's through the client, else what its plain post (sent

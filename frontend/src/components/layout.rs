@@ -1,12 +1,11 @@
 //! The frame of every page: skip link, header with navigation, language switch and
 //! sign-in/out, the main region, the footer.
 //!
-//! Works without JavaScript: the navigation is always shown until the client has hydrated;
-//! only then does it collapse behind the menu button on narrow screens.
+//! Needs no client code: on narrow screens the navigation folds into a `<details>` disclosure
+//! ("Menu"), which the browser opens and closes by itself; every link is a page load.
 
 use leptos::prelude::*;
 use leptos_meta::Html;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 use shared::Lang;
 use shared::dto::auth::Role;
@@ -18,11 +17,13 @@ use crate::i18n::{strings, tr, use_viewer};
 pub fn Layout(children: Children) -> impl IntoView {
     let viewer = use_viewer();
     let t = strings(viewer.lang);
-    let hydrated = RwSignal::new(false);
-    // Effects never run during server rendering: this marks the page as hydrated.
-    Effect::new(move |_| hydrated.set(true));
-    let menu_open = RwSignal::new(false);
     let location = use_location();
+    let here = location.pathname.get_untracked();
+    // A navigation link, marked as the current page where it leads here.
+    let link = move |href: &'static str, text: &'static str| {
+        let current = (here == href).then_some("page");
+        view! { <li><a href=href aria-current=current>{text}</a></li> }
+    };
     let user = viewer.user.clone();
     let is_admin = user.as_ref().is_some_and(|u| u.role.includes(Role::Admin));
 
@@ -30,7 +31,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         .into_iter()
         .map(|lang| {
             let current = lang == viewer.lang;
-            let href = move || format!("/lang/{}?next={}", lang.code(), location.pathname.get());
+            let href = format!(
+                "/lang/{}?next={}",
+                lang.code(),
+                location.pathname.get_untracked()
+            );
             view! {
                 <a href=href rel="external" hreflang=lang.code() lang=lang.code()
                     aria-current=if current { Some("true") } else { None }>
@@ -55,21 +60,21 @@ pub fn Layout(children: Children) -> impl IntoView {
     let account = match user {
         // Judges see the judging pages only.
         Some(user) if user.role == Role::Judge => view! {
-            <li><A href="/judge">{tr(viewer.lang, "Penjurian", "Judging")}</A></li>
+            {link("/judge", tr(viewer.lang, "Penjurian", "Judging"))}
             {sign_out(user.name)}
         }
         .into_any(),
         Some(user) => view! {
-            <li><A href="/staff">{t.nav_dashboard}</A></li>
-            <li><A href="/staff/programs">{tr(viewer.lang, "Program", "Programs")}</A></li>
-            <li><A href="/staff/calendar">{tr(viewer.lang, "Kalender", "Calendar")}</A></li>
-            <li><A href="/staff/partners">{tr(viewer.lang, "Mitra", "Partners")}</A></li>
-            <li><A href="/staff/agreements">{tr(viewer.lang, "Perjanjian", "Agreements")}</A></li>
-            <li><A href="/staff/blackouts">{tr(viewer.lang, "Hari libur", "Days off")}</A></li>
-            <li><A href="/staff/volunteers">{tr(viewer.lang, "Relawan", "Volunteers")}</A></li>
-            <li><A href="/staff/contests">{tr(viewer.lang, "Lomba", "Contests")}</A></li>
-            <li><A href="/staff/mailbox">{tr(viewer.lang, "Kotak surat", "Mailbox")}</A></li>
-            {is_admin.then(|| view! { <li><A href="/staff/users">{t.nav_users}</A></li> })}
+            {link("/staff", t.nav_dashboard)}
+            {link("/staff/programs", tr(viewer.lang, "Program", "Programs"))}
+            {link("/staff/calendar", tr(viewer.lang, "Kalender", "Calendar"))}
+            {link("/staff/partners", tr(viewer.lang, "Mitra", "Partners"))}
+            {link("/staff/agreements", tr(viewer.lang, "Perjanjian", "Agreements"))}
+            {link("/staff/blackouts", tr(viewer.lang, "Hari libur", "Days off"))}
+            {link("/staff/volunteers", tr(viewer.lang, "Relawan", "Volunteers"))}
+            {link("/staff/contests", tr(viewer.lang, "Lomba", "Contests"))}
+            {link("/staff/mailbox", tr(viewer.lang, "Kotak surat", "Mailbox"))}
+            {is_admin.then(|| link("/staff/users", t.nav_users))}
             {sign_out(user.name)}
         }
         .into_any(),
@@ -78,29 +83,24 @@ pub fn Layout(children: Children) -> impl IntoView {
 
     view! {
         <Html {..} lang=viewer.lang.code()/>
-        <div class="app" data-hydrated=move || hydrated.get().to_string()>
+        // `data-hydrated` turns "true" once the page's islands (if any) answer.
+        <div class="app" data-hydrated="false">
             <a class="skip-link" href="#main">{t.skip_to_content}</a>
             <header class="site-header">
                 <div class="container header-row">
                     <a class="brand" href="/">"Siar"<span class="tagline">{t.site_tagline}</span></a>
-                    <button
-                        type="button"
-                        class="menu-toggle"
-                        aria-controls="site-nav"
-                        aria-expanded=move || menu_open.get().to_string()
-                        on:click=move |_| menu_open.update(|open| *open = !*open)
-                    >
-                        {t.nav_menu}
-                    </button>
-                    <nav id="site-nav" aria-label=t.nav_label class:open=move || menu_open.get()>
+                    <details class="site-menu">
+                    <summary class="menu-toggle">{t.nav_menu}</summary>
+                    <nav id="site-nav" aria-label=t.nav_label>
                         <ul>
-                            <li><A href="/">{t.nav_home}</A></li>
-                            <li><A href="/schedule">{tr(viewer.lang, "Jadwal", "Schedule")}</A></li>
-                            <li><A href="/volunteer/open">{tr(viewer.lang, "Relawan", "Volunteer")}</A></li>
+                            {link("/", t.nav_home)}
+                            {link("/schedule", tr(viewer.lang, "Jadwal", "Schedule"))}
+                            {link("/volunteer/open", tr(viewer.lang, "Relawan", "Volunteer"))}
                             {account}
                         </ul>
                         <div class="lang-switch" role="group" aria-label=t.language_label>{lang_links}</div>
                     </nav>
+                    </details>
                 </div>
             </header>
             <main id="main" class="container" tabindex="-1">{children()}</main>

@@ -6,6 +6,7 @@ use shared::Lang;
 use shared::dto::calendar::{EventFacts, event_links, subscribe_links};
 use shared::dto::schedule::SessionResponse;
 
+use crate::components::client::ClientScripts;
 use crate::components::server_link::ServerLink;
 use crate::i18n::{tr, use_viewer};
 
@@ -21,15 +22,7 @@ pub fn SubscribePanel(#[prop(into)] path: String, #[prop(into)] name: String) ->
         .collect();
     let heading_id = format!("subscribe{key}");
     let field_id = format!("feed-url{key}");
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
-    let (copied, set_copied) = signal(false);
-    let url = links.url.clone();
     let labelled_by = heading_id.clone();
-    let copy = move |_| {
-        copy_to_clipboard(&url);
-        set_copied.set(true);
-    };
     view! {
         <section class="subscribe card" aria-labelledby=labelled_by>
             <h2 id=heading_id>{tr(lang, "Langganan kalender", "Subscribe to this calendar")}</h2>
@@ -52,9 +45,8 @@ pub fn SubscribePanel(#[prop(into)] path: String, #[prop(into)] name: String) ->
             <div class="copy-row">
                 <label for=field_id.clone()>{tr(lang, "Alamat kalender untuk aplikasi lain", "Calendar address for other apps")}</label>
                 <input id=field_id type="text" readonly value=links.url.clone() data-testid="subscribe-url"/>
-                <button type="button" class="button" hidden=move || !hydrated.get() on:click=copy>
-                    {move || if copied.get() { tr(lang, "Tersalin", "Copied") } else { tr(lang, "Salin alamat", "Copy address") }}
-                </button>
+                <CopyButton text=links.url.clone() lang/>
+                <ClientScripts/>
             </div>
             <figure class="qr">
                 <img src=links.qr_code.clone() width="160" height="160" loading="lazy"
@@ -94,6 +86,24 @@ pub fn AddToCalendar(session: SessionResponse, lang: Lang) -> impl IntoView {
                 <li><a href=links.outlook rel="external noopener">"Outlook"</a></li>
             </ul>
         </section>
+    }
+}
+
+/// Copies `text` to the clipboard: the panel's one piece of client code, an island. Hidden
+/// until it hydrates, since it can do nothing before.
+#[island]
+fn CopyButton(text: String, lang: Lang) -> impl IntoView {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    let (copied, set_copied) = signal(false);
+    let copy = move |_| {
+        copy_to_clipboard(&text);
+        set_copied.set(true);
+    };
+    view! {
+        <button type="button" class="button" hidden=move || !hydrated.get() on:click=copy>
+            {move || if copied.get() { tr(lang, "Tersalin", "Copied") } else { tr(lang, "Salin alamat", "Copy address") }}
+        </button>
     }
 }
 

@@ -73,8 +73,8 @@ pub enum UploadState {
     Failed(String),
 }
 
-/// The uploader for the entry with private `token`.
-#[component]
+/// The uploader for the entry with private `token`: an island, the entry page's client code.
+#[island]
 pub fn VideoUpload(
     /// The entry's private token.
     token: String,

@@ -9,6 +9,7 @@ use shared::dto::contests::{Certificate, EntryStatus, WINNING_PLACES};
 use shared::words::{EntryState, WindowState};
 
 use crate::api::{ApiError, get_certificate, get_entry_status};
+use crate::components::client::ClientScripts;
 use crate::components::video_upload::VideoUpload;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -72,6 +73,7 @@ pub fn ContestEntryPage() -> impl IntoView {
                                 }}</h2>
                                 <VideoUpload token=token.clone() max_bytes=entry.contest.max_video_bytes
                                     accept=accept.clone() unfinished=entry.upload.clone()/>
+                                <ClientScripts/>
                             </section>
                         })}
                     })

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::components::client::ClientScripts;
 use crate::i18n::{strings, use_viewer};
 
 /// The sign-in page.
@@ -19,7 +20,6 @@ pub fn LoginPage() -> impl IntoView {
         Some(_) => Some(t.login_error_invalid),
         None => None,
     };
-    let show_password = RwSignal::new(false);
     view! {
         <Title text=t.login_title/>
         <section class="card narrow">
@@ -33,17 +33,29 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="email" name="email" type="email" autocomplete="username" required
                     aria-invalid=message.is_some().then_some("true")
                     aria-describedby=message.is_some().then_some("login-error")/>
-                <label for="password">{t.login_password}</label>
-                <input id="password" name="password" required autocomplete="current-password"
-                    type=move || if show_password.get() { "text" } else { "password" }
-                    aria-invalid=message.is_some().then_some("true")
-                    aria-describedby=message.is_some().then_some("login-error")/>
-                <label class="checkbox js-only">
-                    <input type="checkbox" on:change=move |ev| show_password.set(event_target_checked(&ev))/>
-                    {t.login_show_password}
-                </label>
+                <PasswordField lang=viewer.lang invalid=message.is_some()/>
+                <ClientScripts/>
                 <button type="submit" class="button primary">{t.login_submit}</button>
             </form>
         </section>
+    }
+}
+
+/// The password box and its "show password" switch, the page's one island (the switch shows
+/// only once it works).
+#[island]
+fn PasswordField(lang: shared::Lang, invalid: bool) -> impl IntoView {
+    let t = strings(lang);
+    let show_password = RwSignal::new(false);
+    view! {
+        <label for="password">{t.login_password}</label>
+        <input id="password" name="password" required autocomplete="current-password"
+            type=move || if show_password.get() { "text" } else { "password" }
+            aria-invalid=invalid.then_some("true")
+            aria-describedby=invalid.then_some("login-error")/>
+        <label class="checkbox js-only">
+            <input type="checkbox" on:change=move |ev| show_password.set(event_target_checked(&ev))/>
+            {t.login_show_password}
+        </label>
     }
 }

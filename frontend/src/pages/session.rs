@@ -13,15 +13,18 @@ use crate::components::subscribe::AddToCalendar;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
 
-/// The session the route's `:id` names (`None` when it is not a session id), fetched again
-/// whenever `version` changes.
-pub fn route_session(
+/// The route's `:id` as a session id (`None` when it is not one).
+pub fn route_session_id() -> Option<Uuid> {
+    use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()))
+}
+
+/// The session `id` (none for `None`), fetched again whenever `version` changes.
+pub fn session_resource(
+    id: Option<Uuid>,
     version: impl Fn() -> u32 + Send + Sync + 'static,
 ) -> Resource<Result<Option<EditOutcome>, ApiError>> {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     Resource::new(
-        move || (id(), version()),
+        move || (id, version()),
         |(id, _)| async move {
             match id {
                 Some(id) => get_session(id).await.map(Some),
@@ -36,7 +39,7 @@ pub fn route_session(
 pub fn SessionPage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
-    let session = route_session(|| 0);
+    let session = session_resource(route_session_id(), || 0);
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {

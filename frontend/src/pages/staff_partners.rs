@@ -12,14 +12,23 @@ use uuid::Uuid;
 use crate::api::{
     create_blackout, create_partner, delete_blackout, list_blackouts, list_partners, list_programs,
 };
+use crate::components::client::ClientScripts;
 use crate::components::form::{
     Field, FormStatus, call_or_posted, messages_of, optional, posted_saved, query_messages,
 };
 use crate::i18n::{strings, tr, use_viewer};
 
-/// The partner list and form.
+/// `/staff/partners`: an island.
 #[component]
 pub fn PartnersPage() -> impl IntoView {
+    view! { <ClientScripts/><Partners/> }
+}
+
+/// The partner list and form.
+// A staff island: in the staff bundle only (see `components::client`).
+#[cfg_attr(any(feature = "ssr", feature = "staff-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff-islands")), component)]
+fn Partners() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let version = RwSignal::new(0u32);
@@ -120,6 +129,14 @@ pub fn PartnersPage() -> impl IntoView {
 /// Days off.
 #[component]
 pub fn BlackoutsPage() -> impl IntoView {
+    view! { <ClientScripts/><Blackouts/> }
+}
+
+/// The days off and the form to add one.
+// A staff island: in the staff bundle only (see `components::client`).
+#[cfg_attr(any(feature = "ssr", feature = "staff-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff-islands")), component)]
+fn Blackouts() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let version = RwSignal::new(0u32);

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 use shared::Lang;
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput, ProgramResponse};
 use shared::dto::schedule::{SessionInput, parse_local};
@@ -14,6 +14,7 @@ use crate::api::{
     PartnerTarget, SessionQuery, create_session, end_series, get_program, list_partners,
     list_programs, list_series, list_sessions, save_program,
 };
+use crate::components::client::ClientScripts;
 use crate::components::form::{
     Field, FormStatus, call_or_posted, optional, posted_messages, posted_saved, textarea_text,
 };
@@ -22,9 +23,17 @@ use crate::components::session_list::{LinkTo, SessionList};
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::series_builder::SeriesBuilder;
 
-/// The program list with the create form.
+/// `/staff/programs`: an island.
 #[component]
 pub fn ProgramsPage() -> impl IntoView {
+    view! { <ClientScripts/><Programs/> }
+}
+
+/// The program list with the create form.
+// A staff island: in the staff bundle only (see `components::client`).
+#[cfg_attr(any(feature = "ssr", feature = "staff-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff-islands")), component)]
+fn Programs() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let programs = Resource::new(|| (), |_| list_programs());
@@ -121,15 +130,11 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
         Some(program) => format!("/staff/programs/{}", program.slug),
         None => "/staff/programs".to_owned(),
     };
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(program)) = save.value().get()
             && id.is_none()
         {
-            navigate(
-                &format!("/staff/programs/{}", program.slug),
-                Default::default(),
-            );
+            crate::page_url::go_to(&format!("/staff/programs/{}", program.slug));
         }
     });
     let cover = existing.as_ref().and_then(|p| p.cover_image_url.clone());
@@ -207,13 +212,22 @@ pub fn ProgramForm(lang: Lang, existing: Option<ProgramResponse>) -> impl IntoVi
     }
 }
 
-/// One program: its details, partners, series, series builder and sessions.
+/// `/staff/programs/{slug}`: the program editor, an island given the route's slug.
 #[component]
 pub fn ProgramEditorPage() -> impl IntoView {
+    let slug = use_params_map().with_untracked(|p| p.get("slug").unwrap_or_default());
+    view! { <ClientScripts/><ProgramEditor slug/> }
+}
+
+/// One program: its details, partners, series, series builder and sessions.
+// A staff island: in the staff bundle only (see `components::client`).
+#[cfg_attr(any(feature = "ssr", feature = "staff-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff-islands")), component)]
+fn ProgramEditor(slug: String) -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
-    let params = use_params_map();
-    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let slug = StoredValue::new(slug);
+    let slug = move || slug.get_value();
     let version = RwSignal::new(0u32);
     // Every resource is created here, before rendering, so the server waits for all of them.
     let program = Resource::new(slug, get_program);
@@ -314,9 +328,7 @@ fn VolunteerRolesForm(
         .iter()
         .map(|s| s.as_str())
         .collect();
-    let error = leptos_router::hooks::use_query_map()
-        .get_untracked()
-        .get("error");
+    let error = crate::page_url::query().get("error");
     let open = error.is_some();
     view! {
         <details class="card" id="volunteer-roles" open=open>

@@ -6,28 +6,49 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::Lang;
 use shared::dto::schedule::{EditOutcome, SessionEdit, format_local, parse_local};
-use shared::dto::volunteers::SignupStatus;
+use shared::dto::volunteers::{Roster as RosterData, SignupStatus};
 use shared::words::{EditScope, SessionStatus};
 
-use crate::api::{PartnerTarget, edit_session, list_partners, set_cancelled};
+use crate::api::{PartnerTarget, edit_session, get_roster, list_partners, set_cancelled};
+use crate::components::client::ClientScripts;
 use crate::components::form::{
     Field, FormStatus, call_or_posted, optional, posted_saved, query_messages,
 };
 use crate::components::partner_roles::PartnerRoles;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
-use crate::pages::session::route_session;
+use crate::pages::session::{route_session_id, session_resource};
 
-/// The session editor page.
+/// `/staff/sessions/{id}`: the session editor, an island given the route's id.
 #[component]
 pub fn SessionEditorPage() -> impl IntoView {
+    view! { <ClientScripts/><SessionEditor id=route_session_id()/> }
+}
+
+/// The session editor.
+// A staff island: in the staff bundle only (see `components::client`).
+#[cfg_attr(any(feature = "ssr", feature = "staff-islands"), island)]
+#[cfg_attr(not(any(feature = "ssr", feature = "staff-islands")), component)]
+fn SessionEditor(id: Option<uuid::Uuid>) -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let version = RwSignal::new(0u32);
     // What was saved last: the editor is drawn again with the saved session, and says so.
     let last_saved = RwSignal::new(None::<&'static str>);
+    // Every resource is created here, before rendering: one created later, inside a
+    // `Suspend`, would not reach the browser with the page and the island's hydration
+    // would not match what the server drew.
     let partners = Resource::new(|| (), |_| list_partners());
-    let session = route_session(move || version.get());
+    let session = session_resource(id, move || version.get());
+    let roster = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => get_roster(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
@@ -35,11 +56,14 @@ pub fn SessionEditorPage() -> impl IntoView {
                     return Ok::<_, crate::api::ApiError>(view! { <h1>{t.not_found_title}</h1> }.into_any());
                 };
                 let partners = partners.await?;
+                let Some(roster) = roster.await? else {
+                    return Ok(view! { <h1>{t.not_found_title}</h1> }.into_any());
+                };
                 let on_saved = move |what: &'static str| {
                     last_saved.set(Some(what));
                     version.update(|v| *v += 1);
                 };
-                Ok(view! { <Editor lang outcome partners last_saved=last_saved.into() on_saved/> }.into_any())
+                Ok(view! { <Editor lang outcome partners roster last_saved=last_saved.into() on_saved/> }.into_any())
             })}
         </Suspense>
     }
@@ -50,6 +74,7 @@ fn Editor(
     lang: Lang,
     outcome: EditOutcome,
     partners: Vec<shared::dto::partners::PartnerResponse>,
+    roster: RosterData,
     /// What the editor saved before it was drawn again ("edit", "cancelled", "restored").
     last_saved: Signal<Option<&'static str>>,
     on_saved: impl Fn(&'static str) + Send + Sync + Copy + 'static,
@@ -197,26 +222,21 @@ fn Editor(
                 </form>
             }.into_any()
         }}
-        <Roster id lang/>
+        <Roster id roster lang/>
     }
 }
 
 /// Who is in which role: confirmed, offered, waiting (in order), and who left; staff add
 /// and remove people, and mark attendance once the session has started. Plain forms.
 #[component]
-fn Roster(id: uuid::Uuid, lang: Lang) -> impl IntoView {
-    let roster = Resource::new(move || id, crate::api::get_roster);
+fn Roster(id: uuid::Uuid, roster: RosterData, lang: Lang) -> impl IntoView {
     let csrf = use_viewer().csrf_token;
     view! {
         <section class="card" id="roster" aria-labelledby="roster-heading">
             <h2 id="roster-heading">{tr(lang, "Relawan di sesi ini", "Volunteers in this session")}</h2>
-            <Suspense fallback=|| ()>
-                {move || {
-                let csrf = csrf.clone();
-                Suspend::new(async move {
-                    let roster = roster.await?;
+            {
                     let started = roster.session.starts_at <= chrono::Utc::now();
-                    Ok::<_, crate::api::ApiError>(if roster.roles.is_empty() {
+                    if roster.roles.is_empty() {
                         view! { <p>{tr(lang, "Sesi ini belum punya peran relawan. Atur di halaman program.", "This session has no volunteer roles. Set them on the program.")}</p> }.into_any()
                     } else {
                         let present: Vec<_> = roster.entries.iter().filter(|e| e.status == SignupStatus::Confirmed).cloned().collect();
@@ -278,9 +298,8 @@ fn Roster(id: uuid::Uuid, lang: Lang) -> impl IntoView {
                                 </form>
                             })}
                         }.into_any()
-                    })
-                })}}
-            </Suspense>
+                    }
+            }
         </section>
     }
 }
