@@ -43,9 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // For `ClientScripts`, which the pages with islands render.
     provide_context(options);
     // The renderer starts in hydration mode and leaves it where leptos' own hydration script
-    // is written, normally in the head. Ours is written in the body, beside the first island,
-    // and only where one is; until then nothing outside an island may take a hydration id,
-    // or the islands' resources would be numbered differently in the browser.
+    // is written, normally in the head. Ours is written in the body, beside each island
+    // (`ClientScripts`), and only where one is; nothing outside an island may take a
+    // hydration id, or the islands' resources would be numbered differently in the browser.
     if let Some(context) = Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }

@@ -1,7 +1,8 @@
 //! Building the wasm client into `target/site`: two bundles (public and staff islands), each
-//! cargo (wasm32), wasm-bindgen and wasm-opt, then the static files from `public/`. The client files are also published
-//! under a name carrying their content hash, with brotli and gzip copies beside them, so that
-//! the server can let browsers keep them for a year and send them compressed without work.
+//! cargo (wasm32), wasm-bindgen and wasm-opt, then the static files from `public/`. The
+//! client files are also published under a name carrying their content hash, with brotli and
+//! gzip copies beside them, so that the server can let browsers keep them for a year and send
+//! them compressed without work.
 
 use std::path::Path;
 use std::process::Command;
