@@ -3,7 +3,8 @@
 // plain POST with its CSRF token and does what it says. The coordinator plans a program, its
 // series, partners, a cancelled and restored session and a day off; the partner answers; a
 // volunteer signs up and withdraws; a parent registers an entry and is told the uploader
-// needs the client.
+// needs the client; staff set up a contest, assign its judge, check entries, close and
+// publish; the judge scores one entry and declares a conflict on another.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, COORDINATOR, openBrowser, signIn, registerVolunteer, signInByLink } from './helpers.mjs';
@@ -205,5 +206,135 @@ test('a volunteer\'s and a parent\'s forms work with the client blocked', async 
     await staff.close();
     await volunteer.close();
     await parent.close();
+  }
+});
+
+/** The demo judge (server/src/demo.rs). */
+const JUDGE = { email: 'juri@siar.example', password: 'siar-demo-juri', name: 'Juri Lomba' };
+
+/** A date-time input's value, `minutes` from now in Makassar's time (UTC+8). */
+function makassarInput(minutes) {
+  return new Date(Date.now() + (8 * 60 + minutes) * 60_000).toISOString().slice(0, 16);
+}
+
+/** Registers an entry through the contest page's form; returns its private page's URL. */
+async function registerEntry(page, slug, name, title) {
+  await page.goto(`${BASE}/contests/${slug}`);
+  await page.fill('#entry-entrant_name', name);
+  await page.fill('#entry-birth_date', `${new Date().getFullYear() - 9}-05-01`);
+  await page.fill('#entry-school', 'SD Negeri 2 Makassar');
+  await page.fill('#entry-city', 'Makassar');
+  await page.fill('#entry-guardian_name', 'Ibu Nur');
+  await page.fill('#entry-contact_email', `nur.${Date.now()}.${title.length}@example.id`);
+  await page.fill('#entry-title', title);
+  await page.check('#entry-consent_rules');
+  await page.check('#entry-consent_publication');
+  await submit(page, '#register button[type="submit"]');
+  assert.match(page.url(), /\/contest-entry\/[A-Za-z0-9_-]+\?registered=1/);
+  return page.url().split('?')[0];
+}
+
+/** Sends an entry's video by the tus protocol, as the uploader would: the one step of the
+ * journey that needs the client, so the test does it for the parent. */
+async function uploadVideo(request, entryUrl) {
+  const token = entryUrl.split('/').pop();
+  const bytes = Buffer.alloc(64 * 1024);
+  Buffer.from('\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1').copy(bytes);
+  const b64 = (text) => Buffer.from(text).toString('base64');
+  const created = await request.post(`${BASE}/uploads/tus/`, { headers: {
+    'tus-resumable': '1.0.0', 'upload-length': String(bytes.length),
+    'upload-metadata': `entry ${b64(token)},filename ${b64('dongeng.mp4')}`,
+  } });
+  assert.equal(created.status(), 201, await created.text());
+  const sent = await request.patch(new URL(created.headers().location, BASE).href, {
+    headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+    data: bytes,
+  });
+  assert.equal(sent.status(), 204, await sent.text());
+}
+
+test('the contest\'s forms (setup, judges, checks, scores, conflict, publication) work with the client blocked', async () => {
+  const staff = await withoutClient();
+  const parent = await withoutClient({ viewport: PHONE });
+  const judge = await withoutClient();
+  const slug = `lomba-formulir-${Date.now().toString(36)}`;
+  const scored = `Sinta ${Date.now()}`;
+  const page = staff.page;
+  try {
+    await signIn(page, COORDINATOR);
+
+    // A program of kind contest, then its contest set up with the setup form.
+    await page.goto(`${BASE}/staff/programs`);
+    await page.fill('#program-name', `Lomba Formulir ${slug}`);
+    await page.fill('#program-slug', slug);
+    await page.selectOption('#program-kind', 'contest');
+    await page.selectOption('#program-status', 'published');
+    await submit(page, '#program-new button[type="submit"]');
+    await page.goto(`${BASE}/staff/contests`);
+    await page.selectOption('#contest-program_id', { label: `Lomba Formulir ${slug}` });
+    await page.fill('#contest-rules', 'Video 3 sampai 7 menit.');
+    await page.fill('#contest-opens_at', makassarInput(-60));
+    await page.fill('#contest-closes_at', makassarInput(24 * 60));
+    await page.fill('#contest-age_reference_date', '2027-01-31');
+    await page.fill('#contest-categories', '7–12 tahun; 7; 12');
+    await page.fill('#contest-criteria', 'Ekspresi; 2\nVokal; 1');
+    await submit(page, '#new-contest + form button[type="submit"]');
+    assert.match(page.url(), /\/staff\/contests\/[0-9a-f-]+\?done=1/);
+    const contestPage = page.url().split('?')[0];
+
+    // The demo judge is given the category.
+    await page.check(`fieldset:has(legend:text-is("${JUDGE.name}")) input[name="assign"]`);
+    await submit(page, 'form[action$="/judges"] button[type="submit"]');
+    assert.equal(await page.isChecked(`fieldset:has(legend:text-is("${JUDGE.name}")) input[name="assign"]`), true);
+
+    // Two entries, each with its video; staff find both eligible.
+    const entries = [await registerEntry(parent.page, slug, scored, 'Kisah Pertama'),
+      await registerEntry(parent.page, slug, `Budi ${Date.now()}`, 'Kisah Kedua')];
+    for (const entry of entries) await uploadVideo(parent.page.request, entry);
+    await page.goto(contestPage);
+    for (const title of ['Kisah Pertama', 'Kisah Kedua']) {
+      await submit(page, `tr:has-text("${title}") button[value="yes"]`);
+      assert.match(page.url(), /reviewed=1/);
+      assert.match(await page.locator('tr', { hasText: title }).locator('[data-testid="entry-state"]').textContent(), /memenuhi syarat/);
+    }
+
+    // The judge scores the first and declares a conflict on the second.
+    const bench = judge.page;
+    await bench.goto(`${BASE}/login`);
+    await bench.fill('#email', JUDGE.email);
+    await bench.fill('#password', JUDGE.password);
+    await submit(bench, 'button[type="submit"]');
+    await bench.click('a:has-text("Kisah Pertama")');
+    for (const input of await bench.locator('input[type="number"]').all()) await input.fill('9');
+    await bench.fill('#comment', 'Suara jelas.');
+    await submit(bench, 'button:has-text("Simpan nilai")');
+    assert.match(bench.url(), /saved=1/);
+    assert.equal(await bench.inputValue('#comment'), 'Suara jelas.');
+    await bench.goto(`${BASE}/judge`);
+    await bench.click('a:has-text("Kisah Kedua")');
+    await bench.click('main details > summary');
+    await bench.fill('#conflict-note', 'Murid saya sendiri.');
+    await submit(bench, 'form[action$="/conflict"] button[type="submit"]');
+    assert.match(bench.url(), /\/judge\?conflict=1/);
+    assert.doesNotMatch(await bench.textContent('main'), /Kisah Kedua/);
+
+    // Staff see the score and the conflict, close entries with the setup form and publish.
+    await page.goto(contestPage);
+    assert.match(await page.textContent('#ranking'), new RegExp(scored));
+    assert.match(await page.textContent('#judges'), /Murid saya sendiri/);
+    await page.fill('#contest-closes_at', makassarInput(-1));
+    await submit(page, 'form:has(#contest-closes_at) button[type="submit"]');
+    assert.match(page.url(), /done=1/);
+    await page.check('#publish-confirm');
+    await submit(page, 'button:has-text("Umumkan hasil")');
+    assert.match(page.url(), /published=1/);
+    await page.goto(`${BASE}/contests/${slug}/results`);
+    assert.match(await page.textContent('main'), new RegExp(scored));
+
+    assert.ok(staff.clientRequests.length > 0, 'the staff pages load client code (refused here)');
+  } finally {
+    await staff.close();
+    await parent.close();
+    await judge.close();
   }
 });
