@@ -489,6 +489,7 @@ impl Backend for ServiceBackend {
         answer(viewer, async {
             let user = policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             let model = services::partners::find_by_slug(&self.db, &slug).await?;
+            let model_id = model.id;
             let access_link = if policy::allows(Some(user), Permission::ManagePartners) {
                 Some(
                     services::cooperation::access_link(
@@ -507,6 +508,8 @@ impl Backend for ServiceBackend {
                 partner: services::partners::response(&self.db, model).await?,
                 access_link,
                 staff: services::agreements::staff_choices(&self.db).await?,
+                sessions: services::cooperation::partner_sessions(&self.db, model_id, Utc::now())
+                    .await?,
             })
         })
         .await

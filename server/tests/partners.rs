@@ -639,6 +639,7 @@ async fn the_report_adds_up_to_a_hand_made_fixture() {
         .to_owned();
     cooperation::answer(
         &app.db,
+        &app.url,
         &newspaper_token,
         id(&sessions[1]),
         shared::dto::agreements::AnswerInput {
@@ -1005,14 +1006,13 @@ async fn the_plain_forms_save_and_send_field_errors_back() {
 
 /// A partner who declined a session is not taking part: the public session page and API,
 /// the session filter by partner and the partner's feed leave it out; staff still see it.
-#[tokio::test]
-async fn a_partner_who_declined_is_not_listed_publicly_on_the_session() {
-    let app = TestApp::spawn().await;
-    let staff = StaffClient::new(&app, Role::Coordinator).await;
-    let newspaper = partner(&staff, "Harian FAJAR", "media").await;
-    let talkshow = program(&staff).await;
-    let asked = session(&staff, &talkshow, Duration::days(4)).await;
-    let session_id = asked["id"].as_str().unwrap();
+/// A newspaper asked to take part in a session four days ahead: the partner, the session's
+/// id and the partner's private token.
+async fn newspaper_asked(staff: &StaffClient) -> (Value, String, String) {
+    let newspaper = partner(staff, "Harian FAJAR", "media").await;
+    let talkshow = program(staff).await;
+    let asked = session(staff, &talkshow, Duration::days(4)).await;
+    let session_id = asked["id"].as_str().unwrap().to_owned();
     staff
         .expect(
             Method::PUT,
@@ -1034,6 +1034,133 @@ async fn a_partner_who_declined_is_not_listed_publicly_on_the_session() {
         .next()
         .unwrap()
         .to_owned();
+    (newspaper, session_id, token)
+}
+
+async fn answer(app: &TestApp, token: &str, session_id: &str, body: Value) {
+    let answered = app
+        .new_browser()
+        .post(app.at(&format!(
+            "/api/v1/partner-access/{token}/sessions/{session_id}/answer"
+        )))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+}
+
+#[tokio::test]
+async fn staff_see_a_partner_s_answer_and_are_told_of_it_once() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (newspaper, session_id, token) = newspaper_asked(&staff).await;
+    let name = newspaper["name"].as_str().unwrap();
+    let staff_partners = || async {
+        staff
+            .get_json(&format!("/api/v1/sessions/{session_id}"))
+            .await["partners"]
+            .clone()
+    };
+    assert_eq!(staff_partners().await[0]["answer"], "requested");
+
+    let note = "Wartawan kami datang pukul 13.30.";
+    answer(
+        &app,
+        &token,
+        &session_id,
+        json!({"answer": "confirmed", "note": note}),
+    )
+    .await;
+    let listed = staff_partners().await;
+    assert_eq!(listed[0]["answer"], "confirmed", "{listed}");
+    assert_eq!(listed[0]["answer_note"], note, "{listed}");
+    // The public reads who takes part, not what was said between the partner and the staff.
+    let public: Value = app
+        .get(&format!("/api/v1/sessions/{session_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["partners"][0]["partner_id"], newspaper["id"]);
+    assert!(public["partners"][0].get("answer").is_none(), "{public}");
+    assert!(!public.to_string().contains(note), "{public}");
+
+    // Every active coordinator and admin is told, once: the same answer sent again is news
+    // to nobody.
+    let managers = server::db::entities::users::Entity::find()
+        .filter(server::db::entities::users::Column::Active.eq(true))
+        .filter(server::db::entities::users::Column::Role.is_in(["coordinator", "admin"]))
+        .count(&app.db)
+        .await
+        .unwrap();
+    answer(
+        &app,
+        &token,
+        &session_id,
+        json!({"answer": "confirmed", "note": note}),
+    )
+    .await;
+    let letters = mails_of_kind(&app, "partner_answered").await;
+    assert_eq!(letters.len() as u64, managers);
+    let letter = &letters[0];
+    assert!(letter.subject.contains(name), "{}", letter.subject);
+    assert!(
+        letter
+            .body
+            .contains(&format!("/staff/sessions/{session_id}")),
+        "{}",
+        letter.body
+    );
+    assert!(
+        !letter.body.contains(note),
+        "a partner's text is not repeated in the library's letters"
+    );
+    // A changed answer is news again.
+    answer(&app, &token, &session_id, json!({"answer": "declined"})).await;
+    assert_eq!(
+        mails_of_kind(&app, "partner_answered").await.len() as u64,
+        2 * managers
+    );
+
+    // The dashboard lists the answer; the partner's staff page shows it by its session.
+    let alerts = staff.get_json("/api/v1/cooperation/alerts").await;
+    let mine: Vec<&Value> = alerts["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["partner_name"] == name)
+        .collect();
+    assert_eq!(mine.len(), 1, "{alerts}");
+    assert_eq!(mine[0]["answer"], "declined");
+    assert_eq!(mine[0]["session_id"], session_id.as_str());
+    let page = staff
+        .page(&format!(
+            "/staff/partners/{}",
+            newspaper["slug"].as_str().unwrap()
+        ))
+        .await;
+    let sessions = page
+        .split("data-testid=\"partner-sessions\"")
+        .nth(1)
+        .expect("the partner's sessions");
+    assert!(
+        sessions.contains(&format!("/staff/sessions/{session_id}")) && sessions.contains("Ditolak"),
+        "{sessions}"
+    );
+    let dashboard = staff.page("/staff").await;
+    assert!(
+        dashboard.contains("data-testid=\"partner-answers\""),
+        "{dashboard}"
+    );
+}
+
+#[tokio::test]
+async fn a_partner_who_declined_is_not_listed_publicly_on_the_session() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (newspaper, session_id, token) = newspaper_asked(&staff).await;
+    let session_id = session_id.as_str();
     let partner_feed = format!(
         "/calendar/partners/{}.ics",
         newspaper["slug"].as_str().unwrap()
@@ -1058,16 +1185,13 @@ async fn a_partner_who_declined_is_not_listed_publicly_on_the_session() {
         1
     );
 
-    let declined = app
-        .new_browser()
-        .post(app.at(&format!(
-            "/api/v1/partner-access/{token}/sessions/{session_id}/answer"
-        )))
-        .json(&json!({"answer": "declined", "note": "Redaksi penuh minggu itu."}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(declined.status(), 200);
+    answer(
+        &app,
+        &token,
+        session_id,
+        json!({"answer": "declined", "note": "Redaksi penuh minggu itu."}),
+    )
+    .await;
 
     let public: Value = public_view(&app).await;
     assert_eq!(public["partners"], json!([]), "{public}");

@@ -888,7 +888,8 @@ async fn partners_take_roles_on_single_sessions() {
     assert_eq!(
         outcome["session"]["partners"],
         json!([{"partner_id": uin["id"], "partner_name": "Perpustakaan UIN Alauddin Makassar",
-                "partner_slug": "perpustakaan-uin-alauddin-makassar", "role": "guest"}])
+                "partner_slug": "perpustakaan-uin-alauddin-makassar", "role": "guest",
+                "answer": "requested"}])
     );
     assert_eq!(outcome["session"]["sequence"], 1);
     // The partner filter finds it.

@@ -48,6 +48,7 @@ pub fn PartnerRoles(
     let names = partners.clone();
     let errors = call_or_posted(save.value(), posted_messages(lang, "partners"));
     let saved_by_post = posted_saved().as_deref() == Some("partners");
+    let has_choice_error = move || !messages_for(&errors.get(), "partner_id").is_empty();
     let prefix = match target {
         PartnerTarget::Program(_) => "program-partner",
         PartnerTarget::Session(_) => "session-partner",
@@ -68,6 +69,8 @@ pub fn PartnerRoles(
                     view! {
                         <li>
                             {format!("{} ({}) ", l.partner_name, l.role.label(lang))}
+                            {l.answer.map(|a| view! { <strong data-testid="partner-answer">{a.label(lang)}</strong>" " })}
+                            {l.answer_note.clone().map(|note| view! { <q>{note}</q>" " })}
                             <form class="inline-form" method="post" action=action.clone() on:submit=move |ev: leptos::ev::SubmitEvent| {
                                 ev.prevent_default();
                                 let next = links.get().into_iter().filter(|x| *x != removed).collect();
@@ -87,13 +90,13 @@ pub fn PartnerRoles(
                 let Some(id) = chosen.get() else { return };
                 let Some(partner) = names.iter().find(|p| p.id == id) else { return };
                 let mut next = links.get();
-                next.push(PartnerLink { partner_id: id, partner_name: partner.name.clone(), partner_slug: partner.slug.clone(), role: role.get() });
+                next.push(PartnerLink { partner_id: id, partner_name: partner.name.clone(), partner_slug: partner.slug.clone(), role: role.get(), answer: None, answer_note: None });
                 store(next);
             }>
                 <input type="hidden" name="csrf_token" value=csrf.clone()/>
                 <div class="field">
                     <label for=format!("{prefix}-choice")>{tr(lang, "Mitra", "Partner")}</label>
-                    <select id=format!("{prefix}-choice") name="partner_id" on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                    <select id=format!("{prefix}-choice") name="partner_id" aria-invalid=move || has_choice_error().then_some("true") aria-describedby=move || has_choice_error().then(|| format!("{prefix}-choice-error")) on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
                         <option value="">{tr(lang, "Pilih mitra", "Choose a partner")}</option>
                         {partners.iter().map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> }).collect_view()}
                     </select>

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, get_cooperation_alerts, my_calendar};
+use crate::format::dated_time;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The staff dashboard.
@@ -89,6 +90,19 @@ pub fn DashboardPage() -> impl IntoView {
                         <ul data-testid="uncovered-partners">
                             {alerts.uncovered.iter().map(|p| view! {
                                 <li><a href=format!("/staff/partners/{}", p.slug)>{p.name.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                        <h3>{tr(lang, "Jawaban mitra", "Partners' answers")}</h3>
+                        {alerts.answers.is_empty().then(|| view! { <p>{tr(lang, "Tidak ada jawaban baru untuk sesi mendatang.", "No new answers for upcoming sessions.")}</p> })}
+                        <ul data-testid="partner-answers">
+                            {alerts.answers.iter().map(|a| view! {
+                                <li>
+                                    <a href=format!("/staff/partners/{}", a.partner_slug)>{a.partner_name.clone()}</a>
+                                    " · "<strong>{a.answer.label(lang)}</strong>" · "
+                                    <a href=format!("/staff/sessions/{}", a.session_id)>{a.session_title.clone()}</a>
+                                    {format!(" ({})", dated_time(lang, a.start_local, &a.zone_label))}
+                                    {a.note.clone().map(|note| view! { " "<q>{note}</q> })}
+                                </li>
                             }).collect_view()}
                         </ul>
                         <p><a href="/staff/agreements">{tr(lang, "Semua perjanjian", "All agreements")}</a>" · "

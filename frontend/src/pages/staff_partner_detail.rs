@@ -11,6 +11,7 @@ use shared::words::{Contribution, PartnerKind};
 
 use crate::api::{ApiError, get_partner_detail};
 use crate::components::form::{FieldMessages, plain_input, plain_textarea, query_messages};
+use crate::format::dated_time_range;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::staff_agreements::{period, status_badge};
 
@@ -117,6 +118,23 @@ pub fn PartnerDetailPage() -> impl IntoView {
                                 </form>
                             </section>
                         })}
+                        <section class="card" id="sessions" aria-labelledby="sessions-heading">
+                            <h2 id="sessions-heading">{tr(lang, "Sesi dan jawaban mitra", "Sessions and the partner's answers")}</h2>
+                            {detail.sessions.is_empty().then(|| view! {
+                                <p>{tr(lang, "Tidak ada sesi dalam sepekan terakhir dan bulan-bulan mendatang.", "No sessions in the last week or the coming months.")}</p>
+                            })}
+                            <ul data-testid="partner-sessions">
+                                {detail.sessions.iter().map(|s| view! {
+                                    <li>
+                                        <a href=format!("/staff/sessions/{}", s.session_id)>{s.title.clone()}</a>
+                                        {format!(" · {} · {}", dated_time_range(lang, s.start_local, s.end_local, &s.zone_label), s.role.label(lang))}
+                                        {s.cancelled.then(|| format!(" · {}", tr(lang, "Dibatalkan", "Cancelled")))}
+                                        {s.answer.map(|a| view! { " · "<strong data-testid="answer">{a.label(lang)}</strong> })}
+                                        {s.answer_note.clone().map(|note| view! { " "<q>{note}</q> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
                         <section class="card" aria-labelledby="agreements-heading">
                             <h2 id="agreements-heading">{tr(lang, "Perjanjian", "Agreements")}</h2>
                             {detail.agreements.is_empty().then(|| view! {

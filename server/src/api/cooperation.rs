@@ -113,7 +113,15 @@ pub async fn answer(
     ApiJson(input): ApiJson<AnswerInput>,
 ) -> AppResult<Json<PartnerSession>> {
     Ok(Json(
-        cooperation::answer(&state.db, &token, session_id, input, chrono::Utc::now()).await?,
+        cooperation::answer(
+            &state.db,
+            &state.config.base_url,
+            &token,
+            session_id,
+            input,
+            chrono::Utc::now(),
+        )
+        .await?,
     ))
 }
 

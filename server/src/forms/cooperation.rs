@@ -187,7 +187,9 @@ pub async fn answer(
         answer,
         note: field(&pairs, "note").map(str::to_owned),
     };
-    match cooperation::answer(&state.db, &token, session_id, input, chrono::Utc::now()).await {
+    let now = chrono::Utc::now();
+    let base_url = &state.config.base_url;
+    match cooperation::answer(&state.db, base_url, &token, session_id, input, now).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "{page}?answered=1#session-{session_id}"
         ))),

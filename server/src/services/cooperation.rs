@@ -14,8 +14,9 @@ use sea_orm::{
 };
 use shared::Lang;
 use shared::dto::agreements::{
-    AnswerInput, CooperationAlerts, DocumentResponse, EXPIRING_WITHIN_DAYS, ExpiringAgreement,
-    PartnerAccessLink, PartnerAccessView, PartnerSession, REMINDER_DAYS, UncoveredPartner,
+    ANSWERS_WITHIN_DAYS, AnswerInput, CooperationAlerts, DocumentResponse, EXPIRING_WITHIN_DAYS,
+    ExpiringAgreement, PartnerAccessLink, PartnerAccessView, PartnerAnswerNotice, PartnerSession,
+    REMINDER_DAYS, UncoveredPartner,
 };
 use shared::dto::auth::Role;
 use shared::words::{
@@ -238,10 +239,22 @@ async fn sessions_of(
         .collect())
 }
 
-/// The partner at `token` answers the request to take part in session `session_id`.
+/// The sessions of the last week and the coming months that partner `partner_id` takes part
+/// in, with its answers (the staff's partner page).
+pub async fn partner_sessions(
+    db: &DatabaseConnection,
+    partner_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<PartnerSession>> {
+    sessions_of(db, partner_id, Listing::Around(now)).await
+}
+
+/// The partner at `token` answers the request to take part in session `session_id`. The
+/// coordinators and admins are told by letter (the same answer sent twice, once).
 #[tracing::instrument(skip_all, fields(session.id = %session_id))]
 pub async fn answer(
     db: &DatabaseConnection,
+    base_url: &str,
     token: &str,
     session_id: Uuid,
     input: AnswerInput,
@@ -249,21 +262,98 @@ pub async fn answer(
 ) -> AppResult<PartnerSession> {
     let partner = partner_by_token(db, token).await?;
     input.validate().map_err(AppError::Invalid)?;
+    let txn = crate::db::begin(db).await?;
     let link = session_partners::Entity::find()
         .filter(session_partners::Column::SessionId.eq(session_id))
         .filter(session_partners::Column::PartnerId.eq(partner.id))
-        .one(db)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut model: session_partners::ActiveModel = link.into();
-    model.answer = Set(input.answer.as_str().to_owned());
-    model.answer_note = Set(shared::validation::clean_optional(input.note));
-    model.answered_at = Set(Some(now));
-    model.update(db).await?;
+    let note = shared::validation::clean_optional(input.note);
+    let unchanged = link.answer == input.answer.as_str() && link.answer_note == note;
+    if !unchanged {
+        let mut model: session_partners::ActiveModel = link.into();
+        model.answer = Set(input.answer.as_str().to_owned());
+        model.answer_note = Set(note.clone());
+        model.answered_at = Set(Some(now));
+        model.update(&txn).await?;
+        tell_staff_of_answer(
+            &txn,
+            base_url,
+            &partner,
+            session_id,
+            input.answer,
+            note,
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
     sessions_of(db, partner.id, Listing::Only(session_id))
         .await?
         .pop()
         .ok_or(AppError::NotFound)
+}
+
+/// The letters to every active coordinator and admin that `partner` answered.
+async fn tell_staff_of_answer<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    base_url: &str,
+    partner: &partners::Model,
+    session_id: Uuid,
+    answer: PartnerAnswer,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let session = sessions::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let title = match session.title.clone() {
+        Some(title) => title,
+        None => programs::Entity::find_by_id(session.program_id)
+            .one(db)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default(),
+    };
+    let tz = parse_tz(&session.tz)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("stored zone unknown")))?;
+    let facts = letters::AnswerFacts {
+        partner: partner.name.clone(),
+        title,
+        starts_at: session.starts_at,
+        ends_at: session.ends_at,
+        tz,
+        answer,
+        with_note: note.is_some(),
+        url: format!("{base_url}/staff/sessions/{session_id}"),
+    };
+    for user in managers(db).await? {
+        let to = letters::Recipient {
+            email: user.email,
+            name: user.name,
+            lang: Lang::Id,
+        };
+        let key = format!(
+            "partner-answer:{session_id}:{}:{}:{}",
+            partner.id,
+            user.id,
+            now.timestamp_micros()
+        );
+        mail::enqueue(db, letters::partner_answered(&to, &facts, key), now).await?;
+    }
+    Ok(())
+}
+
+/// Every active coordinator and admin.
+async fn managers<C: sea_orm::ConnectionTrait>(db: &C) -> AppResult<Vec<users::Model>> {
+    Ok(users::Entity::find()
+        .filter(users::Column::Active.eq(true))
+        .filter(users::Column::Role.is_in([Role::Coordinator.as_str(), Role::Admin.as_str()]))
+        .order_by_asc(users::Column::Email)
+        .all(db)
+        .await?)
 }
 
 /// Agreements in force (or about to be), with their partners' names.
@@ -309,7 +399,7 @@ pub async fn queue_expiry_reminders(
 ) -> AppResult<usize> {
     let today = library_today(now);
     let mut queued = 0;
-    let mut managers: Option<Vec<users::Model>> = None;
+    let mut everyone_in_charge: Option<Vec<users::Model>> = None;
     for (agreement, parties) in agreements_in_force(db).await? {
         let Some(ends_on) = agreement.ends_on else {
             continue;
@@ -337,19 +427,10 @@ pub async fn queue_expiry_reminders(
             None => vec![],
         };
         let recipients = if recipients.is_empty() {
-            if managers.is_none() {
-                managers = Some(
-                    users::Entity::find()
-                        .filter(users::Column::Active.eq(true))
-                        .filter(
-                            users::Column::Role
-                                .is_in([Role::Coordinator.as_str(), Role::Admin.as_str()]),
-                        )
-                        .all(db)
-                        .await?,
-                );
+            if everyone_in_charge.is_none() {
+                everyone_in_charge = Some(managers(db).await?);
             }
-            managers.clone().unwrap_or_default()
+            everyone_in_charge.clone().unwrap_or_default()
         } else {
             recipients
         };
@@ -461,5 +542,66 @@ pub async fn alerts(db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<Co
     Ok(CooperationAlerts {
         expiring,
         uncovered,
+        answers: recent_answers(db, now).await?,
     })
+}
+
+/// Partners' answers of the last days to sessions not yet begun, newest first.
+async fn recent_answers(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<PartnerAnswerNotice>> {
+    let links = session_partners::Entity::find()
+        .filter(session_partners::Column::AnsweredAt.gte(now - Duration::days(ANSWERS_WITHIN_DAYS)))
+        .filter(session_partners::Column::Answer.ne(PartnerAnswer::Requested.as_str()))
+        .order_by_desc(session_partners::Column::AnsweredAt)
+        .limit(50)
+        .all(db)
+        .await?;
+    let sessions: HashMap<Uuid, sessions::Model> = sessions::Entity::find()
+        .filter(sessions::Column::Id.is_in(links.iter().map(|l| l.session_id)))
+        .filter(sessions::Column::StartsAt.gte(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let programs: HashMap<Uuid, String> = programs::Entity::find()
+        .filter(programs::Column::Id.is_in(sessions.values().map(|s| s.program_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let partners: HashMap<Uuid, partners::Model> = partners::Entity::find()
+        .filter(partners::Column::Id.is_in(links.iter().map(|l| l.partner_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(links
+        .into_iter()
+        .filter_map(|link| {
+            let session = sessions.get(&link.session_id)?;
+            let partner = partners.get(&link.partner_id)?;
+            let tz = parse_tz(&session.tz).ok()?;
+            Some(PartnerAnswerNotice {
+                session_id: session.id,
+                session_title: session.title.clone().unwrap_or_else(|| {
+                    programs
+                        .get(&session.program_id)
+                        .cloned()
+                        .unwrap_or_default()
+                }),
+                start_local: utc_to_local(tz, session.starts_at),
+                zone_label: zone_label(tz, session.starts_at),
+                partner_name: partner.name.clone(),
+                partner_slug: partner.slug.clone(),
+                answer: PartnerAnswer::parse(&link.answer)?,
+                note: link.answer_note,
+                answered_at: link.answered_at?,
+            })
+        })
+        .collect())
 }

@@ -13,7 +13,7 @@ use shared::dto::auth::UserResponse;
 use shared::dto::partners::{PartnerAssignment, PartnerLink};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::validation::clean_optional;
-use shared::words::{PartnerRole, ProgramKind, ProgramStatus};
+use shared::words::{PartnerAnswer, PartnerRole, ProgramKind, ProgramStatus};
 use uuid::Uuid;
 
 use crate::db::entities::{partners, program_partners, programs};
@@ -77,29 +77,50 @@ pub async fn partner_links<C: ConnectionTrait>(
     links_by_owner(
         db,
         rows.into_iter()
-            .map(|r| (r.program_id, r.partner_id, r.role))
+            .map(|r| LinkRow {
+                owner: r.program_id,
+                partner_id: r.partner_id,
+                role: r.role,
+                answer: None,
+            })
             .collect(),
     )
     .await
 }
 
-/// Partner links grouped by their owner (program or session), from `(owner, partner, role)`
-/// rows, each list by partner name; links to unknown roles or partners are skipped.
+/// A partner link as stored: its owner (program or session), partner and role, and on a
+/// session shown to staff the partner's answer with its note.
+pub struct LinkRow {
+    /// The program or session.
+    pub owner: Uuid,
+    /// The partner.
+    pub partner_id: Uuid,
+    /// The role, as stored.
+    pub role: String,
+    /// The answer and its note, where the reader may see them.
+    pub answer: Option<(PartnerAnswer, Option<String>)>,
+}
+
+/// Partner links grouped by their owner, each list by partner name; links to unknown roles
+/// or partners are skipped.
 pub async fn links_by_owner<C: ConnectionTrait>(
     db: &C,
-    rows: Vec<(Uuid, Uuid, String)>,
+    rows: Vec<LinkRow>,
 ) -> AppResult<HashMap<Uuid, Vec<PartnerLink>>> {
-    let names = partner_names(db, rows.iter().map(|(_, partner, _)| *partner)).await?;
+    let names = partner_names(db, rows.iter().map(|row| row.partner_id)).await?;
     let mut links: HashMap<Uuid, Vec<PartnerLink>> = HashMap::new();
-    for (owner, partner_id, role) in rows {
+    for row in rows {
         if let (Some((name, slug)), Some(role)) =
-            (names.get(&partner_id), PartnerRole::parse(&role))
+            (names.get(&row.partner_id), PartnerRole::parse(&row.role))
         {
-            links.entry(owner).or_default().push(PartnerLink {
-                partner_id,
+            let (answer, answer_note) = row.answer.unzip();
+            links.entry(row.owner).or_default().push(PartnerLink {
+                partner_id: row.partner_id,
                 partner_name: name.clone(),
                 partner_slug: slug.clone(),
                 role,
+                answer,
+                answer_note: answer_note.flatten(),
             });
         }
     }

@@ -23,10 +23,10 @@ use uuid::Uuid;
 use crate::db::entities::{program_partners, programs, series, session_partners, sessions};
 use crate::domain::conflicts::{Booking, Clash, clashes_between};
 use crate::domain::recurrence::{Definition, rule_from_rrule};
-use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local, zone_label};
+use crate::domain::zone::{library_clock, local_to_utc, parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
 use crate::services::programs::{
-    Audience, checked_assignments, find_model, links_by_owner, partner_links,
+    Audience, LinkRow, checked_assignments, find_model, links_by_owner, partner_links,
 };
 use crate::services::series::{self as series_service, SeriesTemplate, session_uid};
 
@@ -191,7 +191,15 @@ async fn session_links<C: ConnectionTrait>(
     links_by_owner(
         db,
         rows.into_iter()
-            .map(|r| (r.session_id, r.partner_id, r.role))
+            .map(|r| LinkRow {
+                owner: r.session_id,
+                partner_id: r.partner_id,
+                // Answers and their notes are between the partner and the staff.
+                answer: (audience == Audience::Staff)
+                    .then(|| PartnerAnswer::parse(&r.answer).map(|a| (a, r.answer_note)))
+                    .flatten(),
+                role: r.role,
+            })
             .collect(),
     )
     .await
@@ -218,6 +226,7 @@ fn view(
         start_local: utc_to_local(tz, model.starts_at),
         end_local: utc_to_local(tz, model.ends_at),
         zone_label: zone_label(tz, model.starts_at),
+        library_clock: library_clock(tz, model.starts_at),
         tz: model.tz,
         title: model.title.unwrap_or_else(|| program.name.clone()),
         host: model.host,

@@ -375,6 +375,37 @@ pub struct CooperationAlerts {
     pub expiring: Vec<ExpiringAgreement>,
     /// Partners with sessions in the next 90 days and no agreement in force.
     pub uncovered: Vec<UncoveredPartner>,
+    /// Partners' answers of the last 14 days to sessions not yet begun, newest first.
+    #[serde(default)]
+    pub answers: Vec<PartnerAnswerNotice>,
+}
+
+/// How long a partner's answer stays on the dashboard.
+pub const ANSWERS_WITHIN_DAYS: i64 = 14;
+
+/// A partner answered a session request (the dashboard's list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnerAnswerNotice {
+    /// The session (its staff page is `/staff/sessions/{id}`).
+    pub session_id: Uuid,
+    /// Its title.
+    pub session_title: String,
+    /// Its start, in the program's zone.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$", example = "2026-12-05T09:00:00"))]
+    pub start_local: NaiveDateTime,
+    /// The zone's short name at that time (WITA).
+    pub zone_label: String,
+    /// The partner.
+    pub partner_name: String,
+    /// Its URL name (its staff page is `/staff/partners/{slug}`).
+    pub partner_slug: String,
+    /// Confirmed or declined.
+    pub answer: PartnerAnswer,
+    /// The partner's note.
+    pub note: Option<String>,
+    /// When it answered.
+    pub answered_at: DateTime<Utc>,
 }
 
 pub(crate) fn first<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
@@ -554,6 +585,9 @@ pub struct PartnerDetail {
     pub agreements: Vec<AgreementResponse>,
     /// Active staff, for "responsible at the library".
     pub staff: Vec<NamedRef>,
+    /// Its sessions of the last week and the coming months, with its answers.
+    #[serde(default)]
+    pub sessions: Vec<PartnerSession>,
 }
 
 #[cfg(test)]

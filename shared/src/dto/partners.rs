@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::FieldErrors;
 use crate::validation::{email, optional_line, optional_text, required_text};
-use crate::words::{Contribution, PartnerKind, PartnerRole};
+use crate::words::{Contribution, PartnerAnswer, PartnerKind, PartnerRole};
 
 /// The most contacts besides the primary one.
 pub const MAX_OTHER_CONTACTS: usize = 10;
@@ -192,6 +192,13 @@ pub struct PartnerLink {
     pub partner_slug: String,
     /// Their role.
     pub role: PartnerRole,
+    /// On a session, for staff: the partner's answer to being asked (none on a program, and
+    /// for everyone else).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<PartnerAnswer>,
+    /// The note the partner sent with its answer (staff only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_note: Option<String>,
 }
 
 /// What anyone may see of a partner: no contact details.

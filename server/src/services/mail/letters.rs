@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, Utc, Weekday};
 use chrono_tz::Tz;
 use shared::Lang;
+use shared::words::PartnerAnswer;
 
 use super::Letter;
 
@@ -530,6 +531,67 @@ pub fn agreement_ending(to: &Recipient, facts: &AgreementFacts, dedupe_key: Stri
         body,
         Some(dedupe_key),
     )
+}
+
+/// What a letter about a partner's answer says.
+pub struct AnswerFacts {
+    /// The partner's name.
+    pub partner: String,
+    /// The session's title.
+    pub title: String,
+    /// Start.
+    pub starts_at: DateTime<Utc>,
+    /// End.
+    pub ends_at: DateTime<Utc>,
+    /// The program's zone.
+    pub tz: Tz,
+    /// Confirmed or declined.
+    pub answer: PartnerAnswer,
+    /// Whether the partner wrote a note (read on the session's page: a partner's text is not
+    /// repeated in the library's letters).
+    pub with_note: bool,
+    /// The session's staff page.
+    pub url: String,
+}
+
+/// A partner answered the request to take part in a session.
+pub fn partner_answered(to: &Recipient, facts: &AnswerFacts, dedupe_key: String) -> Letter {
+    let lang = to.lang;
+    let answer = facts.answer.label(lang).to_lowercase();
+    let subject = format!("{} {answer}: {}", facts.partner, facts.title);
+    let time = when(facts.starts_at, facts.ends_at, facts.tz, lang);
+    let mut text = match (lang, facts.answer) {
+        (Lang::Id, PartnerAnswer::Declined) => format!(
+            "{} tidak dapat ikut dalam sesi \"{}\" ({time}). Sesi ini tidak lagi mencantumkan mereka untuk publik.",
+            facts.partner, facts.title
+        ),
+        (Lang::Id, _) => format!(
+            "{} memberi jawaban \"{answer}\" untuk sesi \"{}\" ({time}).",
+            facts.partner, facts.title
+        ),
+        (Lang::En, PartnerAnswer::Declined) => format!(
+            "{} cannot take part in the session \"{}\" ({time}). The session no longer lists them publicly.",
+            facts.partner, facts.title
+        ),
+        (Lang::En, _) => format!(
+            "{} answered \"{answer}\" for the session \"{}\" ({time}).",
+            facts.partner, facts.title
+        ),
+    };
+    if facts.with_note {
+        text.push_str(&pick(
+            lang,
+            " Catatan mereka ada di halaman sesi.",
+            " Their note is on the session's page.",
+        ));
+    }
+    let body = format!(
+        "{}\n\n{text}\n\n{}\n-- \nSiar · {}",
+        greeting(to),
+        facts.url,
+        pick(lang, "Perpustakaan Kota Makassar", "Makassar City Library")
+    );
+    letter("partner_answered", to, subject, body, Some(dedupe_key))
 }
 
 fn contest_footer(lang: Lang, entry_url: &str) -> String {
