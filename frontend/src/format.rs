@@ -29,14 +29,48 @@ pub fn dated_time_range(
     )
 }
 
-/// A session's [`dated_time_range`].
-pub fn session_when(lang: Lang, session: &SessionResponse) -> String {
-    dated_time_range(
-        lang,
-        session.start_local,
-        session.end_local,
-        &session.zone_label,
+/// "Sabtu, 5 Desember 2026 · 09.00 WITA".
+pub fn dated_time(lang: Lang, start: NaiveDateTime, zone: &str) -> String {
+    format!(
+        "{} · {} {zone}",
+        long_date(lang, start.date()),
+        clock(lang, start.time())
     )
+}
+
+/// A session's [`dated_time_range`], and its start on the library's clock where that reads
+/// differently: "Sabtu, 5 Desember 2026 · 10.00–11.00 CET (17.00 WITA)".
+pub fn session_when(lang: Lang, session: &SessionResponse) -> String {
+    format!(
+        "{}{}",
+        dated_time_range(
+            lang,
+            session.start_local,
+            session.end_local,
+            &session.zone_label,
+        ),
+        library_time(lang, session)
+    )
+}
+
+/// " (17.00 WITA)" where the library's clock reads differently from the session's zone;
+/// empty where they agree.
+pub fn library_time(lang: Lang, session: &SessionResponse) -> String {
+    session
+        .library_clock
+        .as_ref()
+        .map_or_else(String::new, |here| {
+            let day = if here.start_local.date() == session.start_local.date() {
+                String::new()
+            } else {
+                format!("{}, ", long_date(lang, here.start_local.date()))
+            };
+            format!(
+                " ({day}{} {})",
+                clock(lang, here.start_local.time()),
+                here.zone_label
+            )
+        })
 }
 
 /// The Monday of the week holding `day`.
@@ -62,10 +96,22 @@ pub fn parse_day(value: &str) -> Option<NaiveDate> {
         .filter(|day| shared::validation::supported_year(day.year()).is_ok())
 }
 
-/// The instant of local midnight in Makassar (UTC+8), the library's own calendar, which
-/// bounds schedule weeks and months.
+/// Makassar's distance from UTC: the library's clock (Asia/Makassar has kept UTC+8, without
+/// daylight saving, since 1932; the client carries no zone database).
+fn library_offset() -> Duration {
+    Duration::hours(8)
+}
+
+/// The instant of local midnight in Makassar, the library's own calendar, which bounds
+/// schedule weeks and months.
 pub fn library_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    (day.and_time(NaiveTime::MIN) - Duration::hours(8)).and_utc()
+    (day.and_time(NaiveTime::MIN) - library_offset()).and_utc()
+}
+
+/// An instant on the library's clock: "2026-12-05 14.30 WITA" / "2026-12-05 14:30 WITA".
+pub fn library_stamp(lang: Lang, instant: chrono::DateTime<chrono::Utc>) -> String {
+    let local = instant.naive_utc() + library_offset();
+    format!("{} {} WITA", local.date(), clock(lang, local.time()))
 }
 
 /// "Desember 2026" / "December 2026".

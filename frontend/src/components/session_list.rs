@@ -7,7 +7,7 @@ use shared::dto::schedule::SessionResponse;
 use shared::recurrence::long_date;
 use shared::words::SessionStatus;
 
-use crate::format::time_range;
+use crate::format::{library_time, time_range};
 use crate::i18n::tr;
 
 /// Where a session's title links to.
@@ -66,7 +66,7 @@ fn SessionItem(session: SessionResponse, lang: Lang, link_to: LinkTo) -> impl In
         .join(", ");
     view! {
         <li class="session" class:cancelled=cancelled data-session-id=session.id.to_string()>
-            <span class="when">{time_range(lang, session.start_local, session.end_local, &session.zone_label)}</span>
+            <span class="when">{time_range(lang, session.start_local, session.end_local, &session.zone_label)}{library_time(lang, &session)}</span>
             <a class="title" href=href>{session.title.clone()}</a>
             {cancelled.then(|| view! {
                 <span class="badge cancelled-badge">{SessionStatus::Cancelled.label(lang)}</span>

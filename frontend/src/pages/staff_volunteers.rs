@@ -6,6 +6,8 @@ use leptos_meta::Title;
 
 use crate::api::{ApiError, get_mailbox, get_volunteer_overview};
 use crate::components::server_link::ServerLink;
+use crate::components::table_region::table_region;
+use crate::format::library_stamp;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// `/staff/volunteers`.
@@ -102,11 +104,36 @@ pub fn VolunteersPage() -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table>})}
                 })
             })}}
         </Suspense>
     }
+}
+
+/// A letter's text with its web addresses as links (the sign-in links in letters to
+/// volunteers are followed from here when no mail server is set up).
+fn with_links(body: &str) -> impl IntoView + use<> {
+    let mut parts = Vec::new();
+    let mut rest = body;
+    while let Some(start) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        let (text, from_link) = rest.split_at(start);
+        let end = from_link
+            .find(char::is_whitespace)
+            .unwrap_or(from_link.len());
+        let (url, after) = from_link.split_at(end);
+        parts.push(
+            view! { {text.to_owned()}<a href=url.to_owned() rel="external">{url.to_owned()}</a> }
+                .into_any(),
+        );
+        rest = after;
+    }
+    parts.push(rest.to_owned().into_any());
+    parts
 }
 
 /// `/staff/mailbox`.
@@ -139,9 +166,9 @@ pub fn MailboxPage() -> impl IntoView {
                                     <details>
                                         <summary>
                                             <strong>{m.subject.clone()}</strong>" → "{m.recipient.clone()}
-                                            " · "{m.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}" · "{state}
+                                            " · "{library_stamp(lang, m.created_at)}" · "{state}
                                         </summary>
-                                        <pre class="mail-body">{m.body.clone()}</pre>
+                                        <pre class="mail-body">{with_links(&m.body)}</pre>
                                     </details>
                                 </li>
                             }

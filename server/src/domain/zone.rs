@@ -3,6 +3,19 @@
 use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetName, Tz};
 use shared::FieldError;
+use shared::dto::schedule::LibraryClock;
+
+/// The library's own zone: its staff and most of its public read times on this clock.
+pub const LIBRARY_TZ: Tz = chrono_tz::Asia::Makassar;
+
+/// `instant` on the library's clock, where `tz` reads a different wall-clock time then.
+pub fn library_clock(tz: Tz, instant: DateTime<Utc>) -> Option<LibraryClock> {
+    let here = utc_to_local(LIBRARY_TZ, instant);
+    (utc_to_local(tz, instant) != here).then(|| LibraryClock {
+        start_local: here,
+        zone_label: zone_label(LIBRARY_TZ, instant),
+    })
+}
 
 /// Parses an IANA zone name such as `Asia/Makassar`.
 pub fn parse_tz(name: &str) -> Result<Tz, FieldError> {

@@ -28,7 +28,8 @@ use crate::storage::Storage;
 
 /// Today in the library's zone: agreements run by whole local days.
 pub fn library_today(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&chrono_tz::Asia::Makassar).date_naive()
+    now.with_timezone(&crate::domain::zone::LIBRARY_TZ)
+        .date_naive()
 }
 
 /// The status of a stored agreement on `today`.

@@ -155,6 +155,17 @@ pub struct SeriesResponse {
     pub split_from: Option<Uuid>,
 }
 
+/// A start as the library's clock (Asia/Makassar) reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LibraryClock {
+    /// The local start.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$"))]
+    pub start_local: NaiveDateTime,
+    /// The zone's short name (WITA).
+    pub zone_label: String,
+}
+
 /// Asks for the dates a rule would produce, before saving it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -337,6 +348,10 @@ pub struct SessionResponse {
     pub tz: String,
     /// The zone's short name at the start, e.g. WITA.
     pub zone_label: String,
+    /// The start on the library's clock, where the program's zone reads differently then
+    /// (a session in Leiden also says when it is in Makassar); none where they agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_clock: Option<LibraryClock>,
     /// Title (the session's own, else the program's name).
     pub title: String,
     /// Host.
