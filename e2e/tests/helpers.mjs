@@ -1,6 +1,6 @@
 // Shared set-up for the browser tests: a fresh Chromium profile per test, the server URL
 // from SIAR_URL (set by `cargo xtask test`), and an axe-core check.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,10 +79,64 @@ export async function assertServerLinksBypassRouter(page, label) {
   assert.deepEqual([...new Set(taken)], [], `${label}: links the client router would take`);
 }
 
+const PHONE_WIDTH = 360;
+const SCREENSHOTS = new URL('../../target/screenshots/', import.meta.url);
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+/** What sticks out sideways past the page's width (outside a region that scrolls by itself):
+ * a few of the widest, as `tag.class` and how far they stick out, in px. */
+function overflowAt(page) {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const width = root.clientWidth;
+    // Inside a box that clips or scrolls and itself fits the page (a table's region), an
+    // element may be as wide as it likes.
+    const contained = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        const clips = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+        if (clips && p.getBoundingClientRect().right <= width + 1) return true;
+      }
+      return false;
+    };
+    return [...document.body.querySelectorAll('*')]
+      .map((el) => ({ el, over: Math.round(el.getBoundingClientRect().right - width) }))
+      .filter(({ el, over }) => over > 1 && !contained(el))
+      .sort((a, b) => b.over - a.over)
+      .slice(0, 5)
+      .map(({ el, over }) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''}${el.id ? `#${el.id}` : ''} +${over}px`)
+      .concat([`page ${root.scrollWidth}px wide in ${root.clientWidth}px`]);
+  });
+}
+
+/** Saves a screenshot of the whole page under `target/screenshots/` for review. */
+async function screenshot(page, label, width) {
+  const name = `${label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${width}.png`;
+  await page.screenshot({ path: new URL(name, SCREENSHOTS).pathname, fullPage: true });
+}
+
+/** Fails if the page scrolls sideways at its own width or on a phone (360 px), and keeps a
+ * screenshot of each. */
+export async function assertFitsWidth(page, label) {
+  const viewport = page.viewportSize();
+  const widths = viewport.width === PHONE_WIDTH ? [PHONE_WIDTH] : [viewport.width, PHONE_WIDTH];
+  for (const width of widths) {
+    if (width !== page.viewportSize().width) await page.setViewportSize({ width, height: 740 });
+    try {
+      assert.deepEqual(await overflowAt(page), [], `${label} scrolls sideways at ${width} px`);
+      await screenshot(page, label, width);
+    } finally {
+      if (width !== viewport.width) await page.setViewportSize(viewport);
+    }
+  }
+}
+
 /** Runs axe-core on the page; fails on any serious or critical violation. Every page
- * checked here also has its links to server files checked. */
+ * checked here also has its links to server files checked, and must fit a phone's width. */
 export async function assertAccessible(page, label) {
   await assertServerLinksBypassRouter(page, label);
+  await assertFitsWidth(page, label);
   // Evaluated through DevTools, which the page's Content-Security-Policy does not govern: a
   // script tag would be refused, as any script without the page's nonce is.
   await page.evaluate(axeSource());

@@ -1168,6 +1168,19 @@ async fn judging_is_anonymous_respects_conflicts_ranks_by_the_rubric_and_publish
     let results: Value = app.get(&results_path).await.json().await.unwrap();
     let rows = results["categories"][0]["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
+    // Nobody entered 10–12: the page says so instead of showing an empty table.
+    assert_eq!(results["categories"][1]["rows"], json!([]));
+    let page = app
+        .get(&format!("/contests/{slug}/results"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let empty_category = page.rsplit("10–12 tahun").next().unwrap_or_default();
+    assert!(
+        empty_category.contains("data-testid=\"no-entries\"") && !empty_category.contains("<table"),
+        "{page}"
+    );
     assert!(rows[0]["entrant"].as_str().unwrap().starts_with("Cici"));
     // The guardian agreed to the name and the video: nothing about where the child lives or
     // goes to school.

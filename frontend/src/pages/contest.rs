@@ -15,6 +15,7 @@ use crate::api::{ApiError, get_contest_results, get_public_contest};
 use crate::components::form::{
     FieldMessages, plain_error, plain_input, plain_textarea, query_messages,
 };
+use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// "1 Desember 2026 08.00 WITA" style, in the contest's zone.
@@ -219,7 +220,11 @@ pub fn ContestResultsPage() -> impl IntoView {
                         view! {
                             <section aria-labelledby=heading_id.clone()>
                                 <h2 id=heading_id.clone()>{category.category.name.clone()}</h2>
-                                <table>
+                                {category.rows.is_empty().then(|| view! {
+                                    <p data-testid="no-entries">{tr(lang, "Tidak ada karya yang dinilai di kategori ini.", "No entries were judged in this category.")}</p>
+                                })}
+                                {(!category.rows.is_empty()).then(|| view! {
+                                {table_region(format!("{} · {}", tr(lang, "Peringkat", "Ranking"), category.category.name), view! {<table>
                                     <caption class="visually-hidden">{tr(lang, "Peringkat", "Ranking")}</caption>
                                     <thead><tr>
                                         <th scope="col">{tr(lang, "Peringkat", "Rank")}</th>
@@ -239,7 +244,8 @@ pub fn ContestResultsPage() -> impl IntoView {
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
-                                </table>
+                                </table>})}
+                                })}
                                 {(!winners.is_empty()).then(|| view! {
                                     <h3>{tr(lang, "Galeri pemenang", "Winners' gallery")}</h3>
                                     <ul class="gallery plain">

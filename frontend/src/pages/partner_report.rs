@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, get_partner_report};
 use crate::components::server_link::ServerLink;
+use crate::components::table_region::table_region;
 use crate::format::parse_day;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -50,7 +51,7 @@ pub fn PartnerReportPage() -> impl IntoView {
                 let csv = format!("/api/v1/reports/partners.csv?from={}&to={}", report.from, report.to);
                 Ok::<_, ApiError>(view! {
                     <p class="no-print"><ServerLink href=csv download=true label=tr(lang, "Unduh CSV", "Download CSV")/></p>
-                    <div class="table-wrap">
+                    {table_region(tr(lang, "Laporan kerja sama", "Cooperation report"), view! {
                         <table data-testid="partner-report">
                             <caption>{format!("{} – {}", report.from, report.to)}</caption>
                             <thead><tr>
@@ -72,7 +73,7 @@ pub fn PartnerReportPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    })}
                 })
             })}
         </Suspense>

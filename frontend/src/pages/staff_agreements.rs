@@ -17,6 +17,7 @@ use crate::components::form::{
     FieldMessages, plain_error, plain_input, plain_textarea, query_messages,
 };
 use crate::components::server_link::ServerLink;
+use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The status as a badge.
@@ -141,7 +142,7 @@ pub fn AgreementsPage() -> impl IntoView {
                 Suspend::new(async move {
                     let data = data.await?;
                     Ok::<_, ApiError>(view! {
-                        <div class="table-wrap">
+                        {table_region(tr(lang, "Perjanjian", "Agreements"), view! {
                             <table>
                                 <thead><tr>
                                     <th scope="col">{tr(lang, "Judul", "Title")}</th>
@@ -162,7 +163,7 @@ pub fn AgreementsPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        })}
                         <details class="card" open=open_form>
                             <summary>{tr(lang, "Catat perjanjian baru", "Record a new agreement")}</summary>
                             {(!errors.is_empty()).then(|| view! {

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::api::{ApiError, get_staff_contest, get_staff_contests};
 use crate::components::form::{FieldMessages, plain_input, plain_textarea, query_messages};
 use crate::components::server_link::ServerLink;
+use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::contest::local_stamp;
 
@@ -219,7 +220,7 @@ pub fn ContestManagePage() -> impl IntoView {
                         {published_now.then(|| view! { <p class="notice" role="status">{tr(lang, "Hasil diumumkan.", "Results published.")}</p> })}
                         <section aria-labelledby="entries-heading" id="entries">
                             <h2 id="entries-heading">{tr(lang, "Karya", "Entries")}</h2>
-                            <div class="table-wrap">
+                            {table_region(tr(lang, "Karya", "Entries"), view! {
                             <table>
                                 <thead><tr>
                                     <th scope="col">{tr(lang, "No.", "No.")}</th>
@@ -235,7 +236,7 @@ pub fn ContestManagePage() -> impl IntoView {
                                     {page.entries.iter().cloned().map(|e| entry_row(lang, csrf.clone(), id, e)).collect_view()}
                                 </tbody>
                             </table>
-                            </div>
+                            })}
                         </section>
                         <section aria-labelledby="judges-heading" id="judges">
                             <h2 id="judges-heading">{tr(lang, "Juri", "Judges")}</h2>

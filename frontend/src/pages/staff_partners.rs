@@ -16,6 +16,7 @@ use crate::components::client::ClientScripts;
 use crate::components::form::{
     Field, FormStatus, call_or_posted, messages_of, optional, posted_saved, query_messages,
 };
+use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 
 /// `/staff/partners`: an island.
@@ -78,7 +79,7 @@ fn Partners() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 partners.await.map(|list| view! {
-                    <div class="table-wrap">
+                    {table_region(tr(lang, "Mitra", "Partners"), view! {
                         <table>
                             <thead><tr>
                                 <th scope="col">{tr(lang, "Nama", "Name")}</th>
@@ -99,7 +100,7 @@ fn Partners() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    })}
                 })
             })}
         </Suspense>

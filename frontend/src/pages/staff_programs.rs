@@ -20,6 +20,7 @@ use crate::components::form::{
 };
 use crate::components::partner_roles::PartnerRoles;
 use crate::components::session_list::{LinkTo, SessionList};
+use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::series_builder::SeriesBuilder;
 
@@ -44,7 +45,7 @@ fn Programs() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 programs.await.map(|programs| view! {
-                    <div class="table-wrap">
+                    {table_region(tr(lang, "Program", "Programs"), view! {
                         <table>
                             <thead><tr>
                                 <th scope="col">{tr(lang, "Nama", "Name")}</th>
@@ -63,7 +64,7 @@ fn Programs() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    })}
                 })
             })}
         </Suspense>

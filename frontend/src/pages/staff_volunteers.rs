@@ -51,7 +51,7 @@ pub fn VolunteersPage() -> impl IntoView {
                 Ok::<_, ApiError>(view! {
                     <section class="card" aria-labelledby="hours-heading">
                         <h2 id="hours-heading">{tr(lang, "Jam pengabdian", "Hours served")}" "{format!("{} – {}", data.from, data.to)}</h2>
-                        <table>
+                        {table_region(tr(lang, "Jam per relawan", "Hours per volunteer"), view! {<table>
                             <caption>{tr(lang, "Per relawan", "Per volunteer")}</caption>
                             <thead><tr><th scope="col">{tr(lang, "Nama", "Name")}</th><th scope="col">{tr(lang, "Sesi", "Sessions")}</th><th scope="col">{tr(lang, "Jam", "Hours")}</th></tr></thead>
                             <tbody>
@@ -59,8 +59,8 @@ pub fn VolunteersPage() -> impl IntoView {
                                     <tr><td>{l.name.clone()}</td><td>{l.sessions}</td><td>{format!("{:.1}", f64::from(l.minutes) / 60.0)}</td></tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
-                        <table>
+                        </table>})}
+                        {table_region(tr(lang, "Jam per mitra", "Hours per partner"), view! {<table>
                             <caption>{tr(lang, "Per mitra", "Per partner")}</caption>
                             <thead><tr><th scope="col">{tr(lang, "Mitra", "Partner")}</th><th scope="col">{tr(lang, "Sesi", "Sessions")}</th><th scope="col">{tr(lang, "Jam", "Hours")}</th></tr></thead>
                             <tbody>
@@ -71,10 +71,10 @@ pub fn VolunteersPage() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table>})}
                         <p><ServerLink href=csv download=true label=tr(lang, "Unduh CSV", "Download CSV")/></p>
                     </section>
-                    <table>
+                    {table_region(tr(lang, "Semua relawan", "Every volunteer"), view! {<table>
                         <caption>{tr(lang, "Semua relawan", "Every volunteer")}</caption>
                         <thead><tr>
                             <th scope="col">{tr(lang, "Nama", "Name")}</th>

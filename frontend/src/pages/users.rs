@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_users;
+use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 use shared::Lang;
 
@@ -80,7 +81,7 @@ pub fn UsersPage() -> impl IntoView {
                 let csrf = csrf.clone();
                 Suspend::new(async move {
                     users.await.map(|users| view! {
-                        <div class="table-wrap">
+                        {table_region(tr(lang, "Pengguna", "Users"), view! {
                             <table>
                                 <thead><tr>
                                     <th scope="col">{t.users_name}</th>
@@ -132,7 +133,7 @@ pub fn UsersPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        })}
                     })
                 })
             }}
