@@ -281,6 +281,10 @@ pub fn router(state: AppState) -> Router {
             post(forms::staff_volunteering::attendance),
         )
         .route(
+            "/staff/sessions/{id}/roles",
+            post(forms::staff_volunteering::session_roles),
+        )
+        .route(
             "/staff/programs/{slug}/volunteering",
             post(forms::staff_volunteering::program_roles),
         )

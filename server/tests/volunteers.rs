@@ -1619,6 +1619,121 @@ async fn staff_editing_a_session_s_roles_at_once_never_get_a_server_error() {
     }
 }
 
+#[tokio::test]
+async fn a_session_s_roles_are_set_by_rows_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, ids) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Pendongeng", "capacity": 1, "skill": "storyteller"},
+               {"name": "Kamera", "capacity": 1}]),
+        60,
+    )
+    .await;
+    let id = session["id"].as_str().unwrap();
+    let form = format!("/staff/sessions/{id}/roles");
+    let roles = || async {
+        staff
+            .get_json(&format!("/api/v1/sessions/{id}/roles"))
+            .await
+    };
+    let (storyteller, camera) = (ids[0].as_str().unwrap(), ids[1].as_str().unwrap());
+    // What the form sends: every row's four fields in order, two of them the empty rows.
+    let rows = |second_capacity: &'static str| {
+        vec![
+            ("role_id", storyteller),
+            ("role_name", "Pendongeng utama"),
+            ("role_capacity", "2"),
+            ("role_skill", "storyteller"),
+            ("role_id", camera),
+            ("role_name", "Kamera"),
+            ("role_capacity", second_capacity),
+            ("role_skill", ""),
+            ("role_id", ""),
+            ("role_name", "Moderator obrolan"),
+            ("role_capacity", "1"),
+            ("role_skill", "moderator"),
+            ("role_id", ""),
+            ("role_name", ""),
+            ("role_capacity", "1"),
+            ("role_skill", ""),
+        ]
+    };
+
+    // A bad row: sent back by row and field, nothing saved.
+    let refused = see_other(&staff.post_form(&form, &rows("banyak")).await);
+    assert!(refused.contains("form=roles"), "{refused}");
+    assert!(
+        refused.contains("roles%5B1%5D.capacity") || refused.contains("roles[1].capacity"),
+        "{refused}"
+    );
+    assert_eq!(roles().await.as_array().unwrap().len(), 2);
+    let page = staff.page(&refused).await;
+    assert!(
+        page.contains("id=\"role-1-capacity-error\""),
+        "the error stands under its field"
+    );
+
+    let saved = see_other(&staff.post_form(&form, &rows("3")).await);
+    assert!(saved.contains("saved=roles"), "{saved}");
+    let after = roles().await;
+    let summary: Vec<(String, u64, Value)> = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_owned(),
+                r["capacity"].as_u64().unwrap(),
+                r["skill"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("Pendongeng utama".to_owned(), 2, json!("storyteller")),
+            ("Kamera".to_owned(), 3, Value::Null),
+            ("Moderator obrolan".to_owned(), 1, json!("moderator")),
+        ]
+    );
+    assert_eq!(
+        after[0]["id"].as_str(),
+        Some(storyteller),
+        "a renamed role keeps its id"
+    );
+
+    // An emptied name takes the role off.
+    let fields = [
+        ("role_id", storyteller),
+        ("role_name", "Pendongeng utama"),
+        ("role_capacity", "2"),
+        ("role_skill", "storyteller"),
+        ("role_id", camera),
+        ("role_name", ""),
+        ("role_capacity", "3"),
+        ("role_skill", ""),
+    ];
+    see_other(&staff.post_form(&form, &fields).await);
+    let names: Vec<Value> = roles()
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].clone())
+        .collect();
+    assert_eq!(names, vec![json!("Pendongeng utama")]);
+
+    // The editor shows the rows, each labelled, with the skills to choose from.
+    let editor = staff.page(&format!("/staff/sessions/{id}")).await;
+    assert!(editor.contains("for=\"role-0-name\""), "labelled rows");
+    assert!(
+        editor.contains("<option value=\"moderator\""),
+        "skills listed"
+    );
+}
+
 /// The volunteer's id, read from the database by their address.
 async fn volunteer_id(app: &TestApp, person: &VolunteerClient) -> uuid::Uuid {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -15,6 +15,7 @@ use crate::components::form::{
     Field, FormStatus, call_or_posted, optional, posted_saved, query_messages,
 };
 use crate::components::partner_roles::PartnerRoles;
+use crate::components::role_rows::SessionRolesForm;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::session::{route_session_id, session_resource};
@@ -231,13 +232,14 @@ fn Editor(
 #[component]
 fn Roster(id: uuid::Uuid, roster: RosterData, lang: Lang) -> impl IntoView {
     let csrf = use_viewer().csrf_token;
+    let roles = roster.roles.clone();
     view! {
         <section class="card" id="roster" aria-labelledby="roster-heading">
             <h2 id="roster-heading">{tr(lang, "Relawan di sesi ini", "Volunteers in this session")}</h2>
             {
                     let started = roster.session.starts_at <= chrono::Utc::now();
                     if roster.roles.is_empty() {
-                        view! { <p>{tr(lang, "Sesi ini belum punya peran relawan. Atur di halaman program.", "This session has no volunteer roles. Set them on the program.")}</p> }.into_any()
+                        view! { <p>{tr(lang, "Sesi ini belum punya peran relawan: tambahkan di bawah, atau untuk semua sesinya di halaman program.", "This session has no volunteer roles: add them below, or for all its sessions on the program's page.")}</p> }.into_any()
                     } else {
                         let present: Vec<_> = roster.entries.iter().filter(|e| e.status == SignupStatus::Confirmed).cloned().collect();
                         view! {
@@ -300,6 +302,7 @@ fn Roster(id: uuid::Uuid, roster: RosterData, lang: Lang) -> impl IntoView {
                         }.into_any()
                     }
             }
+            <SessionRolesForm lang session_id=id roles/>
         </section>
     }
 }

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, encode_query, field};
+use crate::forms::{Pairs, back, encode_query, field};
 use crate::policy::Permission;
 use crate::services::programs::Audience;
 use crate::services::{programs, roles, signups, volunteers};
@@ -189,6 +189,98 @@ pub fn parse_roles(text: &str) -> Result<Vec<RoleInput>, FieldErrors> {
         });
     }
     Ok(roles)
+}
+
+/// Reads the rows of a session's roles form, in order: `role_id` (empty for a new role),
+/// `role_name`, `role_capacity`, `role_skill` (empty for none). A row without a name is left
+/// out: a new row not used, or a role taken off. Errors are named by row,
+/// `roles[{row}].{field}`, as the form numbers its fields.
+pub fn role_rows(pairs: &Pairs) -> Result<Vec<RoleLine>, FieldErrors> {
+    let column = |name: &str| -> Vec<&str> {
+        pairs
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.trim())
+            .collect()
+    };
+    let (ids, names, capacities, skills) = (
+        column("role_id"),
+        column("role_name"),
+        column("role_capacity"),
+        column("role_skill"),
+    );
+    let mut errors = FieldErrors::new();
+    let mut lines = Vec::new();
+    for (row, name) in names.into_iter().enumerate() {
+        if name.is_empty() {
+            continue;
+        }
+        let cell = |list: &[&str]| list.get(row).copied().unwrap_or_default().to_owned();
+        let field = |name: &str| format!("roles[{row}].{name}");
+        let id = match cell(&ids).as_str() {
+            "" => None,
+            text => match text.parse::<Uuid>() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.add(&field("id"), FieldError::UnknownReference);
+                    continue;
+                }
+            },
+        };
+        let skill = match cell(&skills).as_str() {
+            "" => None,
+            code => match Skill::parse(code) {
+                Some(skill) => Some(skill),
+                None => {
+                    errors.add(&field("skill"), FieldError::NotAllowed);
+                    continue;
+                }
+            },
+        };
+        let role = RoleInput {
+            name: name.to_owned(),
+            // Not a number: 0, which the range rule refuses with the allowed range.
+            capacity: cell(&capacities).parse().unwrap_or(0),
+            skill,
+        };
+        if let Err(role_errors) = role.validate() {
+            for (name, list) in role_errors.0 {
+                for error in list {
+                    errors.add(&field(&name), error);
+                }
+            }
+        }
+        lines.push(RoleLine { id, role });
+    }
+    errors.into_result().map(|()| lines)
+}
+
+/// `POST /staff/sessions/{id}/roles`: the session's own roles ([`role_rows`]). Back to the
+/// editor with `?saved=roles`, or `?form=roles` and the field errors.
+pub async fn session_roles(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::CoordinateVolunteers)?;
+    let page = format!("/staff/sessions/{id}");
+    let outcome = match role_rows(&pairs) {
+        Ok(lines) => roles::set_session_roles(
+            &state.db,
+            id,
+            lines,
+            &state.config.base_url,
+            chrono::Utc::now(),
+        )
+        .await
+        .map(drop),
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("{page}?saved=roles#session-roles"))),
+        Err(error) => back(&format!("{page}?form=roles"), error),
+    }
 }
 
 /// `POST /staff/programs/{slug}/volunteering`: `roles` (one per line), `signup_cutoff_minutes`,
