@@ -514,6 +514,64 @@ async fn blackout_dates_skip_sessions_and_give_them_back() {
 }
 
 #[tokio::test]
+async fn a_day_off_cancels_every_session_of_its_programs_on_that_day() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "talkshow", "Asia/Makassar", "published").await;
+    let other = program(&staff, "dapur", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    let holiday = sat + Duration::days(7);
+    weekly_series(&staff, &p["id"], sat, 3).await;
+    // On the holiday: the series' session moved by hand, a one-off session, and a one-off of
+    // another program, which this program's day off does not cover.
+    let in_series = sessions_of(&staff, &p["id"]).await[1]["id"].clone();
+    staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{}", in_series.as_str().unwrap()),
+            json!({"scope": "this", "start_local": local(holiday, "11:00"), "duration_minutes": 60}),
+            200,
+        )
+        .await;
+    let one_off = |program: &Value, time: &str| {
+        staff.expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program["id"], "start_local": local(holiday, time), "duration_minutes": 60}),
+            201,
+        )
+    };
+    let extra = one_off(&p, "15:00").await["session"]["id"].clone();
+    let elsewhere = one_off(&other, "15:00").await["session"]["id"].clone();
+    let staff = &staff;
+    let status = |id: &Value| {
+        let path = format!("/api/v1/sessions/{}", id.as_str().unwrap());
+        async move { staff.get_json(&path).await["status"].clone() }
+    };
+
+    let day_off = staff
+        .expect(
+            Method::POST,
+            "/api/v1/blackouts",
+            json!({"program_id": p["id"], "day": holiday, "reason": "Hari raya"}),
+            201,
+        )
+        .await;
+    assert_eq!(day_off["skipped_sessions"], 2);
+    assert_eq!(status(&in_series).await, "cancelled");
+    assert_eq!(status(&extra).await, "cancelled");
+    assert_eq!(status(&elsewhere).await, "scheduled");
+
+    let id = day_off["id"].as_str().unwrap();
+    let removed = staff
+        .send(Method::DELETE, &format!("/api/v1/blackouts/{id}"), None)
+        .await;
+    assert_eq!(removed.status(), 204);
+    assert_eq!(status(&in_series).await, "scheduled");
+    assert_eq!(status(&extra).await, "scheduled");
+}
+
+#[tokio::test]
 async fn overlapping_bookings_are_reported_as_conflicts() {
     let app = TestApp::spawn().await;
     let staff = StaffClient::new(&app, Role::Coordinator).await;

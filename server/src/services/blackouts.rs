@@ -1,5 +1,6 @@
-//! Blackout dates: days off for one program or for all, which cancel the series sessions on
-//! that day (sessions edited one by one, and one-off sessions, are left to staff).
+//! Blackout dates: days off for one program or for all, which cancel every session of the
+//! programs they cover on that day (in a series, edited one by one, or one-off); removing
+//! the day off gives back exactly the sessions it cancelled.
 
 use std::collections::HashMap;
 
@@ -28,7 +29,7 @@ fn view(model: blackout_dates::Model, skipped: u32) -> BlackoutResponse {
     }
 }
 
-/// Adds a day off and cancels the series sessions on it.
+/// Adds a day off and cancels the scheduled sessions on it.
 #[tracing::instrument(skip_all)]
 pub async fn create_blackout(
     db: &DatabaseConnection,
@@ -56,9 +57,7 @@ pub async fn create_blackout(
     let mut candidates = sessions::Entity::find()
         .filter(sessions::Column::StartsAt.gte(midnight - chrono::Duration::hours(15)))
         .filter(sessions::Column::StartsAt.lt(midnight + chrono::Duration::hours(39)))
-        .filter(sessions::Column::Status.eq(SessionStatus::Scheduled.as_str()))
-        .filter(sessions::Column::SeriesId.is_not_null())
-        .filter(sessions::Column::Detached.eq(false));
+        .filter(sessions::Column::Status.eq(SessionStatus::Scheduled.as_str()));
     if let Some(program) = input.program_id {
         candidates = candidates.filter(sessions::Column::ProgramId.eq(program));
     }
