@@ -19,8 +19,8 @@ use shared::dto::contests::{
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
-    BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
-    SeriesResponse, SessionEdit, SessionInput, SessionPage,
+    BlackoutInput, BlackoutResponse, Conflict, EditOutcome, PreviewRequest, PreviewResponse,
+    SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use shared::dto::volunteers::{
     MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
@@ -175,6 +175,16 @@ pub async fn get_program(slug: String) -> Result<ProgramResponse, ApiError> {
 pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ApiError> {
     let viewer = ssr::viewer()?;
     Ok(ssr::backend()?.list_sessions(&viewer, query).await?)
+}
+
+/// Every conflict among the sessions starting in `[from, to)` (staff; at most a year).
+#[server(prefix = "/_fn", endpoint = "conflicts", input = GetUrl)]
+pub async fn list_conflicts(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Conflict>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.list_conflicts(&viewer, from, to).await?)
 }
 
 /// One session with any conflicts (conflicts for staff only).
@@ -483,8 +493,8 @@ pub mod ssr {
     use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
     use shared::dto::schedule::{
-        BlackoutInput, BlackoutResponse, EditOutcome, PreviewRequest, PreviewResponse, SeriesInput,
-        SeriesResponse, SessionEdit, SessionInput, SessionPage,
+        BlackoutInput, BlackoutResponse, Conflict, EditOutcome, PreviewRequest, PreviewResponse,
+        SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
     };
     use shared::dto::volunteers::{
         MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
@@ -492,7 +502,7 @@ pub mod ssr {
     };
     use uuid::Uuid;
 
-    use super::{ApiError, NaiveDate, PartnerTarget, SessionQuery};
+    use super::{ApiError, DateTime, NaiveDate, PartnerTarget, SessionQuery, Utc};
 
     /// What the pages need from the server, in `shared` types. The server implements it
     /// over its services and provides it as `Arc<dyn Backend>` in the Leptos context.
@@ -537,6 +547,13 @@ pub mod ssr {
             viewer: &Viewer,
             query: SessionQuery,
         ) -> Result<SessionPage, Problem>;
+        /// Conflicts among the sessions starting in a range; staff only.
+        async fn list_conflicts(
+            &self,
+            viewer: &Viewer,
+            from: DateTime<Utc>,
+            to: DateTime<Utc>,
+        ) -> Result<Vec<Conflict>, Problem>;
         /// One session; conflicts only for staff.
         async fn get_session(&self, viewer: &Viewer, id: Uuid) -> Result<EditOutcome, Problem>;
         /// A program's series; staff only.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::Router;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use frontend::api::ssr::Backend;
 use frontend::api::{PartnerTarget, SessionQuery};
 use frontend::components::client::ClientBundles;
@@ -25,8 +25,9 @@ use shared::dto::contests::{
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
-    BlackoutInput, BlackoutResponse, CancelRequest, EditOutcome, EndSeriesRequest, PreviewRequest,
-    PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
+    BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest,
+    PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput,
+    SessionPage,
 };
 use shared::dto::volunteers::{
     MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
@@ -221,6 +222,20 @@ impl Backend for ServiceBackend {
             viewer,
             services::programs::get_program_by_slug(&self.db, &slug, audience(viewer), Utc::now()),
         )
+        .await
+    }
+
+    async fn list_conflicts(
+        &self,
+        viewer: &Viewer,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Conflict>, Problem> {
+        answer(viewer, async {
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
+            let to = to.min(from + chrono::Duration::days(366));
+            services::sessions::conflicts_between(&self.db, from, to).await
+        })
         .await
     }
 

@@ -627,6 +627,12 @@ async fn overlapping_bookings_are_reported_as_conflicts() {
         .get_json(&format!("/api/v1/conflicts?from={from}"))
         .await;
     assert!(all.as_array().unwrap().len() >= 3, "{all}");
+    // The staff calendar marks the sessions in a conflict.
+    let month = staff
+        .page(&format!("/staff/calendar?view=month&date={sat}"))
+        .await;
+    let marked = month.matches("data-testid=\"clash\"").count();
+    assert!(marked >= 2, "{marked} marked in {month}");
 
     // Cancelled sessions conflict with nothing.
     let twin_id = twin["session"]["id"].as_str().unwrap();

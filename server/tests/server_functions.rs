@@ -63,6 +63,11 @@ const CALLS: &[Call] = &[
     get("program", "slug=tidak-ada", Anyone),
     post("sessions", || json!({"query": {}}), Anyone),
     get("session", "id=01a23d4d-380c-736c-b80f-35f19aa449bb", Anyone),
+    get(
+        "conflicts",
+        "from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z",
+        Staff(Viewer),
+    ),
     get("series", "program_slug=tidak-ada", Staff(Viewer)),
     post(
         "preview",

@@ -1,7 +1,7 @@
 //! `/staff/calendar`: every program's sessions by month, week or as an agenda
 //! (`?view=month|week|agenda&date=YYYY-MM-DD`), linking each to its editor.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -11,10 +11,14 @@ use shared::Lang;
 use shared::dto::schedule::SessionResponse;
 use shared::recurrence::{Weekday, clock, long_date};
 use shared::words::SessionStatus;
+use uuid::Uuid;
 
-use crate::api::{SessionQuery, list_sessions};
+use crate::api::{SessionQuery, list_conflicts, list_sessions};
 use crate::components::session_list::{LinkTo, SessionList};
-use crate::format::{library_midnight, month_name, month_start, next_month, parse_day, week_start};
+use crate::components::table_region::table_region;
+use crate::format::{
+    library_midnight, library_time, month_name, month_start, next_month, parse_day, week_start,
+};
 use crate::i18n::{strings, tr, use_viewer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +91,13 @@ pub fn CalendarPage() -> impl IntoView {
             ..SessionQuery::default()
         })
     });
+    let conflicts = Resource::new(state, |(view, day)| {
+        let (from, to) = view.range(day);
+        list_conflicts(
+            library_midnight(from) - Duration::hours(6),
+            library_midnight(to) + Duration::hours(6),
+        )
+    });
     let title = tr(lang, "Kalender", "Calendar");
     let link = move |view: CalendarView, day: NaiveDate| {
         format!("/staff/calendar?view={}&date={day}", view.code())
@@ -122,11 +133,14 @@ pub fn CalendarPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let (view, day) = state();
+                let clashing: HashSet<Uuid> = conflicts.await?.iter()
+                    .flat_map(|c| [c.session_id, c.other_session_id])
+                    .collect();
                 sessions.await.map(|page| match view {
                     CalendarView::Agenda => view! { <SessionList sessions=page.items lang link_to=LinkTo::Editor/> }.into_any(),
                     _ => {
                         let (from, to) = view.range(day);
-                        view! { <Grid lang from to month=(view == CalendarView::Month).then_some(day) sessions=page.items/> }.into_any()
+                        view! { <Grid lang from to month=(view == CalendarView::Month).then_some(day) sessions=page.items clashing/> }.into_any()
                     }
                 })
             })}
@@ -142,6 +156,8 @@ fn Grid(
     to: NaiveDate,
     month: Option<NaiveDate>,
     sessions: Vec<SessionResponse>,
+    /// Sessions in a conflict (same host or partner at once, a day off).
+    clashing: HashSet<Uuid>,
 ) -> impl IntoView {
     let mut by_day: BTreeMap<NaiveDate, Vec<SessionResponse>> = BTreeMap::new();
     for s in sessions {
@@ -149,7 +165,7 @@ fn Grid(
     }
     let weeks = (to - from).num_days() / 7;
     view! {
-        <div class="table-wrap">
+        {table_region(tr(lang, "Kalender", "Calendar"), view! {
             <table class="calendar" aria-labelledby="calendar-heading">
                 <thead><tr>
                     {Weekday::ALL.into_iter().map(|d| view! { <th scope="col">{d.name(lang)}</th> }).collect_view()}
@@ -168,18 +184,23 @@ fn Grid(
                                             {list.into_iter().map(|s| view! {
                                                 <li class:cancelled=s.status == SessionStatus::Cancelled>
                                                     <a href=format!("/staff/sessions/{}", s.id)>
-                                                        {format!("{} {}", clock(lang, s.start_local.time()), s.title)}
+                                                        {format!("{} {}{} {}", clock(lang, s.start_local.time()), s.zone_label, library_time(lang, &s), s.title)}
                                                     </a>
+                                                    {clashing.contains(&s.id).then(|| view! {
+                                                        " "<span class="badge cancelled-badge" data-testid="clash">{tr(lang, "bentrok", "clash")}</span>
+                                                    })}
                                                 </li>
                                             }).collect_view()}
                                         </ul>
                                     </td>
                                 }
+                                // Each day erased to one type: the month grid is too deep a type otherwise.
+                                .into_any()
                             }).collect_view()}
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        })}
     }
 }
