@@ -7,4 +7,5 @@ pub mod contest;
 pub mod ical;
 pub mod reconcile;
 pub mod recurrence;
+pub mod video_length;
 pub mod zone;

@@ -284,6 +284,95 @@ async fn bytes_of(
     (status, response.bytes().await.unwrap().to_vec(), headers)
 }
 
+/// An MP4 whose header says it runs `seconds`: `ftyp`, the media data, then `moov` with its
+/// `mvhd` (time scale 600), as a phone writes a file it recorded.
+fn mp4_running(seconds: u32) -> Vec<u8> {
+    let sized = |kind: &[u8; 4], body: &[u8]| {
+        [&((body.len() + 8) as u32).to_be_bytes()[..], kind, body].concat()
+    };
+    let mut mvhd = vec![0u8; 100];
+    mvhd[12..16].copy_from_slice(&600u32.to_be_bytes());
+    mvhd[16..20].copy_from_slice(&(600 * seconds).to_be_bytes());
+    [
+        mp4_bytes(32),
+        sized(b"mdat", &mp4_bytes(200_000)),
+        sized(b"moov", &sized(b"mvhd", &mvhd)),
+    ]
+    .concat()
+}
+
+/// A WebM whose segment `Info` says it runs `seconds` (time scale 1 ms), then media data.
+fn webm_running(seconds: f64) -> Vec<u8> {
+    let element = |id: &[u8], body: &[u8]| [id, &[0x80 | body.len() as u8], body].concat();
+    let header = element(&[0x1A, 0x45, 0xDF, 0xA3], &element(&[0x42, 0x82], b"webm"));
+    let info = element(
+        &[0x15, 0x49, 0xA9, 0x66],
+        &[
+            element(&[0x2A, 0xD7, 0xB1], &1_000_000u32.to_be_bytes()),
+            element(&[0x44, 0x89], &(seconds * 1000.0).to_be_bytes()),
+        ]
+        .concat(),
+    );
+    let segment = [
+        0x18, 0x53, 0x80, 0x67, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    ];
+    [
+        header,
+        segment.to_vec(),
+        info,
+        vec![0x1F, 0x43, 0xB6, 0x75],
+        mp4_bytes(100_000),
+    ]
+    .concat()
+}
+
+#[tokio::test]
+async fn a_video_longer_than_the_limit_is_refused_and_the_entry_kept() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    // Seven minutes at most (the contest helper's limit).
+    let (_, slug) = contest(&staff, -60, 600, json!({})).await;
+    let receipt = registered(&app, &slug, entry("Andi", "2018-03-01", "andi@example.id")).await;
+    let token = receipt["access_token"].as_str().unwrap();
+    let entry_state = || async {
+        app.get(&format!("/api/v1/contest-entries/{token}"))
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+
+    for (bytes, said) in [
+        (mp4_running(8 * 60 + 12), "8 menit 12 detik"),
+        (webm_running(9.0 * 60.0 + 0.5), "9 menit 0 detik"),
+    ] {
+        let location = create_upload(&app, token, bytes.len()).await;
+        let patched = tus_request(&app, Method::PATCH, &location)
+            .await
+            .header("Upload-Offset", "0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let refused = problem(patched, 422).await;
+        let message = refused["errors"]["file"][0].as_str().unwrap_or_default();
+        assert!(
+            message.contains(said) && message.contains("maksimal 7 menit"),
+            "{refused}"
+        );
+        // The upload is gone; the entry stays, still waiting for its video.
+        assert_eq!(offset_of(&app, &location).await, None);
+        assert!(entry_state().await["video"].is_null());
+    }
+
+    // Exactly at the limit: kept.
+    upload_whole(&app, token, &mp4_running(7 * 60)).await;
+    assert!(entry_state().await["video"].is_object());
+    upload_whole(&app, token, &webm_running(6.0 * 60.0)).await;
+    assert_eq!(entry_state().await["video"]["format"], "webm");
+}
+
 #[tokio::test]
 async fn the_window_is_enforced_in_the_programs_zone() {
     let app = TestApp::spawn().await;

@@ -88,6 +88,13 @@ pub enum FieldError {
         /// The limit in MiB.
         max_mib: u64,
     },
+    /// A video that runs longer than the limit (read from the file).
+    VideoTooLong {
+        /// The limit in minutes.
+        max_minutes: u32,
+        /// How long the video runs, in whole seconds.
+        seconds: u32,
+    },
     /// A date outside the years Siar accepts ([`FIRST_YEAR`] to [`LAST_YEAR`]).
     DateOutOfRange {
         /// The first year accepted.
@@ -196,6 +203,28 @@ impl FieldError {
             (FieldError::FileTooLarge { max_mib }, Lang::En) => {
                 format!("The file is too large; the limit is {max_mib} MiB.")
             }
+            (
+                FieldError::VideoTooLong {
+                    max_minutes,
+                    seconds,
+                },
+                Lang::Id,
+            ) => format!(
+                "Video ini berdurasi {} menit {} detik; maksimal {max_minutes} menit. Potong videonya, lalu unggah lagi.",
+                seconds / 60,
+                seconds % 60
+            ),
+            (
+                FieldError::VideoTooLong {
+                    max_minutes,
+                    seconds,
+                },
+                Lang::En,
+            ) => format!(
+                "This video runs {} min {} s; the limit is {max_minutes} minutes. Trim it, then upload it again.",
+                seconds / 60,
+                seconds % 60
+            ),
             (FieldError::DateOutOfRange { min_year, max_year }, Lang::Id) => {
                 format!("Tanggal harus antara tahun {min_year} dan {max_year}.")
             }

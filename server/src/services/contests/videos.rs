@@ -27,6 +27,12 @@ use crate::services::mail::{self, letters};
 use crate::storage::Storage;
 use crate::token_vault::TokenVault;
 
+mod running_time;
+
+/// A video this much over the limit still passes: editors round, and a 7:00 recording's
+/// header may say 7:00.4.
+const RUNNING_TIME_SLACK_SECONDS: f64 = 1.0;
+
 /// The tus path of an upload.
 pub fn tus_path(id: Uuid) -> String {
     format!("/uploads/tus/{id}")
@@ -260,6 +266,31 @@ where
             storage.delete(&key).await?;
             rewind(db, upload.id, whole.min(offset), now).await?;
             return Err(AppError::Refused(Refusal::UploadOffsetMismatch));
+        }
+        // Longer than the contest allows: the upload goes, the entry (and any video it had)
+        // stays, and the entrant is told how long the file runs.
+        let video = Video {
+            format: container
+                .as_deref()
+                .and_then(VideoFormat::parse)
+                .unwrap_or(VideoFormat::Mp4),
+            length: upload.length as u64,
+            segments: pieces,
+        };
+        let limit = contest.max_video_minutes.max(0) as u32;
+        if let Some(seconds) = video.running_seconds(storage).await?
+            && seconds > f64::from(limit) * 60.0 + RUNNING_TIME_SLACK_SECONDS
+        {
+            drop(txn);
+            storage.delete(&key).await?;
+            remove(db, storage, upload.id).await?;
+            return Err(AppError::field(
+                "file",
+                FieldError::VideoTooLong {
+                    max_minutes: limit,
+                    seconds: seconds.floor() as u32,
+                },
+            ));
         }
     }
     let replaced = if complete {
