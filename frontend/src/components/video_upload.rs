@@ -2,8 +2,8 @@
 //! pieces; after a broken connection it asks the server for its offset with HEAD and goes
 //! on). The upload's URL is kept in localStorage under the entry, file name and size, and the
 //! server names the entry's unfinished upload too, so a closed tab, a reload or a lost signal
-//! resumes where the server stopped. Progress is
-//! a `<progress>` bar and a live text for screen readers. Without JavaScript the form says
+//! resumes where the server stopped. Progress is a `<progress>` bar and a live text for
+//! screen readers with the bytes sent and, once the line's speed is known, the time left. Without JavaScript the form says
 //! what to do instead.
 
 use leptos::prelude::*;
@@ -58,6 +58,51 @@ impl ChunkSizer {
     }
 }
 
+/// The line's speed in bytes a second, smoothed over the pieces sent (0 until one arrived):
+/// one fast or slow piece moves the estimate of the time left only a little.
+pub fn smoothed_rate(previous: f64, bytes: f64, seconds: f64) -> f64 {
+    let measured = bytes / seconds.max(0.05);
+    if previous > 0.0 {
+        0.7 * previous + 0.3 * measured
+    } else {
+        measured
+    }
+}
+
+/// "Mengunggah: 42% · 12,3 dari 300,0 MiB · sisa sekitar 4 menit": the bytes that arrived and,
+/// once the line's speed is known, the time left.
+pub fn progress_text(lang: shared::Lang, sent: f64, total: f64, rate: f64) -> String {
+    let mib = |bytes: f64| {
+        let text = format!("{:.1}", bytes / (1024.0 * 1024.0));
+        match lang {
+            shared::Lang::Id => text.replace('.', ","),
+            shared::Lang::En => text,
+        }
+    };
+    let percent = if total > 0.0 {
+        (sent / total * 100.0).floor()
+    } else {
+        0.0
+    };
+    let mut text = format!(
+        "{}: {percent}% · {} {} {} MiB",
+        tr(lang, "Mengunggah", "Uploading"),
+        mib(sent),
+        tr(lang, "dari", "of"),
+        mib(total)
+    );
+    if rate > 0.0 && total > sent {
+        let minutes = ((total - sent) / rate / 60.0).ceil();
+        text.push_str(&match (lang, minutes <= 1.0) {
+            (shared::Lang::Id, true) => " · sisa kurang dari 1 menit".to_owned(),
+            (shared::Lang::En, true) => " · less than a minute left".to_owned(),
+            (shared::Lang::Id, false) => format!(" · sisa sekitar {minutes} menit"),
+            (shared::Lang::En, false) => format!(" · about {minutes} minutes left"),
+        });
+    }
+    text
+}
+
 /// Where the uploader stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadState {
@@ -92,6 +137,8 @@ pub fn VideoUpload(
         .map(|u| (u.url.clone(), u.length as f64));
     let sent = RwSignal::new(unfinished.as_ref().map_or(0.0, |u| u.received as f64));
     let total = RwSignal::new(unfinished.as_ref().map_or(0.0, |u| u.length as f64));
+    // Bytes a second, as measured on the pieces sent (0 until the first arrives).
+    let rate = RwSignal::new(0.0f64);
     let state = RwSignal::new(UploadState::Idle);
     let input = NodeRef::<leptos::html::Input>::new();
     let percent = move || {
@@ -128,7 +175,7 @@ pub fn VideoUpload(
                 let token = token.clone();
                 let hint = hint.clone();
                 leptos::task::spawn_local(async move {
-                    tus::upload(file, token, hint, sent, total, state).await;
+                    tus::upload(file, token, hint, sent, total, rate, state).await;
                 });
             }
             #[cfg(not(feature = "hydrate"))]
@@ -157,7 +204,7 @@ pub fn VideoUpload(
         )
         .to_owned(),
         UploadState::Idle => String::new(),
-        UploadState::Sending => format!("{}: {}%", tr(lang, "Mengunggah", "Uploading"), percent()),
+        UploadState::Sending => progress_text(lang, sent.get(), total.get(), rate.get()),
         UploadState::Retrying(attempt) => format!(
             "{} ({attempt})",
             tr(
@@ -206,7 +253,7 @@ mod tus {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{File, Headers, RequestInit, Response};
 
-    use super::{ChunkSizer, UploadState};
+    use super::{ChunkSizer, UploadState, smoothed_rate};
 
     /// Why a request did not work.
     enum Failure {
@@ -325,6 +372,7 @@ mod tus {
         hint: Option<(String, f64)>,
         sent: RwSignal<f64>,
         total: RwSignal<f64>,
+        rate: RwSignal<f64>,
         state: RwSignal<UploadState>,
     ) {
         let key = storage_key(&token, &file);
@@ -340,7 +388,7 @@ mod tus {
         let mut attempt = 0u32;
         let mut sizer = ChunkSizer::default();
         loop {
-            match run(&file, &token, &key, size, sent, state, &mut sizer).await {
+            match run(&file, &token, &key, size, (sent, rate), state, &mut sizer).await {
                 Ok(()) => {
                     if let Some(storage) = local_storage() {
                         let _ = storage.remove_item(&key);
@@ -374,7 +422,7 @@ mod tus {
         token: &str,
         key: &str,
         size: f64,
-        sent: RwSignal<f64>,
+        (sent, rate): (RwSignal<f64>, RwSignal<f64>),
         state: RwSignal<UploadState>,
         sizer: &mut ChunkSizer,
     ) -> Result<(), Failure> {
@@ -412,7 +460,9 @@ mod tus {
                 Ok(response) => {
                     let from = at;
                     at = header_number(&response, "Upload-Offset").ok_or(Failure::Transient)?;
-                    sizer.sent(at - from, (js_sys::Date::now() - started) / 1000.0);
+                    let seconds = (js_sys::Date::now() - started) / 1000.0;
+                    sizer.sent(at - from, seconds);
+                    rate.update(|r| *r = smoothed_rate(*r, at - from, seconds));
                     sent.set(at);
                     state.set(UploadState::Sending);
                 }
@@ -448,6 +498,30 @@ mod tests {
             fast.sent(fast.bytes(), 0.01);
         }
         assert_eq!(fast.bytes(), MAX_CHUNK_BYTES);
+    }
+
+    #[test]
+    fn progress_says_the_bytes_sent_and_the_time_left_once_the_speed_is_known() {
+        let mib = 1024.0 * 1024.0;
+        assert_eq!(
+            progress_text(shared::Lang::Id, 12.3 * mib, 300.0 * mib, 0.0),
+            "Mengunggah: 4% · 12,3 dari 300,0 MiB"
+        );
+        // 2 Mbit/s with 287.7 MiB to go: 1,207 s, about 21 minutes.
+        assert_eq!(
+            progress_text(shared::Lang::En, 12.3 * mib, 300.0 * mib, 250_000.0),
+            "Uploading: 4% · 12.3 of 300.0 MiB · about 21 minutes left"
+        );
+        assert_eq!(
+            progress_text(shared::Lang::Id, 299.0 * mib, 300.0 * mib, 250_000.0),
+            "Mengunggah: 99% · 299,0 dari 300,0 MiB · sisa kurang dari 1 menit"
+        );
+        // One slow piece after a steady line moves the estimate by a third, not all the way.
+        assert_eq!(
+            smoothed_rate(250_000.0, 100_000.0, 4.0),
+            0.7 * 250_000.0 + 0.3 * 25_000.0
+        );
+        assert_eq!(smoothed_rate(0.0, 1_000_000.0, 4.0), 250_000.0);
     }
 
     #[test]
