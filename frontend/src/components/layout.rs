@@ -66,20 +66,46 @@ pub fn Layout(children: Children) -> impl IntoView {
         .into_any(),
         Some(user) => view! {
             {link("/staff", t.nav_dashboard)}
-            {link("/staff/programs", tr(viewer.lang, "Program", "Programs"))}
-            {link("/staff/calendar", tr(viewer.lang, "Kalender", "Calendar"))}
-            {link("/staff/partners", tr(viewer.lang, "Mitra", "Partners"))}
-            {link("/staff/agreements", tr(viewer.lang, "Perjanjian", "Agreements"))}
-            {link("/staff/blackouts", tr(viewer.lang, "Hari libur", "Days off"))}
-            {link("/staff/volunteers", tr(viewer.lang, "Relawan", "Volunteers"))}
-            {link("/staff/contests", tr(viewer.lang, "Lomba", "Contests"))}
-            {link("/staff/mailbox", tr(viewer.lang, "Kotak surat", "Mailbox"))}
-            {is_admin.then(|| link("/staff/users", t.nav_users))}
             {sign_out(user.name)}
         }
         .into_any(),
         None => view! { <li><a href="/login" rel="external">{t.nav_sign_in}</a></li> }.into_any(),
     };
+
+    // The staff pages, grouped by what they are about, on a row of their own.
+    let is_staff = viewer.user.as_ref().is_some_and(|u| u.role != Role::Judge);
+    let lang = viewer.lang;
+    let group = move |key: &'static str, label: &'static str, links: Vec<AnyView>| {
+        let id = format!("nav-group-{key}");
+        view! {
+            <li class="nav-group">
+                <span class="nav-group-label" id=id.clone()>{label}</span>
+                <ul aria-labelledby=id>{links}</ul>
+            </li>
+        }
+    };
+    let staff_links = is_staff.then(|| {
+        view! {
+            <ul class="nav-staff" aria-label=tr(lang, "Halaman staf", "Staff pages")>
+                {group("schedule", tr(lang, "Jadwal", "Schedule"), vec![
+                    link("/staff/programs", tr(lang, "Program", "Programs")).into_any(),
+                    link("/staff/calendar", tr(lang, "Kalender", "Calendar")).into_any(),
+                    link("/staff/blackouts", tr(lang, "Hari libur", "Days off")).into_any(),
+                ])}
+                {group("people", tr(lang, "Orang", "People"), vec![
+                    link("/staff/volunteers", tr(lang, "Relawan", "Volunteers")).into_any(),
+                    link("/staff/mailbox", tr(lang, "Kotak surat", "Mailbox")).into_any(),
+                ])}
+                {group("cooperation", tr(lang, "Kerja sama", "Cooperation"), vec![
+                    link("/staff/partners", tr(lang, "Mitra", "Partners")).into_any(),
+                    link("/staff/agreements", tr(lang, "Perjanjian", "Agreements")).into_any(),
+                    link("/staff/reports/partners", tr(lang, "Laporan", "Report")).into_any(),
+                ])}
+                {link("/staff/contests", tr(lang, "Lomba", "Contests"))}
+                {is_admin.then(|| link("/staff/users", t.nav_users))}
+            </ul>
+        }
+    });
 
     view! {
         <Html {..} lang=viewer.lang.code()/>
@@ -95,10 +121,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <ul>
                             {link("/", t.nav_home)}
                             {link("/schedule", tr(viewer.lang, "Jadwal", "Schedule"))}
-                            {link("/volunteer/open", tr(viewer.lang, "Relawan", "Volunteer"))}
+                            {link("/volunteer/open", tr(viewer.lang, "Jadi relawan", "Volunteer"))}
                             {account}
                         </ul>
                         <div class="lang-switch" role="group" aria-label=t.language_label>{lang_links}</div>
+                        {staff_links}
                     </nav>
                     </details>
                 </div>
