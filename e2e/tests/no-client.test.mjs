@@ -1,7 +1,8 @@
 // Every form of the users' journeys with the client code blocked (scripts on, `/pkg/…`
 // refused, as on a phone whose download of the client failed or has not finished): each is a
 // plain POST with its CSRF token and does what it says. The coordinator plans a program, its
-// series, partners, a cancelled and restored session and a day off; the partner answers; a
+// series, partners, a cancelled and restored session and a day off; the partner answers, and
+// the coordinator reads the answer and sets the session's own volunteer roles; a
 // volunteer signs up and withdraws; a parent registers an entry and is told the uploader
 // needs the client; staff set up a contest, assign its judge, check entries, close and
 // publish; the judge scores one entry and declares a conflict on another.
@@ -103,6 +104,21 @@ test('the coordinator\'s and the partner\'s forms work with the client blocked',
     const card = partner.page.locator(`#session-${sessionId}`);
     assert.equal(await card.locator('[data-testid="answer"]').textContent(), CONFIRMED);
     assert.equal(await card.locator('input[name="note"]').inputValue(), 'Wartawan kami hadir.');
+
+    // The staff read the answer and its note on the session editor.
+    await page.goto(`${BASE}${sessionHref}`);
+    const sessionPartners = page.locator('section[aria-labelledby="session-partner-heading"] > ul');
+    assert.equal(await sessionPartners.locator('[data-testid="partner-answer"]').textContent(), CONFIRMED);
+    assert.match(await sessionPartners.textContent(), /Wartawan kami hadir\./);
+
+    // The session's own volunteer roles, from the rows of its roles form.
+    await page.fill('#role-0-name', 'Pembawa acara');
+    await page.fill('#role-0-capacity', '2');
+    await page.selectOption('#role-0-skill', 'host');
+    await submit(page, '#session-roles button[type="submit"]');
+    assert.match(page.url(), /saved=roles/);
+    assert.equal(await page.inputValue('#role-0-name'), 'Pembawa acara');
+    assert.match(await page.textContent('#roster h3'), /Pembawa acara — 0\/2/);
 
     // A day off, added and removed.
     day = isoDayAhead(200);
@@ -259,6 +275,8 @@ test('the contest\'s forms (setup, judges, checks, scores, conflict, publication
   const judge = await withoutClient();
   const slug = `lomba-formulir-${Date.now().toString(36)}`;
   const scored = `Sinta ${Date.now()}`;
+  // Titles of this run only: a judge also sees other contests' entries.
+  const [first, second] = [`Kisah Pertama ${slug}`, `Kisah Kedua ${slug}`];
   const page = staff.page;
   try {
     await signIn(page, COORDINATOR);
@@ -288,11 +306,11 @@ test('the contest\'s forms (setup, judges, checks, scores, conflict, publication
     assert.equal(await page.isChecked(`fieldset:has(legend:text-is("${JUDGE.name}")) input[name="assign"]`), true);
 
     // Two entries, each with its video; staff find both eligible.
-    const entries = [await registerEntry(parent.page, slug, scored, 'Kisah Pertama'),
-      await registerEntry(parent.page, slug, `Budi ${Date.now()}`, 'Kisah Kedua')];
+    const entries = [await registerEntry(parent.page, slug, scored, first),
+      await registerEntry(parent.page, slug, `Budi ${Date.now()}`, second)];
     for (const entry of entries) await uploadVideo(parent.page.request, entry);
     await page.goto(contestPage);
-    for (const title of ['Kisah Pertama', 'Kisah Kedua']) {
+    for (const title of [first, second]) {
       await submit(page, `tr:has-text("${title}") button[value="yes"]`);
       assert.match(page.url(), /reviewed=1/);
       assert.match(await page.locator('tr', { hasText: title }).locator('[data-testid="entry-state"]').textContent(), /memenuhi syarat/);
@@ -304,19 +322,19 @@ test('the contest\'s forms (setup, judges, checks, scores, conflict, publication
     await bench.fill('#email', JUDGE.email);
     await bench.fill('#password', JUDGE.password);
     await submit(bench, 'button[type="submit"]');
-    await bench.click('a:has-text("Kisah Pertama")');
+    await bench.click(`a:has-text("${first}")`);
     for (const input of await bench.locator('input[type="number"]').all()) await input.fill('9');
     await bench.fill('#comment', 'Suara jelas.');
     await submit(bench, 'button:has-text("Simpan nilai")');
     assert.match(bench.url(), /saved=1/);
     assert.equal(await bench.inputValue('#comment'), 'Suara jelas.');
     await bench.goto(`${BASE}/judge`);
-    await bench.click('a:has-text("Kisah Kedua")');
+    await bench.click(`a:has-text("${second}")`);
     await bench.click('main details > summary');
     await bench.fill('#conflict-note', 'Murid saya sendiri.');
     await submit(bench, 'form[action$="/conflict"] button[type="submit"]');
     assert.match(bench.url(), /\/judge\?conflict=1/);
-    assert.doesNotMatch(await bench.textContent('main'), /Kisah Kedua/);
+    assert.doesNotMatch(await bench.textContent('main'), new RegExp(second));
 
     // Staff see the score and the conflict, close entries with the setup form and publish.
     await page.goto(contestPage);
