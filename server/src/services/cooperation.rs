@@ -271,22 +271,20 @@ pub async fn answer(
         .ok_or(AppError::NotFound)?;
     let note = shared::validation::clean_optional(input.note);
     let unchanged = link.answer == input.answer.as_str() && link.answer_note == note;
+    let link_id = link.id;
     if !unchanged {
         let mut model: session_partners::ActiveModel = link.into();
         model.answer = Set(input.answer.as_str().to_owned());
         model.answer_note = Set(note.clone());
         model.answered_at = Set(Some(now));
         model.update(&txn).await?;
-        tell_staff_of_answer(
-            &txn,
-            base_url,
-            &partner,
+        let answer = Answer {
+            link_id,
             session_id,
-            input.answer,
-            note,
-            now,
-        )
-        .await?;
+            answer: input.answer,
+            with_note: note.is_some(),
+        };
+        tell_staff_of_answer(&txn, base_url, &partner, answer, now).await?;
     }
     txn.commit().await?;
     sessions_of(db, partner.id, Listing::Only(session_id))
@@ -295,14 +293,29 @@ pub async fn answer(
         .ok_or(AppError::NotFound)
 }
 
+/// A partner's answer, as its letters to the staff tell it.
+struct Answer {
+    /// The partner's link to the session (`session_partners`).
+    link_id: Uuid,
+    /// The session.
+    session_id: Uuid,
+    /// Confirmed or declined.
+    answer: PartnerAnswer,
+    /// Whether a note came with it.
+    with_note: bool,
+}
+
 /// The letters to every active coordinator and admin that `partner` answered.
 async fn tell_staff_of_answer<C: sea_orm::ConnectionTrait>(
     db: &C,
     base_url: &str,
     partner: &partners::Model,
-    session_id: Uuid,
-    answer: PartnerAnswer,
-    note: Option<String>,
+    Answer {
+        link_id,
+        session_id,
+        answer,
+        with_note,
+    }: Answer,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let session = sessions::Entity::find_by_id(session_id)
@@ -326,7 +339,7 @@ async fn tell_staff_of_answer<C: sea_orm::ConnectionTrait>(
         ends_at: session.ends_at,
         tz,
         answer,
-        with_note: note.is_some(),
+        with_note,
         url: format!("{base_url}/staff/sessions/{session_id}"),
     };
     for user in managers(db).await? {
@@ -336,8 +349,7 @@ async fn tell_staff_of_answer<C: sea_orm::ConnectionTrait>(
             lang: Lang::Id,
         };
         let key = format!(
-            "partner-answer:{session_id}:{}:{}:{}",
-            partner.id,
+            "partner-answer:{link_id}:{}:{}",
             user.id,
             now.timestamp_micros()
         );

@@ -91,10 +91,23 @@ fn skip_taken_dedupe_key() -> OnConflict {
         .to_owned()
 }
 
+/// The longest dedupe key the outbox column holds (`varchar(120)`; SQLite would not say).
+const DEDUPE_KEY_MAX: usize = 120;
+
+/// `key` as stored: as it is when it fits the column, else its SHA-256, which dedupes the
+/// same way (equal keys, equal hashes) whatever the key's length.
+fn stored_dedupe_key(key: String) -> String {
+    if key.len() <= DEDUPE_KEY_MAX {
+        key
+    } else {
+        format!("sha256:{}", crate::auth::sha256_hex(&key))
+    }
+}
+
 fn outbox_row(letter: Letter, now: DateTime<Utc>) -> outbox::ActiveModel {
     outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
-        dedupe_key: Set(letter.dedupe_key),
+        dedupe_key: Set(letter.dedupe_key.map(stored_dedupe_key)),
         kind: Set(letter.kind.to_owned()),
         recipient: Set(letter.recipient),
         lang: Set(letter.lang.code().to_owned()),
@@ -334,6 +347,17 @@ pub async fn mailbox(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_dedupe_key_is_stored_hashed_and_still_dedupes() {
+        let short = "agreement-ending:a:2026-12-25:14:b".to_owned();
+        assert_eq!(stored_dedupe_key(short.clone()), short);
+        let long = format!("partner-answer:{}", "x".repeat(200));
+        let stored = stored_dedupe_key(long.clone());
+        assert!(stored.len() <= DEDUPE_KEY_MAX, "{stored}");
+        assert_eq!(stored, stored_dedupe_key(long.clone()));
+        assert_ne!(stored, stored_dedupe_key(format!("{long}y")));
+    }
 
     #[test]
     fn sent_letters_keep_no_private_token() {
