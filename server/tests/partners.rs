@@ -1116,7 +1116,14 @@ async fn staff_see_a_partner_s_answer_and_are_told_of_it_once() {
         !letter.body.contains(note),
         "a partner's text is not repeated in the library's letters"
     );
-    // A changed answer is news again.
+    // A changed answer is news again; flipping back the same day is not (a leaked link
+    // cannot flood the staff's mailboxes).
+    answer(&app, &token, &session_id, json!({"answer": "declined"})).await;
+    assert_eq!(
+        mails_of_kind(&app, "partner_answered").await.len() as u64,
+        2 * managers
+    );
+    answer(&app, &token, &session_id, json!({"answer": "confirmed"})).await;
     answer(&app, &token, &session_id, json!({"answer": "declined"})).await;
     assert_eq!(
         mails_of_kind(&app, "partner_answered").await.len() as u64,

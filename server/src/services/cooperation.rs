@@ -250,7 +250,7 @@ pub async fn partner_sessions(
 }
 
 /// The partner at `token` answers the request to take part in session `session_id`. The
-/// coordinators and admins are told by letter (the same answer sent twice, once).
+/// coordinators and admins are told by letter, once per answer and day.
 #[tracing::instrument(skip_all, fields(session.id = %session_id))]
 pub async fn answer(
     db: &DatabaseConnection,
@@ -348,10 +348,13 @@ async fn tell_staff_of_answer<C: sea_orm::ConnectionTrait>(
             name: user.name,
             lang: Lang::Id,
         };
+        // One letter per answer, day and reader: a leaked link flipping its answer cannot
+        // fill the staff's mailboxes (at most two letters a day each).
         let key = format!(
-            "partner-answer:{link_id}:{}:{}",
-            user.id,
-            now.timestamp_micros()
+            "partner-answer:{link_id}:{}:{}:{}",
+            answer.as_str(),
+            library_today(now),
+            user.id
         );
         mail::enqueue(db, letters::partner_answered(&to, &facts, key), now).await?;
     }
