@@ -202,13 +202,7 @@ async fn sessions_of(
         .limit(MAX_SESSIONS)
         .all(db)
         .await?;
-    let names: HashMap<Uuid, String> = programs::Entity::find()
-        .filter(programs::Column::Id.is_in(models.iter().map(|s| s.program_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
+    let names = program_names(db, models.iter().map(|s| s.program_id)).await?;
     Ok(models
         .into_iter()
         .filter_map(|session| {
@@ -359,6 +353,20 @@ async fn tell_staff_of_answer<C: sea_orm::ConnectionTrait>(
         mail::enqueue(db, letters::partner_answered(&to, &facts, key), now).await?;
     }
     Ok(())
+}
+
+/// Program names by id.
+async fn program_names<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: impl Iterator<Item = Uuid>,
+) -> AppResult<HashMap<Uuid, String>> {
+    Ok(programs::Entity::find()
+        .filter(programs::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect())
 }
 
 /// Every active coordinator and admin.
@@ -581,25 +589,14 @@ async fn recent_answers(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let programs: HashMap<Uuid, String> = programs::Entity::find()
-        .filter(programs::Column::Id.is_in(sessions.values().map(|s| s.program_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let partners: HashMap<Uuid, partners::Model> = partners::Entity::find()
-        .filter(partners::Column::Id.is_in(links.iter().map(|l| l.partner_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
+    let programs = program_names(db, sessions.values().map(|s| s.program_id)).await?;
+    let partners =
+        crate::services::programs::partner_names(db, links.iter().map(|l| l.partner_id)).await?;
     Ok(links
         .into_iter()
         .filter_map(|link| {
             let session = sessions.get(&link.session_id)?;
-            let partner = partners.get(&link.partner_id)?;
+            let (partner_name, partner_slug) = partners.get(&link.partner_id)?;
             let tz = parse_tz(&session.tz).ok()?;
             Some(PartnerAnswerNotice {
                 session_id: session.id,
@@ -611,8 +608,8 @@ async fn recent_answers(
                 }),
                 start_local: utc_to_local(tz, session.starts_at),
                 zone_label: zone_label(tz, session.starts_at),
-                partner_name: partner.name.clone(),
-                partner_slug: partner.slug.clone(),
+                partner_name: partner_name.clone(),
+                partner_slug: partner_slug.clone(),
                 answer: PartnerAnswer::parse(&link.answer)?,
                 note: link.answer_note,
                 answered_at: link.answered_at?,

@@ -229,6 +229,41 @@ where
     }
     let received = offset + stored.written as i64;
     let complete = received == upload.length;
+    if complete {
+        // Read before the transaction: it may fetch a few MiB from storage, which must not
+        // happen while the database's writer lock is held.
+        let mut pieces = segments(db, upload.id).await?;
+        pieces.push(upload_segments::Model {
+            upload_id: upload.id,
+            start: offset,
+            length: stored.written as i64,
+            storage_key: key.clone(),
+        });
+        let video = Video {
+            format: container
+                .as_deref()
+                .and_then(VideoFormat::parse)
+                .unwrap_or(VideoFormat::Mp4),
+            length: upload.length as u64,
+            segments: pieces,
+        };
+        // Longer than the contest allows: the upload goes, the entry (and any video it had)
+        // stays, and the entrant is told how long the file runs.
+        let limit = contest.max_video_minutes.max(0) as u32;
+        if let Some(seconds) = video.running_seconds(storage).await?
+            && seconds > f64::from(limit) * 60.0 + RUNNING_TIME_SLACK_SECONDS
+        {
+            storage.delete(&key).await?;
+            remove(db, storage, upload.id).await?;
+            return Err(AppError::field(
+                "file",
+                FieldError::VideoTooLong {
+                    max_minutes: limit,
+                    seconds: seconds.floor() as u32,
+                },
+            ));
+        }
+    }
 
     let txn = crate::db::begin(db).await?;
     // Compare-and-set: only the append that started from the current offset moves it.
@@ -266,31 +301,6 @@ where
             storage.delete(&key).await?;
             rewind(db, upload.id, whole.min(offset), now).await?;
             return Err(AppError::Refused(Refusal::UploadOffsetMismatch));
-        }
-        // Longer than the contest allows: the upload goes, the entry (and any video it had)
-        // stays, and the entrant is told how long the file runs.
-        let video = Video {
-            format: container
-                .as_deref()
-                .and_then(VideoFormat::parse)
-                .unwrap_or(VideoFormat::Mp4),
-            length: upload.length as u64,
-            segments: pieces,
-        };
-        let limit = contest.max_video_minutes.max(0) as u32;
-        if let Some(seconds) = video.running_seconds(storage).await?
-            && seconds > f64::from(limit) * 60.0 + RUNNING_TIME_SLACK_SECONDS
-        {
-            drop(txn);
-            storage.delete(&key).await?;
-            remove(db, storage, upload.id).await?;
-            return Err(AppError::field(
-                "file",
-                FieldError::VideoTooLong {
-                    max_minutes: limit,
-                    seconds: seconds.floor() as u32,
-                },
-            ));
         }
     }
     let replaced = if complete {
