@@ -38,6 +38,10 @@ for (const viewport of SCREENS) {
 
       await page.goto(`${BASE}/schedule`);
       await assertAccessible(page, label('schedule'));
+      // A broadcast from Leiden reads in its own zone, with Makassar's clock beside it.
+      await page.goto(`${BASE}/programs/dongeng-dari-leiden`);
+      assert.match(await page.textContent('main'), /10\.00–11\.00 CES?T \(1[67]\.00 WITA\)/);
+      await assertAccessible(page, label('program abroad'));
       await page.goto(BASE);
       await Promise.all([page.waitForURL(/\/contests\/[a-z0-9-]+$/), programs.locator('a[href^="/contests/"]').first().click()]);
       await assertAccessible(page, label('contest'));

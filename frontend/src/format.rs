@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use shared::Lang;
-use shared::dto::schedule::SessionResponse;
+use shared::dto::schedule::{LibraryClock, SessionResponse};
 use shared::recurrence::{clock, long_date};
 
 /// "09.00–10.00 WITA".
@@ -41,36 +41,55 @@ pub fn dated_time(lang: Lang, start: NaiveDateTime, zone: &str) -> String {
 /// A session's [`dated_time_range`], and its start on the library's clock where that reads
 /// differently: "Sabtu, 5 Desember 2026 · 10.00–11.00 CET (17.00 WITA)".
 pub fn session_when(lang: Lang, session: &SessionResponse) -> String {
+    dated_when(
+        lang,
+        session.start_local,
+        session.end_local,
+        &session.zone_label,
+        session.library_clock.as_ref(),
+    )
+}
+
+/// [`dated_time_range`] followed by [`on_library_clock`]: how any session's time reads.
+pub fn dated_when(
+    lang: Lang,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    zone: &str,
+    here: Option<&LibraryClock>,
+) -> String {
     format!(
         "{}{}",
-        dated_time_range(
-            lang,
-            session.start_local,
-            session.end_local,
-            &session.zone_label,
-        ),
-        library_time(lang, session)
+        dated_time_range(lang, start, end, zone),
+        on_library_clock(lang, start, here)
     )
 }
 
 /// " (17.00 WITA)" where the library's clock reads differently from the session's zone;
 /// empty where they agree.
 pub fn library_time(lang: Lang, session: &SessionResponse) -> String {
-    session
-        .library_clock
-        .as_ref()
-        .map_or_else(String::new, |here| {
-            let day = if here.start_local.date() == session.start_local.date() {
-                String::new()
-            } else {
-                format!("{}, ", long_date(lang, here.start_local.date()))
-            };
-            format!(
-                " ({day}{} {})",
-                clock(lang, here.start_local.time()),
-                here.zone_label
-            )
-        })
+    on_library_clock(lang, session.start_local, session.library_clock.as_ref())
+}
+
+/// " (17.00 WITA)" for a start at `start_local` that the library's clock reads as `here`
+/// (with the date too where the day differs); empty without one.
+pub fn on_library_clock(
+    lang: Lang,
+    start_local: NaiveDateTime,
+    here: Option<&LibraryClock>,
+) -> String {
+    here.map_or_else(String::new, |here| {
+        let day = if here.start_local.date() == start_local.date() {
+            String::new()
+        } else {
+            format!("{}, ", long_date(lang, here.start_local.date()))
+        };
+        format!(
+            " ({day}{} {})",
+            clock(lang, here.start_local.time()),
+            here.zone_label
+        )
+    })
 }
 
 /// The Monday of the week holding `day`.

@@ -2107,3 +2107,139 @@ async fn signup_ids(app: &TestApp, role: &Value) -> Vec<String> {
         .map(|s| s.id.to_string())
         .collect()
 }
+
+/// A session abroad also says when it starts on the library's clock, wherever a person reads
+/// its time: the API, the public session page, the volunteer's open slots and own list, and
+/// the partner's private page (where staff and volunteers in Makassar read it).
+#[tokio::test]
+async fn a_session_abroad_also_says_its_start_on_the_library_s_clock() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let slug = format!("leiden-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let program = staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": "Dongeng dari Leiden", "slug": slug, "kind": "storytelling_broadcast",
+                   "default_duration_minutes": 60, "status": "published", "tz": "Europe/Amsterdam"}),
+            201,
+        )
+        .await;
+    let program_id = program["id"].as_str().unwrap();
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/programs/{program_id}/volunteering"),
+            json!({"signup_cutoff_minutes": 60, "offer_window_minutes": 720,
+                   "roles": [{"name": "Pembawa acara", "capacity": 2}]}),
+            200,
+        )
+        .await;
+    let day = (Utc::now() + Duration::days(30)).date_naive();
+    let session = staff
+        .expect(
+            Method::POST,
+            "/api/v1/sessions",
+            json!({"program_id": program_id, "start_local": format!("{day}T10:00:00"), "duration_minutes": 60}),
+            201,
+        )
+        .await["session"]
+        .clone();
+    let id = session["id"].as_str().unwrap().to_owned();
+    // What Leiden's 10:00 reads in Makassar that day (16.00 or 17.00, by Europe's summer time).
+    let instant = starts_at(&session);
+    let makassar = instant.with_timezone(&chrono_tz::Asia::Makassar);
+    let expected_clock = json!({"start_local": makassar.format("%Y-%m-%dT%H:%M:%S").to_string(), "zone_label": "WITA"});
+    let europe = instant
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%Z")
+        .to_string();
+    let expected_text = format!("10.00–11.00 {europe} ({} WITA)", makassar.format("%H.%M"));
+    assert_eq!(session["library_clock"], expected_clock, "the API");
+    let public = app.html(&app.client, &format!("/sessions/{id}")).await;
+    assert!(
+        public.contains(&expected_text),
+        "the public session page says {expected_text}"
+    );
+
+    // The volunteer's open slots and own list.
+    let person = volunteer(&app, "Rina", "id", &[]).await;
+    let open = person
+        .send(Method::GET, "/api/v1/volunteering/open", None)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let slot = open
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["session"]["id"] == id.as_str())
+        .expect("the session among the open ones");
+    assert_eq!(
+        slot["session"]["library_clock"], expected_clock,
+        "open slots"
+    );
+    let role = slot["roles"][0]["id"].clone();
+    person.sign_up_ok(&role).await;
+    let mine = person.my_signups().await;
+    assert_eq!(
+        mine[0]["session"]["library_clock"], expected_clock,
+        "my sign-ups"
+    );
+    for path in ["/volunteer/open", "/volunteer/me"] {
+        let page = app.html(&person.client, path).await;
+        assert!(page.contains(&expected_text), "{path} says {expected_text}");
+    }
+
+    // The partner's private page.
+    let partner = staff
+        .expect(
+            Method::POST,
+            "/api/v1/partners",
+            json!({"name": "PPI Leiden", "kind": "community"}),
+            201,
+        )
+        .await;
+    staff
+        .expect(
+            Method::PUT,
+            &format!("/api/v1/sessions/{id}/partners"),
+            json!([{"partner_id": partner["id"], "role": "co_host"}]),
+            200,
+        )
+        .await;
+    let link = staff
+        .get_json(&format!(
+            "/api/v1/partners/{}/access-link",
+            partner["id"].as_str().unwrap()
+        ))
+        .await;
+    let token = link["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let view = app
+        .new_browser()
+        .get(app.at(&format!("/api/v1/partner-access/{token}")))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        view["sessions"][0]["library_clock"], expected_clock,
+        "the partner's view"
+    );
+    let page = app
+        .html(&app.new_browser(), &format!("/partner-access/{token}"))
+        .await;
+    assert!(
+        page.contains(&expected_text),
+        "the partner's page says {expected_text}"
+    );
+}

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{ApiError, get_cooperation_alerts, my_calendar};
-use crate::format::dated_time;
+use crate::format::{dated_time, on_library_clock};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// The staff dashboard.
@@ -100,7 +100,7 @@ pub fn DashboardPage() -> impl IntoView {
                                     <a href=format!("/staff/partners/{}", a.partner_slug)>{a.partner_name.clone()}</a>
                                     " · "<strong>{a.answer.label(lang)}</strong>" · "
                                     <a href=format!("/staff/sessions/{}", a.session_id)>{a.session_title.clone()}</a>
-                                    {format!(" ({})", dated_time(lang, a.start_local, &a.zone_label))}
+                                    {format!(" ({}{})", dated_time(lang, a.start_local, &a.zone_label), on_library_clock(lang, a.start_local, a.library_clock.as_ref()))}
                                     {a.note.clone().map(|note| view! { " "<q>{note}</q> })}
                                 </li>
                             }).collect_view()}

@@ -11,7 +11,7 @@ use shared::words::PartnerAnswer;
 use crate::api::{ApiError, get_partner_access};
 use crate::components::server_link::ServerLink;
 use crate::components::subscribe::SubscribePanel;
-use crate::format::dated_time_range;
+use crate::format::dated_when;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::staff_agreements::{period, status_badge};
 
@@ -26,7 +26,7 @@ fn SessionItem(session: PartnerSession, token: String, csrf: String) -> impl Int
     view! {
         <li id=format!("session-{}", s.session_id) class="card">
             <h3>{s.title.clone()}</h3>
-            <p data-testid="when">{dated_time_range(lang, s.start_local, s.end_local, &s.zone_label)}</p>
+            <p data-testid="when">{dated_when(lang, s.start_local, s.end_local, &s.zone_label, s.library_clock.as_ref())}</p>
             <p>{s.program_name.clone()}" · "{s.role.label(lang)}
                 {s.cancelled.then(|| view! { " · "<strong>{tr(lang, "Dibatalkan", "Cancelled")}</strong> })}
             </p>

@@ -11,7 +11,7 @@ use shared::words::{Contribution, PartnerKind};
 
 use crate::api::{ApiError, get_partner_detail};
 use crate::components::form::{FieldMessages, plain_input, plain_textarea, query_messages};
-use crate::format::dated_time_range;
+use crate::format::dated_when;
 use crate::i18n::{strings, tr, use_viewer};
 use crate::pages::staff_agreements::{period, status_badge};
 
@@ -127,7 +127,7 @@ pub fn PartnerDetailPage() -> impl IntoView {
                                 {detail.sessions.iter().map(|s| view! {
                                     <li>
                                         <a href=format!("/staff/sessions/{}", s.session_id)>{s.title.clone()}</a>
-                                        {format!(" · {} · {}", dated_time_range(lang, s.start_local, s.end_local, &s.zone_label), s.role.label(lang))}
+                                        {format!(" · {} · {}", dated_when(lang, s.start_local, s.end_local, &s.zone_label, s.library_clock.as_ref()), s.role.label(lang))}
                                         {s.cancelled.then(|| format!(" · {}", tr(lang, "Dibatalkan", "Cancelled")))}
                                         {s.answer.map(|a| view! { " · "<strong data-testid="answer">{a.label(lang)}</strong> })}
                                         {s.answer_note.clone().map(|note| view! { " "<q>{note}</q> })}

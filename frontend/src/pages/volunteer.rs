@@ -15,16 +15,17 @@ use shared::dto::volunteers::{
 
 use crate::api::{ApiError, get_my_volunteering, get_open_sessions};
 use crate::components::subscribe::SubscribePanel;
-use crate::format::dated_time_range;
+use crate::format::dated_when;
 use crate::i18n::{strings, tr, use_viewer};
 
-/// "Sabtu, 5 Desember 2026 · 09.00–10.00 WITA".
+/// "Sabtu, 5 Desember 2026 · 09.00–10.00 WITA", with the library's clock where it differs.
 fn when(lang: Lang, session: &SessionBrief) -> String {
-    dated_time_range(
+    dated_when(
         lang,
         session.start_local,
         session.end_local,
         &session.zone_label,
+        session.library_clock.as_ref(),
     )
 }
 

@@ -28,7 +28,7 @@ use crate::db::entities::{
     agreement_documents, agreement_partners, agreements, partners, program_partners, programs,
     session_partners, sessions, users,
 };
-use crate::domain::zone::{parse_tz, utc_to_local, zone_label};
+use crate::domain::zone::{library_clock, parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
 use crate::services::agreements::{self as agreement_service, documents, library_today, status_of};
 use crate::services::mail::{self, letters};
@@ -224,6 +224,7 @@ async fn sessions_of(
                 start_local: utc_to_local(tz, session.starts_at),
                 end_local: utc_to_local(tz, session.ends_at),
                 zone_label: zone_label(tz, session.starts_at),
+                library_clock: library_clock(tz, session.starts_at),
                 cancelled: session.status == SessionStatus::Cancelled.as_str(),
                 role,
                 answer: own.and_then(|link| PartnerAnswer::parse(&link.answer)),
@@ -608,6 +609,7 @@ async fn recent_answers(
                 }),
                 start_local: utc_to_local(tz, session.starts_at),
                 zone_label: zone_label(tz, session.starts_at),
+                library_clock: library_clock(tz, session.starts_at),
                 partner_name: partner_name.clone(),
                 partner_slug: partner_slug.clone(),
                 answer: PartnerAnswer::parse(&link.answer)?,

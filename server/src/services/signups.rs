@@ -28,7 +28,7 @@ use shared::dto::volunteers::{Refusal, SessionBrief, SignupStatus, SignupView};
 use uuid::Uuid;
 
 use crate::db::entities::{programs, session_roles, sessions, signups};
-use crate::domain::zone::parse_tz;
+use crate::domain::zone::{LIBRARY_TZ, library_clock, parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
 use crate::services::mail::{self, letters};
 use crate::services::roles::{active_statuses, session_is_open};
@@ -80,12 +80,12 @@ impl Setting {
 
     /// The session as volunteers see it.
     pub fn brief(&self) -> SessionBrief {
-        let tz = parse_tz(&self.session.tz).unwrap_or(chrono_tz::Asia::Makassar);
-        let start = self.session.starts_at.with_timezone(&tz);
+        let tz = parse_tz(&self.session.tz).unwrap_or(LIBRARY_TZ);
         SessionBrief {
-            start_local: start.naive_local(),
-            end_local: self.session.ends_at.with_timezone(&tz).naive_local(),
-            zone_label: start.format("%Z").to_string(),
+            start_local: utc_to_local(tz, self.session.starts_at),
+            end_local: utc_to_local(tz, self.session.ends_at),
+            zone_label: zone_label(tz, self.session.starts_at),
+            library_clock: library_clock(tz, self.session.starts_at),
             id: self.session.id,
             title: self.title(),
             program_name: self.program.name.clone(),

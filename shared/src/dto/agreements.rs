@@ -238,6 +238,10 @@ pub struct PartnerSession {
     pub end_local: NaiveDateTime,
     /// The zone's short name at that time (WITA).
     pub zone_label: String,
+    /// The start on the library's clock, where the program's zone reads differently then;
+    /// none where they agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_clock: Option<crate::dto::schedule::LibraryClock>,
     /// Called off.
     pub cancelled: bool,
     /// The partner's role.
@@ -396,6 +400,10 @@ pub struct PartnerAnswerNotice {
     pub start_local: NaiveDateTime,
     /// The zone's short name at that time (WITA).
     pub zone_label: String,
+    /// The start on the library's clock, where the program's zone reads differently then;
+    /// none where they agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_clock: Option<crate::dto::schedule::LibraryClock>,
     /// The partner.
     pub partner_name: String,
     /// Its URL name (its staff page is `/staff/partners/{slug}`).

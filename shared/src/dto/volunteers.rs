@@ -462,6 +462,10 @@ pub struct SessionBrief {
     pub end_local: chrono::NaiveDateTime,
     /// The zone's short name at the start, e.g. `WITA`.
     pub zone_label: String,
+    /// The start on the library's clock, where the program's zone reads differently then;
+    /// none where they agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub library_clock: Option<crate::dto::schedule::LibraryClock>,
     /// Whether the session is cancelled.
     pub cancelled: bool,
     /// When sign-up and withdrawal close.
