@@ -1734,6 +1734,113 @@ async fn a_session_s_roles_are_set_by_rows_without_the_client() {
     );
 }
 
+/// A program's roles are edited as the same rows as a session's (not typed lines with skill
+/// codes), together with its sign-up rules; a bad value comes back under its field.
+#[tokio::test]
+async fn a_program_s_roles_are_set_by_rows_without_the_client() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (session, _) = session_with_roles(
+        &staff,
+        Duration::days(3),
+        json!([{"name": "Pendongeng", "capacity": 1, "skill": "storyteller"}]),
+        60,
+    )
+    .await;
+    let program = staff
+        .get_json(&format!(
+            "/api/v1/programs/{}",
+            session["program_id"].as_str().unwrap()
+        ))
+        .await;
+    let (program_id, slug) = (
+        program["id"].as_str().unwrap().to_owned(),
+        program["slug"].as_str().unwrap().to_owned(),
+    );
+    let settings = || async {
+        staff
+            .get_json(&format!("/api/v1/programs/{program_id}/volunteering"))
+            .await
+    };
+    let storyteller = settings().await["roles"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let form = format!("/staff/programs/{slug}/volunteering");
+    let fields = |cutoff: &'static str, capacity: &'static str| {
+        vec![
+            ("role_id", storyteller.clone()),
+            ("role_name", "Pendongeng utama".to_owned()),
+            ("role_capacity", capacity.to_owned()),
+            ("role_skill", "storyteller".to_owned()),
+            ("role_id", String::new()),
+            ("role_name", "Juru masak".to_owned()),
+            ("role_capacity", "2".to_owned()),
+            ("role_skill", "cook".to_owned()),
+            ("role_id", String::new()),
+            ("role_name", String::new()),
+            ("role_capacity", "1".to_owned()),
+            ("role_skill", String::new()),
+            ("signup_cutoff_minutes", cutoff.to_owned()),
+            ("offer_window_minutes", "720".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let staff = &staff;
+        let form = form.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            see_other(&staff.post_form(&form, &pairs).await)
+        }
+    };
+
+    // A bad place count and a bad cut-off: each named under its field, nothing saved.
+    let refused = send(fields("lama", "0")).await;
+    assert!(refused.contains("form=program-roles"), "{refused}");
+    let page = staff.page(&refused).await;
+    assert!(
+        page.contains("id=\"role-0-capacity-error\""),
+        "the row's error under its field"
+    );
+    assert!(
+        page.contains("id=\"cutoff-error\""),
+        "the cut-off's error under its field"
+    );
+    assert_eq!(settings().await["roles"].as_array().unwrap().len(), 1);
+
+    let saved = send(fields("90", "2")).await;
+    assert!(saved.contains("saved=program-roles"), "{saved}");
+    let after = settings().await;
+    assert_eq!(after["signup_cutoff_minutes"], 90);
+    let roles = after["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 2);
+    assert_eq!(
+        roles[0]["id"].as_str(),
+        Some(storyteller.as_str()),
+        "renamed, same role"
+    );
+    assert_eq!(
+        (roles[0]["name"].as_str(), roles[0]["capacity"].as_u64()),
+        (Some("Pendongeng utama"), Some(2))
+    );
+    assert_eq!(
+        (roles[1]["name"].as_str(), roles[1]["skill"].as_str()),
+        (Some("Juru masak"), Some("cook"))
+    );
+
+    // The page shows the rows, labelled, with the skills by name in the page's language.
+    let page = staff.page(&format!("/staff/programs/{slug}")).await;
+    assert!(page.contains("for=\"role-1-name\""), "labelled rows");
+    assert!(
+        page.contains(">Pendongeng</option>"),
+        "skills by name, in Indonesian"
+    );
+    assert!(
+        !page.contains("id=\"roles-text\""),
+        "no typed lines any more"
+    );
+}
+
 /// The volunteer's id, read from the database by their address.
 async fn volunteer_id(app: &TestApp, person: &VolunteerClient) -> uuid::Uuid {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -1,10 +1,13 @@
-//! The volunteer roles of one session as rows to edit (name, places, the skill it needs),
-//! with two empty rows for new roles. A plain form (`POST /staff/sessions/{id}/roles`): an
+//! Volunteer roles as rows to edit (name, places, the skill it needs, from a list in the
+//! page's language), with two empty rows for new roles: a session's own roles
+//! (`POST /staff/sessions/{id}/roles`) and a program's (inside its sign-up rules form). An
 //! emptied name removes that role (unless people are in it, which the server refuses).
+//! Errors come back by row, `roles[{row}].{field}`, as the fields are numbered here.
 
 use leptos::prelude::*;
 use shared::Lang;
-use shared::dto::volunteers::{MAX_ROLE_CAPACITY, SessionRoleView, Skill};
+use shared::dto::volunteers::{MAX_ROLE_CAPACITY, ProgramRoleResponse, SessionRoleView, Skill};
+use uuid::Uuid;
 
 use crate::components::form::{FieldMessages, plain_error, posted_messages, posted_saved};
 use crate::i18n::{tr, use_viewer};
@@ -12,26 +15,51 @@ use crate::i18n::{tr, use_viewer};
 /// Empty rows offered for new roles.
 const NEW_ROWS: usize = 2;
 
+/// One role as the rows show it.
+#[derive(Clone)]
+pub struct RoleRow {
+    /// Its id; none for a new role.
+    pub id: Option<Uuid>,
+    /// Its name.
+    pub name: String,
+    /// Its places.
+    pub capacity: u32,
+    /// The skill it needs.
+    pub skill: Option<Skill>,
+}
+
+impl From<SessionRoleView> for RoleRow {
+    fn from(role: SessionRoleView) -> Self {
+        RoleRow {
+            id: Some(role.id),
+            name: role.name,
+            capacity: role.capacity,
+            skill: role.skill,
+        }
+    }
+}
+
+impl From<ProgramRoleResponse> for RoleRow {
+    fn from(role: ProgramRoleResponse) -> Self {
+        RoleRow {
+            id: Some(role.id),
+            name: role.name,
+            capacity: role.capacity,
+            skill: role.skill,
+        }
+    }
+}
+
 /// The session's roles form.
 #[component]
 pub fn SessionRolesForm(
     lang: Lang,
-    session_id: uuid::Uuid,
+    session_id: Uuid,
     roles: Vec<SessionRoleView>,
 ) -> impl IntoView {
     let csrf = use_viewer().csrf_token;
     let errors = posted_messages(lang, "roles");
     let saved = posted_saved().as_deref() == Some("roles");
-    let rows: Vec<Option<SessionRoleView>> = roles
-        .into_iter()
-        .map(Some)
-        .chain(std::iter::repeat_n(None, NEW_ROWS))
-        .collect();
-    let row_views = rows
-        .into_iter()
-        .enumerate()
-        .map(|(row, role)| role_row(lang, &errors, row, role))
-        .collect_view();
     view! {
         <form method="post" action=format!("/staff/sessions/{session_id}/roles") class="stack" id="session-roles">
             <input type="hidden" name="csrf_token" value=csrf/>
@@ -40,17 +68,32 @@ pub fn SessionRolesForm(
                 "Perubahan di sini hanya untuk sesi ini. Kosongkan nama untuk menghapus peran.",
                 "Changes here are for this session only. Empty a name to remove the role.")}</p>
             {saved.then(|| view! { <p class="notice" role="status">{tr(lang, "Peran tersimpan.", "Roles saved.")}</p> })}
-            {row_views}
+            {role_fieldsets(lang, &errors, roles.into_iter().map(RoleRow::from).collect())}
             <button type="submit" class="button primary">{tr(lang, "Simpan peran", "Save roles")}</button>
         </form>
     }
+}
+
+/// A fieldset per role and two empty ones, to sit inside a form.
+pub fn role_fieldsets(
+    lang: Lang,
+    errors: &FieldMessages,
+    roles: Vec<RoleRow>,
+) -> impl IntoView + use<> {
+    roles
+        .into_iter()
+        .map(Some)
+        .chain(std::iter::repeat_n(None, NEW_ROWS))
+        .enumerate()
+        .map(|(row, role)| role_row(lang, errors, row, role))
+        .collect_view()
 }
 
 fn role_row(
     lang: Lang,
     errors: &FieldMessages,
     row: usize,
-    role: Option<SessionRoleView>,
+    role: Option<RoleRow>,
 ) -> impl IntoView + use<> {
     let id = |field: &str| format!("role-{row}-{field}");
     let name = plain_error(errors, &format!("roles[{row}].name"), &id("name"));
@@ -63,7 +106,7 @@ fn role_row(
     view! {
         <fieldset class="role-row">
             <legend>{legend}</legend>
-            <input type="hidden" name="role_id" value=role.as_ref().map(|r| r.id.to_string()).unwrap_or_default()/>
+            <input type="hidden" name="role_id" value=role.as_ref().and_then(|r| r.id).map(|id| id.to_string()).unwrap_or_default()/>
             <div class="field">
                 <label for=id("name")>{tr(lang, "Nama peran", "Role name")}</label>
                 <input id=id("name") name="role_name" maxlength="80" value=role.as_ref().map(|r| r.name.clone()).unwrap_or_default()

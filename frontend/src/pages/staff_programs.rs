@@ -16,9 +16,11 @@ use crate::api::{
 };
 use crate::components::client::ClientScripts;
 use crate::components::form::{
-    Field, FormStatus, call_or_posted, optional, posted_messages, posted_saved, textarea_text,
+    Field, FormStatus, call_or_posted, optional, plain_error, posted_messages, posted_saved,
+    textarea_text,
 };
 use crate::components::partner_roles::PartnerRoles;
+use crate::components::role_rows::{RoleRow, role_fieldsets};
 use crate::components::session_list::{LinkTo, SessionList};
 use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
@@ -308,8 +310,8 @@ fn ProgramEditor(slug: String) -> impl IntoView {
     }
 }
 
-/// The program's volunteer roles, one per line (`name, places, skill`), and its sign-up
-/// rules: a plain form posting to `/staff/programs/{slug}/volunteering`.
+/// The program's volunteer roles as rows (the same as a session's), and its sign-up rules: a
+/// plain form posting to `/staff/programs/{slug}/volunteering`. New sessions get these roles.
 #[component]
 fn VolunteerRolesForm(
     lang: Lang,
@@ -317,37 +319,48 @@ fn VolunteerRolesForm(
     settings: shared::dto::volunteers::ProgramVolunteeringResponse,
     csrf: String,
 ) -> impl IntoView {
-    let lines: String = settings
-        .roles
-        .iter()
-        .map(|r| match r.skill {
-            Some(skill) => format!("{}, {}, {}\n", r.name, r.capacity, skill.as_str()),
-            None => format!("{}, {}\n", r.name, r.capacity),
-        })
-        .collect();
-    let skills: Vec<&str> = shared::dto::volunteers::Skill::ALL
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
-    let error = crate::page_url::query().get("error");
-    let open = error.is_some();
+    let errors = posted_messages(lang, "program-roles");
+    let refusal = crate::page_url::query().get("error");
+    let saved = posted_saved().as_deref() == Some("program-roles");
+    let open = refusal.is_some() || !errors.is_empty() || saved;
+    let cutoff = plain_error(&errors, "signup_cutoff_minutes", "cutoff");
+    let offer = plain_error(&errors, "offer_window_minutes", "offer-window");
+    let rows = settings.roles.into_iter().map(RoleRow::from).collect();
     view! {
         <details class="card" id="volunteer-roles" open=open>
             <summary>{tr(lang, "Peran relawan dan aturan pendaftaran", "Volunteer roles and sign-up rules")}</summary>
-            {error.map(|_| view! { <p class="alert" role="alert">{tr(lang, "Periksa isian peran: satu per baris, nama, jumlah tempat, keahlian (boleh kosong).", "Check the roles: one per line, name, places, skill (optional).")}</p> })}
+            {refusal.map(|slug| view! { <p class="alert" role="alert">{refusal_text(lang, &slug)}</p> })}
+            {saved.then(|| view! { <p class="notice" role="status">{tr(lang, "Peran tersimpan.", "Roles saved.")}</p> })}
             <form method="post" action=format!("/staff/programs/{slug}/volunteering") class="stack">
                 <input type="hidden" name="csrf_token" value=csrf/>
-                <label for="roles-text">{tr(lang, "Peran (satu per baris: nama, jumlah tempat, keahlian)", "Roles (one per line: name, places, skill)")}</label>
-                <textarea id="roles-text" name="roles" rows="5" aria-describedby="roles-help">{textarea_text(lines)}</textarea>
-                <p id="roles-help" class="hint">{tr(lang, "Keahlian: ", "Skills: ")}{skills.join(", ")}</p>
-                <label for="cutoff">{tr(lang, "Pendaftaran ditutup (menit sebelum mulai)", "Sign-up closes (minutes before the start)")}</label>
-                <input id="cutoff" name="signup_cutoff_minutes" type="number" min="0" value=settings.signup_cutoff_minutes.to_string()/>
-                <label for="offer-window">{tr(lang, "Waktu untuk menerima tawaran (menit)", "Time to take an offered place (minutes)")}</label>
-                <input id="offer-window" name="offer_window_minutes" type="number" min="15" value=settings.offer_window_minutes.to_string()/>
+                <p class="hint">{tr(lang,
+                    "Sesi baru program ini mendapat peran-peran ini. Kosongkan nama untuk menghapus peran.",
+                    "New sessions of this program get these roles. Empty a name to remove the role.")}</p>
+                {role_fieldsets(lang, &errors, rows)}
+                <div class="field">
+                    <label for="cutoff">{tr(lang, "Pendaftaran ditutup (menit sebelum mulai)", "Sign-up closes (minutes before the start)")}</label>
+                    <input id="cutoff" name="signup_cutoff_minutes" type="number" min="0" value=settings.signup_cutoff_minutes.to_string()
+                        aria-invalid=cutoff.invalid aria-describedby=cutoff.described_by/>
+                    {cutoff.line}
+                </div>
+                <div class="field">
+                    <label for="offer-window">{tr(lang, "Waktu untuk menerima tawaran (menit)", "Time to take an offered place (minutes)")}</label>
+                    <input id="offer-window" name="offer_window_minutes" type="number" min="15" value=settings.offer_window_minutes.to_string()
+                        aria-invalid=offer.invalid aria-describedby=offer.described_by/>
+                    {offer.line}
+                </div>
                 <button type="submit" class="button primary">{tr(lang, "Simpan peran", "Save roles")}</button>
             </form>
         </details>
     }
+}
+
+/// The words for a refusal the roles form came back with (`?error=<problem slug>`).
+fn refusal_text(lang: Lang, slug: &str) -> String {
+    shared::dto::volunteers::Refusal::from_slug(slug).map_or_else(
+        || tr(lang, "Peran tidak tersimpan.", "The roles were not saved.").to_owned(),
+        |refusal| refusal.message(lang).to_owned(),
+    )
 }
 
 /// Adds a single session outside any series.

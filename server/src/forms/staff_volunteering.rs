@@ -170,28 +170,7 @@ pub async fn attendance(
     answer(&page, outcome)
 }
 
-/// Reads the roles box: one role per line, `name, capacity[, skill]`.
-pub fn parse_roles(text: &str) -> Result<Vec<RoleInput>, FieldErrors> {
-    let mut roles = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut parts = line.split(',').map(str::trim);
-        let name = parts.next().unwrap_or_default().to_owned();
-        let capacity = parts.next().and_then(|c| c.parse::<u32>().ok());
-        let skill = parts.next().filter(|s| !s.is_empty());
-        let (Some(capacity), true) = (capacity, skill.is_none_or(|s| Skill::parse(s).is_some()))
-        else {
-            return Err(FieldErrors::single("roles", FieldError::NotAllowed));
-        };
-        roles.push(RoleInput {
-            name,
-            capacity,
-            skill: skill.and_then(Skill::parse),
-        });
-    }
-    Ok(roles)
-}
-
-/// Reads the rows of a session's roles form, in order: `role_id` (empty for a new role),
+/// Reads the rows of a roles form (a session's or a program's), in order: `role_id` (empty for a new role),
 /// `role_name`, `role_capacity`, `role_skill` (empty for none). A row without a name is left
 /// out: a new row not used, or a role taken off. Errors are named by row,
 /// `roles[{row}].{field}`, as the form numbers its fields.
@@ -283,8 +262,9 @@ pub async fn session_roles(
     }
 }
 
-/// `POST /staff/programs/{slug}/volunteering`: `roles` (one per line), `signup_cutoff_minutes`,
-/// `offer_window_minutes`. Roles keep their ids by name.
+/// `POST /staff/programs/{slug}/volunteering`: the program's roles as rows ([`role_rows`]),
+/// `signup_cutoff_minutes`, `offer_window_minutes`. Back with `?saved=program-roles`, or
+/// `?form=program-roles` and the field errors, or `?error=<refusal>`.
 pub async fn program_roles(
     State(state): State<AppState>,
     staff: Staff,
@@ -295,7 +275,7 @@ pub async fn program_roles(
     let now = chrono::Utc::now();
     let page = format!("/staff/programs/{slug}");
     let program = programs::get_program_by_slug(&state.db, &slug, Audience::Staff, now).await?;
-    let current = roles::program_settings(&state.db, program.id).await?;
+    // Not a number: a value the range rules refuse, naming the allowed range.
     let number = |name: &str| {
         field(&pairs, name)
             .unwrap_or_default()
@@ -303,45 +283,38 @@ pub async fn program_roles(
             .parse::<u32>()
             .unwrap_or(u32::MAX)
     };
-    let outcome = match parse_roles(field(&pairs, "roles").unwrap_or_default()) {
-        Ok(lines) => {
-            let input = ProgramVolunteering {
-                signup_cutoff_minutes: number("signup_cutoff_minutes"),
-                offer_window_minutes: number("offer_window_minutes"),
-                roles: lines
-                    .into_iter()
-                    .map(|role| RoleLine {
-                        id: current
-                            .roles
-                            .iter()
-                            .find(|r| r.name == role.name)
-                            .map(|r| r.id),
-                        role,
-                    })
-                    .collect(),
-            };
+    let rows = role_rows(&pairs);
+    let mut input = ProgramVolunteering {
+        signup_cutoff_minutes: number("signup_cutoff_minutes"),
+        offer_window_minutes: number("offer_window_minutes"),
+        roles: Vec::new(),
+    };
+    // Every wrong field at once: the rows' and the sign-up rules'.
+    let outcome = match (rows, input.validate()) {
+        (Ok(roles), Ok(())) => {
+            input.roles = roles;
             roles::set_program_settings(&state.db, program.id, input, &state.config.base_url, now)
                 .await
-                .map(|_| ())
+                .map(drop)
         }
-        Err(errors) => Err(AppError::Invalid(errors)),
+        (rows, rules) => {
+            let mut errors = rows.err().unwrap_or_default();
+            for (field, list) in rules.err().unwrap_or_default().0 {
+                for error in list {
+                    errors.add(&field, error);
+                }
+            }
+            Err(AppError::Invalid(errors))
+        }
     };
-    answer(&page, outcome)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn roles_are_read_one_per_line() {
-        let roles =
-            parse_roles("Pendongeng, 1, storyteller\n\n  Moderator obrolan , 2 \n").unwrap();
-        assert_eq!(roles.len(), 2);
-        assert_eq!(roles[0].skill, Some(Skill::Storyteller));
-        assert_eq!(roles[1].name, "Moderator obrolan");
-        assert_eq!(roles[1].capacity, 2);
-        assert!(parse_roles("Host, many").is_err());
-        assert!(parse_roles("Host, 1, juggler").is_err());
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{page}?saved=program-roles#volunteer-roles"
+        ))),
+        Err(AppError::Refused(refusal)) => Ok(Redirect::to(&format!(
+            "{page}?error={}#volunteer-roles",
+            refusal.slug()
+        ))),
+        Err(error) => back(&format!("{page}?form=program-roles"), error),
     }
 }
