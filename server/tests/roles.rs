@@ -159,6 +159,59 @@ const VOLUNTEER_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/signups/{id}/accept"),
 ];
 
+/// Every plain form post of staff and judges (the pages' forms, which work without the
+/// client) and the least role it needs. A test below reads the router's source, so a new form
+/// route cannot skip this list.
+const STAFF_FORMS: &[(&str, Role)] = &[
+    ("/staff/volunteers/invite", Role::Coordinator),
+    ("/staff/volunteers/{id}/active", Role::Coordinator),
+    ("/staff/session-roles/{id}/assign", Role::Coordinator),
+    ("/staff/signups/{id}/remove", Role::Coordinator),
+    ("/staff/programs", Role::Coordinator),
+    ("/staff/programs/{slug}", Role::Coordinator),
+    ("/staff/programs/{slug}/sessions", Role::Coordinator),
+    ("/staff/programs/{slug}/series/{id}/end", Role::Coordinator),
+    ("/staff/partners", Role::Coordinator),
+    ("/staff/programs/{slug}/series", Role::Coordinator),
+    ("/staff/programs/{slug}/partners", Role::Coordinator),
+    ("/staff/sessions/{id}/partners", Role::Coordinator),
+    ("/staff/blackouts", Role::Coordinator),
+    ("/staff/blackouts/{id}/delete", Role::Coordinator),
+    ("/staff/sessions/{id}/edit", Role::Coordinator),
+    ("/staff/sessions/{id}/cancel", Role::Coordinator),
+    ("/staff/sessions/{id}/restore", Role::Coordinator),
+    ("/staff/sessions/{id}/attendance", Role::Coordinator),
+    ("/staff/sessions/{id}/roles", Role::Coordinator),
+    ("/staff/programs/{slug}/volunteering", Role::Coordinator),
+    ("/staff/partners/{slug}", Role::Coordinator),
+    (
+        "/staff/partners/{slug}/access-link/reset",
+        Role::Coordinator,
+    ),
+    ("/staff/agreements", Role::Coordinator),
+    ("/staff/agreements/{id}", Role::Coordinator),
+    ("/staff/agreements/{id}/delete", Role::Coordinator),
+    ("/staff/agreements/{id}/documents", Role::Coordinator),
+    (
+        "/staff/agreements/{id}/documents/{document_id}/delete",
+        Role::Coordinator,
+    ),
+    ("/staff/contests", Role::Coordinator),
+    ("/staff/contests/{id}", Role::Coordinator),
+    (
+        "/staff/contests/{id}/entries/{entry_id}/review",
+        Role::Coordinator,
+    ),
+    ("/staff/contests/{id}/judges", Role::Coordinator),
+    ("/staff/contests/{id}/publish", Role::Coordinator),
+    ("/judge/entries/{id}/scores", Role::Judge),
+    ("/judge/entries/{id}/conflict", Role::Judge),
+    ("/staff/users/{id}/activate", Role::Admin),
+    ("/staff/users/{id}/deactivate", Role::Admin),
+    ("/staff/users/{id}/password", Role::Admin),
+    ("/staff/users/{id}/sign-out", Role::Admin),
+];
+
 /// A well-formed body for each state-changing route, so that only the role decides.
 fn body_for(method: &str, path: &str) -> Option<Value> {
     let some_id = uuid::Uuid::new_v4();
@@ -263,6 +316,73 @@ async fn status_of(
         request = request.json(&body);
     }
     request.send().await.unwrap().status().as_u16()
+}
+
+/// A form post to `path` (its ids made up) carrying only the browser's CSRF token, as a page's
+/// form would, so that only who sends it decides.
+async fn form_status(app: &TestApp, client: &reqwest::Client, csrf: &str, path: &str) -> u16 {
+    let url = app.at(&path
+        .replace("{id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{document_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{entry_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{slug}", "tidak-ada"));
+    client
+        .post(url)
+        .form(&[("csrf_token", csrf)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn every_staff_form_checks_the_role() {
+    let app = TestApp::spawn().await;
+    for (path, required) in STAFF_FORMS {
+        let anonymous = app.new_browser();
+        let csrf = app.csrf_token_from_page(&anonymous).await;
+        let status = form_status(&app, &anonymous, &csrf, path).await;
+        assert_eq!(status, 401, "anonymous POST {path}");
+        for role in Role::ALL {
+            let browser = app.new_browser();
+            let csrf = app.signed_in_as(&browser, role).await;
+            let status = form_status(&app, &browser, &csrf, path).await;
+            if role.includes(*required) {
+                // Past the role check: the made-up ids and empty fields are the form's to
+                // answer (404, or back to the page with what is wrong).
+                assert!(
+                    status < 500 && status != 401 && status != 403,
+                    "{role:?} POST {path}: {status}"
+                );
+            } else {
+                assert_eq!(status, 403, "{role:?} POST {path}");
+            }
+        }
+    }
+}
+
+/// The form routes of staff and judges in the router's source (`.route("/staff/…",
+/// post(forms::…))`), each of which must be in [`STAFF_FORMS`].
+#[test]
+fn the_form_matrix_covers_every_staff_form_route() {
+    let source = include_str!("../src/app.rs");
+    let routed: BTreeSet<&str> = source
+        .split(".route(")
+        .skip(1)
+        .filter(|call| {
+            let end = call.find(".route(").unwrap_or(call.len());
+            call[..end].contains("post(forms::")
+        })
+        .filter_map(|call| call.split('"').nth(1))
+        .filter(|path| path.starts_with("/staff") || path.starts_with("/judge"))
+        .collect();
+    let listed: BTreeSet<&str> = STAFF_FORMS.iter().map(|(path, _)| *path).collect();
+    assert!(
+        routed.len() > 20,
+        "the router's form routes were found: {routed:?}"
+    );
+    assert_eq!(routed, listed, "form routes in app.rs vs the matrix");
 }
 
 #[tokio::test]
