@@ -707,6 +707,71 @@ async fn a_retried_patch_at_the_same_offset_never_deletes_the_committed_video() 
     assert!(stored == video, "the stored bytes differ from the video");
 }
 
+/// A piece lost from storage before the last one arrives: the video is not called received,
+/// and the offset goes back to the lost piece, so the client sends it again and then it is.
+#[tokio::test]
+async fn a_piece_lost_from_storage_is_asked_for_again_before_the_video_counts() {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    use server::db::entities::{contest_entries, upload_segments};
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let (_, slug) = contest(&staff, -60, 600, json!({})).await;
+    let receipt = registered(&app, &slug, entry("Andi", "2018-03-01", "andi@example.id")).await;
+    let token = receipt["access_token"].as_str().unwrap();
+    let video = mp4_bytes(2 * MIB);
+    let path = create_upload(&app, token, video.len()).await;
+    let patch = |offset: usize, bytes: Vec<u8>| {
+        let (app, path) = (&app, path.clone());
+        async move {
+            tus_request(app, Method::PATCH, &path)
+                .await
+                .header("Upload-Offset", offset.to_string())
+                .header("Content-Type", "application/offset+octet-stream")
+                .body(bytes)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(patch(0, video[..MIB].to_vec()).await, 204);
+
+    // The first piece's object goes missing (a storage fault, a wrong clean-up).
+    let upload_id: uuid::Uuid = path.rsplit('/').next().unwrap().parse().unwrap();
+    let pieces = upload_segments::Entity::find()
+        .filter(upload_segments::Column::UploadId.eq(upload_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(pieces.len(), 1);
+    let storage_dir = std::path::Path::new(&app.vars["SIAR_STORAGE"]);
+    std::fs::remove_file(storage_dir.join(&pieces[0].storage_key)).unwrap();
+
+    let has_video = || async {
+        contest_entries::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.video_upload_id == Some(upload_id))
+    };
+    assert_eq!(
+        patch(MIB, video[MIB..].to_vec()).await,
+        409,
+        "the last piece cannot finish it"
+    );
+    assert_eq!(
+        offset_of(&app, &path).await,
+        Some(0),
+        "back to the lost piece"
+    );
+    assert!(!has_video().await, "not called received");
+
+    assert_eq!(patch(0, video.clone()).await, 204);
+    assert!(has_video().await, "received once whole");
+}
+
 #[tokio::test]
 async fn wrong_types_and_sizes_are_refused_early() {
     let app = TestApp::spawn().await;

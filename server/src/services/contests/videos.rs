@@ -229,9 +229,11 @@ where
     }
     let received = offset + stored.written as i64;
     let complete = received == upload.length;
+    // The pieces a finished upload is made of, checked in storage before the transaction:
+    // a call per piece (a HEAD on S3) and the running time's reads must not happen while the
+    // database's writer lock is held. The transaction then only confirms they are the same.
+    let mut checked_keys = Vec::new();
     if complete {
-        // Read before the transaction: it may fetch a few MiB from storage, which must not
-        // happen while the database's writer lock is held.
         let mut pieces = segments(db, upload.id).await?;
         pieces.push(upload_segments::Model {
             upload_id: upload.id,
@@ -239,6 +241,14 @@ where
             length: stored.written as i64,
             storage_key: key.clone(),
         });
+        // "Received" is a promise to the entrant: make it only when every byte is stored.
+        let whole = first_missing_byte(storage, &pieces, upload.length).await?;
+        if whole < upload.length {
+            storage.delete(&key).await?;
+            rewind(db, upload.id, whole.min(offset), now).await?;
+            return Err(AppError::Refused(Refusal::UploadOffsetMismatch));
+        }
+        checked_keys = pieces.iter().map(|p| p.storage_key.clone()).collect();
         let video = Video {
             format: container
                 .as_deref()
@@ -293,13 +303,16 @@ where
     .insert(&txn)
     .await?;
     if complete {
-        // "Received" is a promise to the entrant: make it only when every byte is stored.
+        // Pieces changed since they were checked (a rewind in between): the entrant's
+        // client asks for the offset again and sends what is missing.
         let pieces = segments(&txn, upload.id).await?;
-        let whole = first_missing_byte(storage, &pieces, upload.length).await?;
-        if whole < upload.length {
+        if !pieces
+            .iter()
+            .map(|p| &p.storage_key)
+            .eq(checked_keys.iter())
+        {
             drop(txn);
             storage.delete(&key).await?;
-            rewind(db, upload.id, whole.min(offset), now).await?;
             return Err(AppError::Refused(Refusal::UploadOffsetMismatch));
         }
     }
