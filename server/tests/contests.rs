@@ -1216,16 +1216,21 @@ async fn judging_is_anonymous_respects_conflicts_ranks_by_the_rubric_and_publish
         problem(app.get(&results_path).await, 409).await["type"],
         "/problems/results-not-published"
     );
-    // The page says why, not only that something went wrong.
+    // The page says why and when, not that something went wrong.
     let page = app.get(&format!("/contests/{slug}/results")).await;
     assert_eq!(page.status(), 409);
     let html = page.text().await.unwrap();
     let shown = html
-        .split(r#"data-testid="error-detail""#)
+        .split(r#"data-testid="results-pending""#)
         .nth(1)
         .map(|rest| rest.chars().take(400).collect::<String>())
         .unwrap_or_default();
     assert!(shown.contains("Hasil lomba belum diumumkan."), "{html}");
+    assert!(
+        shown.contains("hasil diumumkan setelah penjurian"),
+        "{shown}"
+    );
+    assert!(!html.contains("Terjadi kesalahan"), "not an error page");
     let gallery_path = format!("/contests/{slug}/videos/{}", cici["number"]);
     assert_eq!(app.get(&gallery_path).await.status(), 404);
     let cici_token = cici["access_token"].as_str().unwrap();

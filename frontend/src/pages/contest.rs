@@ -205,7 +205,14 @@ pub fn ContestResultsPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
-                let results: PublicResults = data.await?;
+                let results: PublicResults = match data.await {
+                    Ok(results) => results,
+                    Err(error) if error.0.kind.ends_with(Refusal::ResultsNotPublished.slug()) => {
+                        let contest = get_public_contest(slug()).await?;
+                        return Ok(view! { <ResultsPending contest/> }.into_any());
+                    }
+                    Err(error) => return Err(error),
+                };
                 let title = format!("{} · {}", results.contest.name, tr(lang, "Hasil", "Results"));
                 Ok::<_, ApiError>(view! {
                     <Title text=title.clone()/>
@@ -262,8 +269,47 @@ pub fn ContestResultsPage() -> impl IntoView {
                             </section>
                         }
                     }).collect_view()}
-                })
+                }.into_any())
             })}
         </Suspense>
+    }
+}
+
+/// The results page before publication: when entries close, and that results follow the
+/// judging (an entrant asking early gets an answer, not an error).
+#[component]
+fn ResultsPending(contest: ContestView) -> impl IntoView {
+    let lang = use_viewer().lang;
+    let title = format!("{} · {}", contest.name, tr(lang, "Hasil", "Results"));
+    let zone = if contest.time_zone == "Asia/Makassar" {
+        "WITA".to_owned()
+    } else {
+        contest.time_zone.clone()
+    };
+    let when = match contest.window {
+        WindowState::Closed => tr(
+            lang,
+            "Pendaftaran sudah ditutup; hasil diumumkan setelah penjurian selesai.",
+            "Entries are closed; results are published once judging is done.",
+        )
+        .to_owned(),
+        _ => format!(
+            "{} {} {zone}{}",
+            tr(lang, "Pendaftaran ditutup", "Entries close on"),
+            local_stamp(lang, contest.closes_local),
+            tr(
+                lang,
+                "; hasil diumumkan setelah penjurian selesai.",
+                "; results are published once judging is done."
+            ),
+        ),
+    };
+    view! {
+        <Title text=title.clone()/>
+        <h1>{title}</h1>
+        <p class="notice" role="status" data-testid="results-pending">
+            <strong>{Refusal::ResultsNotPublished.message(lang)}</strong>" "{when}
+        </p>
+        <p><a href=format!("/contests/{}", contest.slug)>{tr(lang, "Kembali ke halaman lomba", "Back to the contest page")}</a></p>
     }
 }
