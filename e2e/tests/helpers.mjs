@@ -146,6 +146,19 @@ export async function assertAccessible(page, label) {
   assert.deepEqual(summary, [], `accessibility violations on ${label}`);
 }
 
+/** `assertAccessible` for the page a browser without JavaScript shows (axe needs scripts):
+ * the same address, with the same cookies, in a scripted browser of the same size. */
+export async function assertAccessibleWithoutScripts(browser, label) {
+  const checker = await openBrowser({ viewport: browser.page.viewportSize() });
+  try {
+    await checker.context.addCookies(await browser.context.cookies());
+    await checker.page.goto(browser.page.url());
+    await assertAccessible(checker.page, label);
+  } finally {
+    await checker.close();
+  }
+}
+
 /** Signs in through the sign-in page's form. */
 export async function signIn(page, account) {
   await page.goto(`${BASE}/login`);
