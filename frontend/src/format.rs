@@ -121,6 +121,11 @@ fn library_offset() -> Duration {
     Duration::hours(8)
 }
 
+/// Today on the library's clock, so the server's answer and the hydrating client ask the same.
+pub fn library_today() -> NaiveDate {
+    (chrono::Utc::now() + library_offset()).date_naive()
+}
+
 /// The instant of local midnight in Makassar, the library's own calendar, which bounds
 /// schedule weeks and months.
 pub fn library_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {

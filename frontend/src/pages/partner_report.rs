@@ -1,7 +1,7 @@
 //! `/staff/reports/partners`: the cooperation report for a period, one printable page, with
 //! its CSV.
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -19,7 +19,7 @@ pub fn PartnerReportPage() -> impl IntoView {
     let t = strings(lang);
     let query = use_query_map().get_untracked();
     // Makassar has no daylight saving: UTC+8 all year.
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::format::library_today();
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let from = query
         .get("from")

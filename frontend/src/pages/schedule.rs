@@ -1,7 +1,7 @@
 //! `/schedule`: the public agenda, a week (or with `?month=`, a month) at a time, filtered by
 //! program, type and partner with a plain GET form, so it works without JavaScript.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +21,7 @@ pub fn SchedulePage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let query = use_query_map();
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::format::library_today();
     let params = move || {
         query.with(|q| {
             let month = q.get("month").and_then(|m| parse_day(&format!("{m}-01")));

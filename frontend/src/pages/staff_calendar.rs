@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -74,7 +74,7 @@ pub fn CalendarPage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     let query = use_query_map();
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::format::library_today();
     let state = move || {
         query.with(|q| {
             let view = CalendarView::parse(q.get("view"));
