@@ -23,6 +23,8 @@ pub struct SessionFacts {
     pub tz: Tz,
     /// The session's page.
     pub url: String,
+    /// Where to watch it: the platform's name, and the stream link.
+    pub watch: Option<(Option<String>, String)>,
 }
 
 /// Who gets it.
@@ -149,12 +151,20 @@ fn greeting(to: &Recipient) -> String {
 }
 
 fn session_block(facts: &SessionFacts, lang: Lang) -> String {
-    let (session, role, time, page) = match lang {
-        Lang::Id => ("Sesi", "Peran", "Waktu", "Halaman sesi"),
-        Lang::En => ("Session", "Role", "When", "Session page"),
+    let (session, role, time, page, watch_on) = match lang {
+        Lang::Id => ("Sesi", "Peran", "Waktu", "Halaman sesi", "Tonton di"),
+        Lang::En => ("Session", "Role", "When", "Session page", "Watch on"),
     };
+    let watch = facts
+        .watch
+        .as_ref()
+        .map(|(platform, url)| match platform {
+            Some(platform) => format!("\n{watch_on} {platform}: {url}"),
+            None => format!("\n{watch_on}: {url}"),
+        })
+        .unwrap_or_default();
     format!(
-        "{session}: {}\n{role}: {}\n{time}: {}\n{page}: {}",
+        "{session}: {}\n{role}: {}\n{time}: {}{watch}\n{page}: {}",
         facts.title,
         facts.role,
         when(facts.starts_at, facts.ends_at, facts.tz, lang),
@@ -772,9 +782,17 @@ mod tests {
             ends_at: start,
             tz: chrono_tz::Asia::Makassar,
             url: "http://x/sessions/1".into(),
+            watch: Some((Some("YouTube".into()), "https://youtube.com/@perpus".into())),
         };
         let id = uuid::Uuid::nil();
         let first = reminder(&to, &facts, Reminder::DayBefore, id, "http://x");
+        assert!(
+            first
+                .body
+                .contains("Watch on YouTube: https://youtube.com/@perpus"),
+            "{}",
+            first.body
+        );
         let moved = SessionFacts {
             starts_at: start + chrono::Duration::hours(1),
             ..facts.clone()
