@@ -35,6 +35,13 @@ for (const viewport of SCREENS) {
       assert.equal(google.searchParams.get('location'), watch);
       const outlook = new URL(await page.getAttribute('a[href^="https://outlook.live.com/"]', 'href'));
       assert.equal(outlook.searchParams.get('location'), watch);
+      // Shared to WhatsApp with its title and address, and previewed from its Open Graph tags.
+      const share = new URL(await page.getAttribute('[data-testid="share-whatsapp"]', 'href'));
+      assert.equal(share.origin, 'https://wa.me');
+      const title = await page.textContent('h1');
+      assert.ok(share.searchParams.get('text').startsWith(`${title} — `), share.searchParams.get('text'));
+      assert.ok(share.searchParams.get('text').endsWith(new URL(page.url()).pathname));
+      assert.equal(await page.getAttribute('meta[property="og:title"]', 'content'), title);
 
       await page.goto(`${BASE}/schedule`);
       await assertAccessible(page, label('schedule'));

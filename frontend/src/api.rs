@@ -19,7 +19,7 @@ use shared::dto::contests::{
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
-    BlackoutInput, BlackoutResponse, Conflict, EditOutcome, PreviewRequest, PreviewResponse,
+    BlackoutInput, BlackoutResponse, Conflict, EditOutcome, OnAir, PreviewRequest, PreviewResponse,
     SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
 };
 use shared::dto::volunteers::{
@@ -175,6 +175,13 @@ pub async fn get_program(slug: String) -> Result<ProgramResponse, ApiError> {
 pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ApiError> {
     let viewer = ssr::viewer()?;
     Ok(ssr::backend()?.list_sessions(&viewer, query).await?)
+}
+
+/// Published sessions on the air now or starting within 15 minutes; one program's if given.
+#[server(prefix = "/_fn", endpoint = "on_air", input = GetUrl)]
+pub async fn sessions_on_air(program: Option<String>) -> Result<Vec<OnAir>, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.on_air(&viewer, program).await?)
 }
 
 /// Every conflict among the sessions starting in `[from, to)` (staff; at most a year).
@@ -493,8 +500,8 @@ pub mod ssr {
     use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
     use shared::dto::schedule::{
-        BlackoutInput, BlackoutResponse, Conflict, EditOutcome, PreviewRequest, PreviewResponse,
-        SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
+        BlackoutInput, BlackoutResponse, Conflict, EditOutcome, OnAir, PreviewRequest,
+        PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
     };
     use shared::dto::volunteers::{
         MailView, MyVolunteering, OpenSession, ProgramVolunteeringResponse, Roster, Skill,
@@ -547,6 +554,12 @@ pub mod ssr {
             viewer: &Viewer,
             query: SessionQuery,
         ) -> Result<SessionPage, Problem>;
+        /// Sessions on the air now or starting soon.
+        async fn on_air(
+            &self,
+            viewer: &Viewer,
+            program: Option<String>,
+        ) -> Result<Vec<OnAir>, Problem>;
         /// Conflicts among the sessions starting in a range; staff only.
         async fn list_conflicts(
             &self,

@@ -3,10 +3,12 @@
 pub mod client;
 pub mod form;
 pub mod layout;
+pub mod on_air;
 pub mod partner_roles;
 pub mod role_rows;
 pub mod server_link;
 pub mod session_list;
+pub mod share;
 pub mod subscribe;
 pub mod table_region;
 pub mod video_upload;

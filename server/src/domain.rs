@@ -5,6 +5,7 @@
 pub mod conflicts;
 pub mod contest;
 pub mod ical;
+pub mod on_air;
 pub mod reconcile;
 pub mod recurrence;
 pub mod video_length;

@@ -25,7 +25,7 @@ use shared::dto::contests::{
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
-    BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest,
+    BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest, OnAir,
     PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput,
     SessionPage,
 };
@@ -221,6 +221,18 @@ impl Backend for ServiceBackend {
         answer(
             viewer,
             services::programs::get_program_by_slug(&self.db, &slug, audience(viewer), Utc::now()),
+        )
+        .await
+    }
+
+    async fn on_air(
+        &self,
+        viewer: &Viewer,
+        program: Option<String>,
+    ) -> Result<Vec<OnAir>, Problem> {
+        answer(
+            viewer,
+            services::sessions::on_air(&self.db, program, Utc::now()),
         )
         .await
     }

@@ -1665,3 +1665,159 @@ async fn a_series_is_built_without_the_client() {
         "the editor confirms the post"
     );
 }
+
+/// "On the air" is decided at each request: a session is live from its start to its end and
+/// announced 15 minutes before; cancelled sessions and drafts never are. The home and program
+/// pages show it with the watch link, rendered by the server (no script needed).
+#[tokio::test]
+async fn sessions_on_the_air_now_and_starting_soon() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let on = program(&staff, "siaran-kini", "Asia/Makassar", "published").await;
+    let other = program(&staff, "siaran-lain", "Asia/Makassar", "published").await;
+    let draft = program(&staff, "siaran-draf", "Asia/Makassar", "draft").await;
+    let add = |program: &Value, minutes: i64| {
+        let id = program["id"].clone();
+        let staff = &staff;
+        async move { common::add_session(staff, &id, Duration::minutes(minutes)).await }
+    };
+    let live = add(&on, -20).await;
+    let soon = add(&other, 10).await;
+    let later = add(&on, 30).await;
+    let over = add(&on, -120).await;
+    let cancelled = add(&on, -5).await;
+    staff
+        .expect(
+            Method::POST,
+            &format!(
+                "/api/v1/sessions/{}/cancel",
+                cancelled["id"].as_str().unwrap()
+            ),
+            json!({"reason": "Hujan"}),
+            200,
+        )
+        .await;
+    let hidden = add(&draft, -10).await;
+
+    let on_air: Value = app.get("/api/v1/on-air").await.json().await.unwrap();
+    let seen: Vec<(&str, &str)> = on_air
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["session"]["id"].as_str().unwrap(),
+                o["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (live["id"].as_str().unwrap(), "live"),
+            (soon["id"].as_str().unwrap(), "starts_soon")
+        ],
+        "not {later}, {over}, {cancelled} or {hidden}"
+    );
+    let minutes = on_air[1]["minutes_to_start"].as_u64().unwrap();
+    assert!((9..=10).contains(&minutes), "starts in {minutes} minutes");
+    assert_eq!(
+        on_air[0]["session"]["stream_url"],
+        "https://youtube.com/@perpus"
+    );
+
+    let one: Value = app
+        .get("/api/v1/on-air?program=siaran-lain")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one.as_array().unwrap().len(), 1);
+    assert_eq!(one[0]["session"]["id"], soon["id"]);
+
+    let home = app.html(&app.client, "/").await;
+    assert!(
+        home.contains("data-testid=\"on-air\""),
+        "the home page's banner"
+    );
+    assert!(home.contains("Sedang tayang"));
+    assert!(home.contains(&format!("Mulai {minutes} menit lagi")));
+    assert!(home.contains("href=\"https://youtube.com/@perpus\""));
+    let page = app.html(&app.client, "/programs/siaran-lain").await;
+    assert!(
+        page.contains("Mulai") && !page.contains("Sedang tayang"),
+        "one program's only"
+    );
+}
+
+/// Pages people share carry a WhatsApp link with their text and address, encoded, and the
+/// Open Graph tags a chat app reads for its preview.
+#[tokio::test]
+async fn shared_pages_carry_a_whatsapp_link_and_open_graph_tags() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "dongeng-kancil", "Asia/Makassar", "published").await;
+    let session = common::add_session(&staff, &p["id"], Duration::days(2)).await;
+    let id = session["id"].as_str().unwrap();
+    for (path, title) in [
+        (format!("/sessions/{id}"), "Program dongeng-kancil"),
+        (
+            "/programs/dongeng-kancil".to_owned(),
+            "Program dongeng-kancil",
+        ),
+    ] {
+        let html = app.html(&app.client, &path).await;
+        let start = html
+            .find("href=\"https://wa.me/?text=")
+            .expect("a WhatsApp link")
+            + 6;
+        let href = html[start..].split('"').next().unwrap();
+        let text = href.strip_prefix("https://wa.me/?text=").unwrap();
+        let decoded = percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .unwrap();
+        assert!(decoded.contains(title), "{path}: {decoded}");
+        assert!(
+            decoded.ends_with(&format!("{}{path}", app.url)),
+            "{path}: {decoded}"
+        );
+        assert!(
+            !text.contains(' ') && !text.contains('&'),
+            "{path}: encoded: {text}"
+        );
+        assert!(
+            html.contains(&format!("property=\"og:title\" content=\"{title}\"")),
+            "{path}"
+        );
+        assert!(html.contains("property=\"og:image\""), "{path}");
+        assert!(
+            html.contains(&format!(
+                "property=\"og:url\" content=\"{}{path}\"",
+                app.url
+            )),
+            "{path}"
+        );
+    }
+
+    // Text from staff is text in the tags too: a quote cannot end the attribute.
+    staff
+        .expect(
+            Method::POST,
+            "/api/v1/programs",
+            json!({"name": "Kancil \"licik\"", "slug": "kancil-licik", "kind": "other",
+                   "default_duration_minutes": 60, "status": "published",
+                   "description": "Si \"Kancil\"><script>alert(1)</script> & buaya"}),
+            201,
+        )
+        .await;
+    let html = app.html(&app.client, "/programs/kancil-licik").await;
+    assert!(
+        !html.contains("<script>alert(1)"),
+        "no script from a description"
+    );
+    assert!(
+        !html.contains("content=\"Si \"Kancil\">"),
+        "no attribute ended early"
+    );
+    assert!(html.contains("property=\"og:description\""));
+}

@@ -7,6 +7,7 @@ pub mod dto;
 pub mod lang;
 pub mod problem;
 pub mod recurrence;
+pub mod share;
 pub mod validation;
 pub mod words;
 

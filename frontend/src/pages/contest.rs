@@ -15,6 +15,7 @@ use crate::api::{ApiError, get_contest_results, get_public_contest};
 use crate::components::form::{
     FieldMessages, plain_error, plain_input, plain_textarea, query_messages,
 };
+use crate::components::share::{OpenGraph, ShareToWhatsApp};
 use crate::components::table_region::table_region;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -168,10 +169,17 @@ pub fn ContestPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let contest = data.await?;
                 let results_link = contest.results_published_at.map(|_| format!("/contests/{}/results", contest.slug));
+                let path = format!("/contests/{}", contest.slug);
+                let about = match contest.window {
+                    WindowState::Open => format!("{} {}", tr(lang, "Kirim video sebelum", "Send a video before"), local_stamp(lang, contest.closes_local)),
+                    _ => contest.window.label(lang).to_owned(),
+                };
                 Ok::<_, ApiError>(view! {
                     <Title text=contest.name.clone()/>
+                    <OpenGraph title=contest.name.clone() description=format!("{about}. {}", contest.rules) path=path.clone()/>
                     <h1>{contest.name.clone()}</h1>
                     <ContestFacts contest=contest.clone()/>
+                    <ShareToWhatsApp text=format!("{} — {about}", contest.name) path/>
                     {results_link.map(|href| view! {
                         <p><a class="button primary" href=href>{tr(lang, "Lihat hasil dan galeri pemenang", "See the results and the winners' gallery")}</a></p>
                     })}

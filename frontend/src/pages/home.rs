@@ -1,14 +1,16 @@
 //! `/`: the public home page: what is on in the coming week, every program (the contest's
 //! link goes to its entry page), and the way to the full schedule.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::dto::programs::ProgramResponse;
 use shared::words::{ProgramKind, ProgramStatus};
 
-use crate::api::{SessionQuery, list_programs, list_sessions};
+use crate::api::{SessionQuery, list_programs, list_sessions, sessions_on_air};
+use crate::components::on_air::OnAirBanner;
 use crate::components::session_list::{LinkTo, SessionList};
+use crate::components::share::OpenGraph;
 use crate::format::library_midnight;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -26,7 +28,7 @@ pub fn HomePage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
     // The library's today, so the server's answer and the hydrating client ask the same.
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = crate::format::library_today();
     let week = Resource::new(
         move || today,
         |today| {
@@ -40,14 +42,17 @@ pub fn HomePage() -> impl IntoView {
         },
     );
     let programs = Resource::new(|| (), |_| list_programs());
+    let live = Resource::new(|| (), |_| sessions_on_air(None));
     view! {
         <Title text=t.home_title/>
+        <OpenGraph title=t.home_title.to_owned() description=t.home_lead.to_owned() path="/".to_owned()/>
         <section class="hero">
             <h1>{t.home_title}</h1>
             <p class="lead">{t.home_lead}</p>
         </section>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
+                let on_air_now = live.await.unwrap_or_default();
                 let sessions = week.await.map(|page| page.items).unwrap_or_default();
                 let programs: Vec<ProgramResponse> = programs
                     .await
@@ -56,6 +61,7 @@ pub fn HomePage() -> impl IntoView {
                     .filter(|p| p.status == ProgramStatus::Published)
                     .collect();
                 view! {
+                    <OnAirBanner items=on_air_now/>
                     <section aria-labelledby="week-heading">
                         <h2 id="week-heading">{tr(lang, "Tujuh hari ke depan", "The coming seven days")}</h2>
                         <SessionList sessions lang link_to=LinkTo::Public/>

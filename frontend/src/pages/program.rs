@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::{SessionQuery, get_program, list_sessions};
+use crate::api::{SessionQuery, get_program, list_sessions, sessions_on_air};
+use crate::components::on_air::OnAirBanner;
 use crate::components::session_list::{LinkTo, SessionList};
+use crate::components::share::{OpenGraph, ShareToWhatsApp};
 use crate::components::subscribe::SubscribePanel;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -26,17 +28,26 @@ pub fn ProgramPage() -> impl IntoView {
             ..SessionQuery::default()
         })
     });
+    let live = Resource::new(slug, |slug| sessions_on_air(Some(slug)));
     view! {
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let program = program.await?;
                 let upcoming = sessions.await?;
+                let on_air_now = live.await.unwrap_or_default();
+                let path = format!("/programs/{}", program.slug);
+                let share_text = match &program.platform {
+                    Some(platform) => format!("{} ({}): {}", program.name, platform, program.description),
+                    None => format!("{}: {}", program.name, program.description),
+                };
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
+                    <OpenGraph title=program.name.clone() description=program.description.clone() path=path.clone()/>
                     <article class="program">
                         <h1>{program.name.clone()}</h1>
                         <p class="badge">{program.kind.label(lang)}</p>
                         <p>{program.description.clone()}</p>
+                        <OnAirBanner items=on_air_now/>
                         <dl class="facts">
                             {program.platform.clone().map(|p| view! {
                                 <dt>{tr(lang, "Tayang di", "Broadcast on")}</dt><dd>{p}</dd>
@@ -60,6 +71,7 @@ pub fn ProgramPage() -> impl IntoView {
                         <h2>{tr(lang, "Sesi mendatang", "Upcoming sessions")}</h2>
                         <SessionList sessions=upcoming.items lang link_to=LinkTo::Public/>
                         <p><a href=format!("/schedule?program={}", program.slug)>{tr(lang, "Lihat di jadwal", "See it in the schedule")}</a></p>
+                        <ShareToWhatsApp text=share_text path/>
                         <SubscribePanel path=format!("/calendar/programs/{}.ics", program.slug) name=program.name.clone()/>
                     </article>
                 })

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use shared::dto::schedule::EditOutcome;
 
 use crate::api::{ApiError, get_session};
+use crate::components::share::{OpenGraph, ShareToWhatsApp};
 use crate::components::subscribe::AddToCalendar;
 use crate::format::session_when;
 use crate::i18n::{strings, tr, use_viewer};
@@ -48,8 +49,17 @@ pub fn SessionPage() -> impl IntoView {
                 };
                 let s = outcome.session;
                 let cancelled = s.status == SessionStatus::Cancelled;
+                let when = session_when(lang, &s);
+                let path = format!("/sessions/{}", s.id);
+                let about = match (&s.platform, cancelled) {
+                    (_, true) => format!("{} · {when}", SessionStatus::Cancelled.label(lang)),
+                    (Some(platform), false) => format!("{when} · {} {platform}", tr(lang, "Tonton di", "Watch on")),
+                    (None, false) => when.clone(),
+                };
+                let share_text = format!("{} — {about}", s.title);
                 Ok(view! {
                     <Title text=s.title.clone()/>
+                    <OpenGraph title=s.title.clone() description=format!("{} · {about}", s.program_name) path=path.clone()/>
                     <article class="session-page" class:cancelled=cancelled>
                         <p><a href=format!("/programs/{}", s.program_slug)>{s.program_name.clone()}</a></p>
                         <h1>{s.title.clone()}</h1>
@@ -59,7 +69,7 @@ pub fn SessionPage() -> impl IntoView {
                                 {s.cancel_reason.clone().map(|r| format!(": {r}"))}
                             </p>
                         })}
-                        <p class="when">{session_when(lang, &s)}</p>
+                        <p class="when">{when}</p>
                         <dl class="facts">
                             {s.stream_url.clone().map(|url| {
                                 let label = s.platform.clone().unwrap_or_else(|| url.clone());
@@ -78,6 +88,7 @@ pub fn SessionPage() -> impl IntoView {
                             })}
                         </dl>
                         <AddToCalendar session=s.clone() lang/>
+                        <ShareToWhatsApp text=share_text path/>
                     </article>
                 }.into_any())
             })}

@@ -4,11 +4,45 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{ApiError, get_mailbox, get_volunteer_overview};
+use crate::api::{ApiError, get_mailbox, get_open_sessions, get_volunteer_overview};
+use crate::components::form::textarea_text;
 use crate::components::server_link::ServerLink;
+use crate::components::share::ShareToWhatsApp;
 use crate::components::table_region::table_region;
-use crate::format::library_stamp;
+use crate::format::{library_stamp, library_today};
 use crate::i18n::{strings, tr, use_viewer};
+use crate::pages::volunteer::open_slots_text;
+
+/// The coming week's open places as one message for the volunteers' WhatsApp group: shown
+/// as it will be sent, and sent with one tap.
+#[component]
+fn WeekSlotsShare() -> impl IntoView {
+    let lang = use_viewer().lang;
+    let t = strings(lang);
+    let today = library_today();
+    let open = Resource::new(
+        move || today,
+        |today| get_open_sessions(None, Some(today), Some(today + chrono::Duration::days(7))),
+    );
+    view! {
+        <section class="card" aria-labelledby="week-slots-heading">
+            <h2 id="week-slots-heading">{tr(lang, "Ajak relawan minggu ini", "Ask for volunteers this week")}</h2>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    let text = open_slots_text(lang, &open.await.unwrap_or_default());
+                    if text.is_empty() {
+                        return view! { <p>{tr(lang, "Semua peran tujuh hari ke depan sudah terisi.", "Every role of the coming seven days is filled.")}</p> }.into_any();
+                    }
+                    view! {
+                        <label for="week-slots-text">{tr(lang, "Pesan untuk grup relawan", "Message for the volunteers' group")}</label>
+                        <textarea id="week-slots-text" readonly rows="6" data-testid="week-slots-text">{textarea_text(text.clone())}</textarea>
+                        <ShareToWhatsApp text path="/volunteer/open".to_owned()/>
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
 
 /// `/staff/volunteers`.
 #[component]
@@ -42,6 +76,7 @@ pub fn VolunteersPage() -> impl IntoView {
                 <button type="submit" class="button primary">{tr(lang, "Kirim undangan", "Send the invitation")}</button>
             </form>
         </details>
+        <WeekSlotsShare/>
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || {
             let csrf = csrf.clone();

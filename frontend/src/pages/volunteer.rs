@@ -14,6 +14,7 @@ use shared::dto::volunteers::{
 };
 
 use crate::api::{ApiError, get_my_volunteering, get_open_sessions};
+use crate::components::share::ShareToWhatsApp;
 use crate::components::subscribe::SubscribePanel;
 use crate::format::dated_when;
 use crate::i18n::{strings, tr, use_viewer};
@@ -272,11 +273,49 @@ pub fn OpenSessionsPage() -> impl IntoView {
     }
 }
 
+/// The most sessions a shared list of open slots names (a chat message stays short).
+const SHARED_SLOTS: usize = 10;
+
+/// The text that asks a volunteers' WhatsApp group for help: a line per session with free
+/// places (its roles and how many), the rest left to the page the link opens.
+pub fn open_slots_text(lang: Lang, sessions: &[OpenSession]) -> String {
+    let lines: Vec<String> = sessions
+        .iter()
+        .filter_map(|open| {
+            let roles: Vec<String> = open
+                .roles
+                .iter()
+                .filter(|role| role.free() > 0)
+                .map(|role| format!("{} ({})", role.name, role.free()))
+                .collect();
+            (!roles.is_empty()).then(|| {
+                format!(
+                    "• {} — {}: {}",
+                    open.session.title,
+                    when(lang, &open.session),
+                    roles.join(", ")
+                )
+            })
+        })
+        .take(SHARED_SLOTS)
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{}\n{}\n{}",
+        tr(lang, "Relawan dibutuhkan:", "Volunteers needed:"),
+        lines.join("\n"),
+        tr(lang, "Daftar di:", "Sign up at:")
+    )
+}
+
 #[component]
 fn OpenSessionCard(open: OpenSession, csrf: String, signed_in: bool, lang: Lang) -> impl IntoView {
+    let share_text = open_slots_text(lang, std::slice::from_ref(&open));
     let session = open.session;
     view! {
-        <li class="card">
+        <li class="card" id=format!("open-{}", session.id)>
             <h2><a href=format!("/sessions/{}", session.id)>{session.title.clone()}</a></h2>
             <p>{when(lang, &session)}</p>
             <ul class="roles">
@@ -304,6 +343,9 @@ fn OpenSessionCard(open: OpenSession, csrf: String, signed_in: bool, lang: Lang)
                     }
                 }).collect_view()}
             </ul>
+            {(!share_text.is_empty()).then(|| view! {
+                <ShareToWhatsApp text=share_text path=format!("/volunteer/open#open-{}", session.id)/>
+            })}
         </li>
     }
 }
@@ -434,5 +476,70 @@ fn SignupCard(signup: SignupView, csrf: String, lang: Lang) -> impl IntoView {
             {offer}
             {withdraw}
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use shared::dto::volunteers::SessionRoleView;
+
+    fn role(name: &str, capacity: u32, confirmed: u32) -> SessionRoleView {
+        SessionRoleView {
+            id: uuid::Uuid::nil(),
+            name: name.to_owned(),
+            capacity,
+            skill: None,
+            confirmed,
+            offered: 0,
+            waitlisted: 0,
+            customised: false,
+        }
+    }
+
+    fn open(title: &str, roles: Vec<SessionRoleView>) -> OpenSession {
+        let start = NaiveDate::from_ymd_opt(2026, 12, 12)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        let instant = Utc.with_ymd_and_hms(2026, 12, 12, 1, 0, 0).unwrap();
+        OpenSession {
+            session: SessionBrief {
+                id: uuid::Uuid::nil(),
+                title: title.to_owned(),
+                program_name: title.to_owned(),
+                program_slug: "dongkelor".to_owned(),
+                starts_at: instant,
+                ends_at: instant + chrono::Duration::hours(1),
+                tz: "Asia/Makassar".to_owned(),
+                start_local: start,
+                end_local: start + chrono::Duration::hours(1),
+                zone_label: "WITA".to_owned(),
+                library_clock: None,
+                cancelled: false,
+                signup_closes_at: instant,
+            },
+            roles,
+        }
+    }
+
+    #[test]
+    fn the_shared_slots_name_only_free_places() {
+        let sessions = [
+            open(
+                "Dongkelor",
+                vec![role("Pembawa acara", 1, 0), role("Kamera", 2, 2)],
+            ),
+            open("Dapur Pustaka", vec![role("Juru masak", 2, 2)]),
+        ];
+        assert_eq!(
+            open_slots_text(Lang::Id, &sessions),
+            "Relawan dibutuhkan:\n• Dongkelor — Sabtu, 12 Desember 2026 · 09.00–10.00 WITA: Pembawa acara (1)\nDaftar di:"
+        );
+        assert_eq!(
+            open_slots_text(Lang::En, &sessions[1..]),
+            "",
+            "nothing to ask for"
+        );
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use shared::Problem;
 use shared::dto::partners::PartnerAssignment;
 use shared::dto::schedule::{
-    BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest,
+    BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest, OnAir,
     PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse, SeriesUpdate, SessionEdit,
     SessionInput, SessionPage, SessionResponse,
 };
@@ -74,6 +74,7 @@ pub async fn list_sessions(
         kind: query.kind,
         partner_id: query.partner,
         status: query.status,
+        ends_after: None,
     };
     let page = sessions::list_sessions(
         &state.db,
@@ -84,6 +85,33 @@ pub async fn list_sessions(
     )
     .await?;
     Ok(Json(page))
+}
+
+/// Which program's sessions on the air.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OnAirQuery {
+    /// Only this program (slug).
+    pub program: Option<String>,
+}
+
+/// Published sessions on the air now, or starting within 15 minutes, with where to watch
+/// them; by start. Decided at each request (the answer is not cached).
+#[utoipa::path(
+    get, path = "/api/v1/on-air", tag = "sessions",
+    params(OnAirQuery),
+    responses(
+        (status = 200, body = Vec<OnAir>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn on_air(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<OnAirQuery>,
+) -> AppResult<Json<Vec<OnAir>>> {
+    Ok(Json(
+        sessions::on_air(&state.db, query.program, Utc::now()).await?,
+    ))
 }
 
 /// One session.

@@ -13,7 +13,8 @@ use sea_orm::{
 use shared::FieldError;
 use shared::dto::partners::{PartnerAssignment, PartnerLink};
 use shared::dto::schedule::{
-    CancelRequest, Conflict, EditOutcome, SessionEdit, SessionInput, SessionPage, SessionResponse,
+    CancelRequest, Conflict, EditOutcome, OnAir, STARTS_SOON_MINUTES, SessionEdit, SessionInput,
+    SessionPage, SessionResponse,
 };
 use shared::recurrence::RecurrenceRule;
 use shared::validation::clean_optional;
@@ -22,6 +23,7 @@ use uuid::Uuid;
 
 use crate::db::entities::{program_partners, programs, series, session_partners, sessions};
 use crate::domain::conflicts::{Booking, Clash, clashes_between};
+use crate::domain::on_air::air_state;
 use crate::domain::recurrence::{Definition, rule_from_rrule};
 use crate::domain::zone::{library_clock, local_to_utc, parse_tz, utc_to_local, zone_label};
 use crate::error::{AppError, AppResult};
@@ -42,6 +44,8 @@ pub struct SessionFilter {
     pub from: Option<DateTime<Utc>>,
     /// Starting before.
     pub to: Option<DateTime<Utc>>,
+    /// Ending after (still on, or yet to come).
+    pub ends_after: Option<DateTime<Utc>>,
     /// One program, by id.
     pub program_id: Option<Uuid>,
     /// One program, by slug.
@@ -79,6 +83,9 @@ pub async fn list_sessions(
     }
     if let Some(to) = filter.to {
         query = query.filter(sessions::Column::StartsAt.lt(to));
+    }
+    if let Some(ends_after) = filter.ends_after {
+        query = query.filter(sessions::Column::EndsAt.gt(ends_after));
     }
     if let Some(status) = filter.status {
         query = query.filter(sessions::Column::Status.eq(status.as_str()));
@@ -139,6 +146,39 @@ pub async fn list_sessions(
         page,
         per_page,
     })
+}
+
+/// The most sessions [`on_air`] answers with (a library runs a few at once at most).
+const ON_AIR_LIMIT: u64 = 20;
+
+/// Published sessions on the air at `now` or starting within
+/// [`shared::dto::schedule::STARTS_SOON_MINUTES`], by start; one program's if a slug is given.
+/// Read at each request, so a page or answer is right whenever it is made.
+pub async fn on_air(
+    db: &DatabaseConnection,
+    program_slug: Option<String>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<OnAir>> {
+    let filter = SessionFilter {
+        to: Some(now + Duration::minutes(i64::from(STARTS_SOON_MINUTES)) + Duration::seconds(1)),
+        ends_after: Some(now),
+        program_slug,
+        status: Some(SessionStatus::Scheduled),
+        ..SessionFilter::default()
+    };
+    let page = list_sessions(db, &filter, Audience::Public, 1, ON_AIR_LIMIT).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter_map(|session| {
+            let (state, minutes_to_start) = air_state(session.starts_at, session.ends_at, now)?;
+            Some(OnAir {
+                state,
+                minutes_to_start,
+                session,
+            })
+        })
+        .collect())
 }
 
 /// The wire views of session rows, with their program and partners, in order.

@@ -381,6 +381,32 @@ impl SessionResponse {
     }
 }
 
+/// How long before its start a session is announced as starting soon.
+pub const STARTS_SOON_MINUTES: u32 = 15;
+
+/// Where a session stands on the air.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum AirState {
+    /// Between its start and its end.
+    Live,
+    /// Starting within [`STARTS_SOON_MINUTES`].
+    StartsSoon,
+}
+
+/// A session on the air now, or about to be (the home and program pages' banner).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OnAir {
+    /// Live, or starting soon.
+    pub state: AirState,
+    /// Whole minutes until the start, rounded up (0 once live).
+    pub minutes_to_start: u32,
+    /// The session, with where to watch it.
+    pub session: SessionResponse,
+}
+
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
