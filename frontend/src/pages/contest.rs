@@ -276,6 +276,9 @@ pub fn ContestResultsPage() -> impl IntoView {
                                 })}
                             </section>
                         }
+                        // Each category erased to one type: the page's whole view type is
+                        // too deep for the compiler's query limit in the client build.
+                        .into_any()
                     }).collect_view()}
                 }.into_any())
             })}
