@@ -19,6 +19,7 @@ mod m20261203_000011_rate_events;
 mod m20261203_000012_user_session_generation;
 mod m20261203_000013_signup_counter;
 mod m20261203_000014_sealed_tokens;
+mod m20261205_000015_session_watch_link;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_user_session_generation::Migration),
             Box::new(m20261203_000013_signup_counter::Migration),
             Box::new(m20261203_000014_sealed_tokens::Migration),
+            Box::new(m20261205_000015_session_watch_link::Migration),
         ]
     }
 }

@@ -205,6 +205,7 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(schedule::end_series))
         .routes(routes!(schedule::list_sessions, schedule::create_session))
         .routes(routes!(schedule::on_air))
+        .routes(routes!(schedule::set_watch_link))
         .routes(routes!(schedule::get_session, schedule::edit_session))
         .routes(routes!(schedule::cancel_session))
         .routes(routes!(schedule::restore_session))

@@ -285,6 +285,10 @@ pub fn router(state: AppState) -> Router {
             post(forms::staff_volunteering::session_roles),
         )
         .route(
+            "/staff/sessions/{id}/watch-link",
+            post(forms::schedule::watch_link),
+        )
+        .route(
             "/staff/programs/{slug}/volunteering",
             post(forms::staff_volunteering::program_roles),
         )

@@ -37,6 +37,7 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("POST", "/api/v1/sessions/{id}/cancel", Role::Coordinator),
     ("POST", "/api/v1/sessions/{id}/restore", Role::Coordinator),
     ("PUT", "/api/v1/sessions/{id}/partners", Role::Coordinator),
+    ("PUT", "/api/v1/sessions/{id}/watch-link", Role::Coordinator),
     ("GET", "/api/v1/sessions/{id}/conflicts", Role::Viewer),
     ("GET", "/api/v1/conflicts", Role::Viewer),
     ("GET", "/api/v1/blackouts", Role::Viewer),
@@ -182,6 +183,7 @@ const STAFF_FORMS: &[(&str, Role)] = &[
     ("/staff/sessions/{id}/restore", Role::Coordinator),
     ("/staff/sessions/{id}/attendance", Role::Coordinator),
     ("/staff/sessions/{id}/roles", Role::Coordinator),
+    ("/staff/sessions/{id}/watch-link", Role::Coordinator),
     ("/staff/programs/{slug}/volunteering", Role::Coordinator),
     ("/staff/partners/{slug}", Role::Coordinator),
     (

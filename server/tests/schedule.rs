@@ -1821,3 +1821,100 @@ async fn shared_pages_carry_a_whatsapp_link_and_open_graph_tags() {
     );
     assert!(html.contains("property=\"og:description\""));
 }
+
+/// One session's own watch link (moved to another channel this once) is used wherever the
+/// link is read: the API, the public page, the feed. A series edit keeps it; emptying it gives
+/// back the program's; a bad link is refused on its field and changes nothing.
+#[tokio::test]
+async fn a_session_s_own_watch_link_wins_until_emptied() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "siaran-pindah", "Asia/Makassar", "published").await;
+    let sat = first_saturday();
+    weekly_series(&staff, &p["id"], sat, 3).await;
+    let sessions = sessions_of(&staff, &p["id"]).await;
+    let (first, second) = (
+        sessions[0]["id"].as_str().unwrap().to_owned(),
+        sessions[1]["id"].as_str().unwrap().to_owned(),
+    );
+    let facebook = "https://facebook.com/perpus/live";
+    let path = format!("/api/v1/sessions/{first}/watch-link");
+    let own = staff
+        .expect(
+            Method::PUT,
+            &path,
+            json!({"stream_url": facebook, "platform": "Facebook Live"}),
+            200,
+        )
+        .await;
+    assert_eq!(own["stream_url"], facebook);
+    assert_eq!(own["platform"], "Facebook Live");
+    assert_eq!(own["own_watch_link"], true);
+    assert_eq!(
+        own["sequence"],
+        sessions[0]["sequence"].as_u64().unwrap() + 1,
+        "calendars update"
+    );
+
+    // A bad link: named on its field, in Indonesian; the saved one stays.
+    let refused = staff
+        .send(
+            Method::PUT,
+            &path,
+            Some(json!({"stream_url": "youtube saja"})),
+        )
+        .await;
+    assert!(problem(refused, 422).await["errors"]["stream_url"].is_array());
+
+    // Every future session moved an hour: the first keeps its own link, the rest the program's.
+    staff
+        .expect(
+            Method::PATCH,
+            &format!("/api/v1/sessions/{second}"),
+            json!({"scope": "all", "start_local": local(sat + Duration::days(7), "08:00"), "duration_minutes": 60}),
+            200,
+        )
+        .await;
+    let after = sessions_of(&staff, &p["id"]).await;
+    let link_of = |id: &str| {
+        after
+            .iter()
+            .find(|s| s["id"] == id)
+            .map(|s| s["stream_url"].clone())
+    };
+    assert_eq!(link_of(&first), Some(json!(facebook)));
+    assert_eq!(link_of(&second), Some(json!("https://youtube.com/@perpus")));
+
+    let page = app.html(&app.client, &format!("/sessions/{first}")).await;
+    assert!(
+        page.contains(&format!("href=\"{facebook}\"")),
+        "the public page"
+    );
+    let feed = app
+        .get("/calendar/programs/siaran-pindah.ics")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        feed.contains(&format!("LOCATION:{facebook}")),
+        "the feed:\n{feed}"
+    );
+
+    // The editor's plain form: a bad link comes back under its field.
+    let back = common::see_other(
+        &staff
+            .post_form(
+                &format!("/staff/sessions/{first}/watch-link"),
+                &[("stream_url", "bukan tautan"), ("platform", "")],
+            )
+            .await,
+    );
+    assert!(back.contains("form=watch"), "{back}");
+    assert!(staff.page(&back).await.contains("id=\"watch-url-error\""));
+
+    // Emptied: the program's link again.
+    let cleared = staff.expect(Method::PUT, &path, json!({}), 200).await;
+    assert_eq!(cleared["stream_url"], "https://youtube.com/@perpus");
+    assert_eq!(cleared["own_watch_link"], false);
+}

@@ -5,14 +5,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::Lang;
-use shared::dto::schedule::{EditOutcome, SessionEdit, format_local, parse_local};
+use shared::dto::schedule::{EditOutcome, SessionEdit, SessionResponse, format_local, parse_local};
 use shared::dto::volunteers::{Roster as RosterData, SignupStatus};
 use shared::words::{EditScope, SessionStatus};
 
 use crate::api::{PartnerTarget, edit_session, get_roster, list_partners, set_cancelled};
 use crate::components::client::ClientScripts;
 use crate::components::form::{
-    Field, FormStatus, call_or_posted, optional, posted_saved, query_messages,
+    Field, FormStatus, call_or_posted, optional, plain_error, posted_messages, posted_saved,
+    query_messages,
 };
 use crate::components::partner_roles::PartnerRoles;
 use crate::components::role_rows::SessionRolesForm;
@@ -201,6 +202,7 @@ fn Editor(
             })}
             <button type="submit" class="button primary" disabled=move || edit.pending().get()>{tr(lang, "Simpan perubahan", "Save changes")}</button>
         </form>
+        {watch_link_form(lang, &s, csrf.clone()).into_any()}
 
         {if cancelled {
             view! {
@@ -304,5 +306,47 @@ fn Roster(id: uuid::Uuid, roster: RosterData, lang: Lang) -> impl IntoView {
             }
             <SessionRolesForm lang session_id=id roles/>
         </section>
+    }
+}
+
+/// This session's own watch link (a broadcast moved to another channel this once): a plain
+/// form to `/staff/sessions/{id}/watch-link`; both fields empty gives back the program's.
+fn watch_link_form(lang: Lang, session: &SessionResponse, csrf: String) -> impl IntoView + use<> {
+    let errors = posted_messages(lang, "watch");
+    let saved = posted_saved().as_deref() == Some("watch");
+    let own = session.own_watch_link;
+    let url = plain_error(&errors, "stream_url", "watch-url");
+    let platform = plain_error(&errors, "platform", "watch-platform");
+    let value = |field: Option<&String>| {
+        if own {
+            field.cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    view! {
+        <form class="card stack" method="post" action=format!("/staff/sessions/{}/watch-link", session.id) id="watch-link" aria-labelledby="watch-heading">
+            <input type="hidden" name="csrf_token" value=csrf/>
+            <h2 id="watch-heading">{tr(lang, "Tautan tonton sesi ini", "This session's watch link")}</h2>
+            {saved.then(|| view! { <p class="notice" role="status">{tr(lang, "Tautan tersimpan.", "Link saved.")}</p> })}
+            <p class="hint">{if own {
+                tr(lang, "Sesi ini memakai tautannya sendiri. Kosongkan untuk kembali ke tautan program.", "This session has its own link. Empty it to use the program's link again.")
+            } else {
+                tr(lang, "Sesi ini memakai tautan program. Isi untuk sesi ini saja.", "This session uses the program's link. Fill in for this session only.")
+            }}</p>
+            <div class="field">
+                <label for="watch-url">{tr(lang, "Tautan siaran", "Stream link")}</label>
+                <input id="watch-url" name="stream_url" type="url" value=value(session.stream_url.as_ref())
+                    aria-invalid=url.invalid aria-describedby=url.described_by/>
+                {url.line}
+            </div>
+            <div class="field">
+                <label for="watch-platform">{tr(lang, "Platform", "Platform")}</label>
+                <input id="watch-platform" name="platform" maxlength="100" value=value(session.platform.as_ref())
+                    aria-invalid=platform.invalid aria-describedby=platform.described_by/>
+                {platform.line}
+            </div>
+            <button type="submit" class="button primary">{tr(lang, "Simpan tautan", "Save link")}</button>
+        </form>
     }
 }

@@ -11,7 +11,7 @@ use shared::dto::partners::PartnerAssignment;
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest, OnAir,
     PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse, SeriesUpdate, SessionEdit,
-    SessionInput, SessionPage, SessionResponse,
+    SessionInput, SessionPage, SessionResponse, WatchLinkInput,
 };
 use shared::words::{ProgramKind, SessionStatus};
 use utoipa::IntoParams;
@@ -151,6 +151,33 @@ pub async fn create_session(
     staff.require(Permission::PlanSchedule)?;
     let outcome = sessions::create_session(&state.db, input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
+}
+
+/// Sets this session's own watch link (a broadcast moved to another channel this once), or
+/// gives it back its program's link with both fields empty.
+#[utoipa::path(
+    put, path = "/api/v1/sessions/{id}/watch-link", tag = "sessions",
+    security(("session" = [])),
+    params(("id" = Uuid, Path, description = "Session id")),
+    request_body = WatchLinkInput,
+    responses(
+        (status = 200, body = SessionResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn set_watch_link(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    ApiJson(input): ApiJson<WatchLinkInput>,
+) -> AppResult<Json<SessionResponse>> {
+    staff.require(Permission::PlanSchedule)?;
+    Ok(Json(
+        sessions::set_watch_link(&state.db, id, input, Utc::now()).await?,
+    ))
 }
 
 /// Edits a session: this one only, this and following (splits the series), or all future.

@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::Redirect;
 use shared::dto::schedule::{
     BlackoutInput, CancelRequest, EndSeriesRequest, SeriesInput, SessionEdit, SessionInput,
-    parse_local,
+    WatchLinkInput, parse_local,
 };
 use shared::recurrence::{BuilderFields, Weekday};
 use shared::words::EditScope;
@@ -95,6 +95,28 @@ pub async fn cancel(
     match sessions::cancel_session(&state.db, id, request, chrono::Utc::now()).await {
         Ok(_) => Ok(saved(id, "cancelled")),
         Err(error) => back(&editor(id), error),
+    }
+}
+
+/// `POST /staff/sessions/{id}/watch-link`: `stream_url`, `platform` (both empty: the
+/// program's link again). Back with `?saved=watch`, or `?form=watch` and the field errors.
+pub async fn watch_link(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let input = WatchLinkInput {
+        stream_url: text(&pairs, "stream_url"),
+        platform: text(&pairs, "platform"),
+    };
+    match sessions::set_watch_link(&state.db, id, input, chrono::Utc::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}?saved=watch#watch-link",
+            editor(id)
+        ))),
+        Err(error) => back(&format!("{}?form=watch", editor(id)), error),
     }
 }
 

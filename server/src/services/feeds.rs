@@ -467,6 +467,7 @@ impl Words<'_> {
         title: Option<&str>,
         host: Option<&str>,
         cancel_reason: Option<&str>,
+        stream: Option<&str>,
         url: String,
     ) -> Details {
         let id = self.lang == Lang::Id;
@@ -485,7 +486,7 @@ impl Words<'_> {
         if let Some(host) = host {
             add(pick(id, "Pembawa acara", "Host"), host);
         }
-        if let Some(stream) = &program.stream_url {
+        if let Some(stream) = stream {
             add(pick(id, "Tonton", "Watch"), stream);
         }
         let kind = ProgramKind::parse(&program.kind).unwrap_or(ProgramKind::Other);
@@ -494,7 +495,7 @@ impl Words<'_> {
             description,
             url,
             categories: vec![kind.label(self.lang).to_owned()],
-            location: program.place.clone().or_else(|| program.stream_url.clone()),
+            location: program.place.clone().or_else(|| stream.map(str::to_owned)),
         }
     }
 
@@ -515,6 +516,7 @@ impl Words<'_> {
                 row.title.as_deref(),
                 row.host.as_deref(),
                 row.cancel_reason.as_deref().filter(|_| cancelled),
+                row.stream_url.as_deref().or(program.stream_url.as_deref()),
                 format!("{}/sessions/{}", self.base_url, row.id),
             ),
             created_at: row.created_at,
@@ -536,6 +538,7 @@ impl Words<'_> {
                 row.title.as_deref(),
                 row.host.as_deref(),
                 None,
+                program.stream_url.as_deref(),
                 format!("{}/programs/{}", self.base_url, program.slug),
             ),
             created_at: row.created_at,

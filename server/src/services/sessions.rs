@@ -14,7 +14,7 @@ use shared::FieldError;
 use shared::dto::partners::{PartnerAssignment, PartnerLink};
 use shared::dto::schedule::{
     CancelRequest, Conflict, EditOutcome, OnAir, STARTS_SOON_MINUTES, SessionEdit, SessionInput,
-    SessionPage, SessionResponse,
+    SessionPage, SessionResponse, WatchLinkInput,
 };
 use shared::recurrence::RecurrenceRule;
 use shared::validation::clean_optional;
@@ -148,6 +148,48 @@ pub async fn list_sessions(
     })
 }
 
+/// Where to watch a session: its own link if staff set one, else its program's; with the
+/// platform's name, where known.
+pub fn watch_link(
+    session: &sessions::Model,
+    program: &programs::Model,
+) -> Option<(Option<String>, String)> {
+    match &session.stream_url {
+        Some(url) => Some((session.platform.clone(), url.clone())),
+        None => program
+            .stream_url
+            .clone()
+            .map(|url| (program.platform.clone(), url)),
+    }
+}
+
+/// Sets or clears (both fields empty) a session's own watch link. A new sequence number, so
+/// calendar apps take the new link.
+pub async fn set_watch_link(
+    db: &DatabaseConnection,
+    id: Uuid,
+    input: WatchLinkInput,
+    now: DateTime<Utc>,
+) -> AppResult<SessionResponse> {
+    let input = WatchLinkInput {
+        stream_url: clean_optional(input.stream_url),
+        platform: clean_optional(input.platform),
+    };
+    input.validate().map_err(AppError::Invalid)?;
+    let txn = crate::db::begin(db).await?;
+    let model = lock_for_edit(&txn, id).await?;
+    let sequence = model.sequence.saturating_add(1);
+    let mut active: sessions::ActiveModel = model.into();
+    // A platform without a link would name nothing.
+    active.platform = Set(input.stream_url.as_ref().and(input.platform));
+    active.stream_url = Set(input.stream_url);
+    active.sequence = Set(sequence);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    get_session(db, id, Audience::Staff).await
+}
+
 /// The most sessions [`on_air`] answers with (a library runs a few at once at most).
 const ON_AIR_LIMIT: u64 = 20;
 
@@ -252,6 +294,7 @@ fn view(
 ) -> AppResult<SessionResponse> {
     let tz = parse_tz(&model.tz)
         .map_err(|_| AppError::Internal(anyhow::anyhow!("stored zone unknown")))?;
+    let watch = watch_link(&model, program);
     Ok(SessionResponse {
         id: model.id,
         uid: model.uid,
@@ -270,8 +313,9 @@ fn view(
         tz: model.tz,
         title: model.title.unwrap_or_else(|| program.name.clone()),
         host: model.host,
-        stream_url: program.stream_url.clone(),
-        platform: program.platform.clone(),
+        own_watch_link: model.stream_url.is_some(),
+        stream_url: watch.as_ref().map(|(_, url)| url.clone()),
+        platform: watch.and_then(|(platform, _)| platform),
         place: program.place.clone(),
         status: SessionStatus::parse(&model.status).unwrap_or(SessionStatus::Scheduled),
         cancel_reason: model.cancel_reason,
@@ -353,6 +397,8 @@ pub async fn create_session(
         blackout_id: Set(None),
         detached: Set(false),
         sequence: Set(0),
+        stream_url: Set(None),
+        platform: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -114,11 +114,7 @@ impl Setting {
             ends_at: self.session.ends_at,
             tz: parse_tz(&self.session.tz).unwrap_or(chrono_tz::Asia::Makassar),
             url: format!("{base_url}/sessions/{}", self.session.id),
-            watch: self
-                .program
-                .stream_url
-                .clone()
-                .map(|url| (self.program.platform.clone(), url)),
+            watch: crate::services::sessions::watch_link(&self.session, &self.program),
         }
     }
 }

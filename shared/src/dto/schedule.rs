@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::dto::partners::PartnerLink;
 use crate::dto::programs::MAX_DURATION_MINUTES;
 use crate::recurrence::RecurrenceRule;
-use crate::validation::{in_range, optional_line, required_text};
+use crate::validation::{in_range, optional_line, optional_url, required_text};
 use crate::words::{ConflictKind, EditScope, ProgramKind, SessionStatus};
 use crate::{FieldError, FieldErrors};
 
@@ -360,6 +360,9 @@ pub struct SessionResponse {
     pub stream_url: Option<String>,
     /// The platform of that stream (YouTube, Instagram Live, …).
     pub platform: Option<String>,
+    /// Whether that link is this session's own (set by staff), not its program's.
+    #[serde(default)]
+    pub own_watch_link: bool,
     /// Where it takes place in person, if anywhere.
     pub place: Option<String>,
     /// Scheduled or cancelled.
@@ -378,6 +381,28 @@ impl SessionResponse {
     /// The location a calendar shows: the place, else the stream link (as the feeds write it).
     pub fn location(&self) -> Option<&str> {
         self.place.as_deref().or(self.stream_url.as_deref())
+    }
+}
+
+/// A session's own watch link; both empty gives it its program's link back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WatchLinkInput {
+    /// Where to watch this session (an `https://` link).
+    #[serde(default)]
+    pub stream_url: Option<String>,
+    /// Its platform (YouTube, Facebook Live, …).
+    #[serde(default)]
+    pub platform: Option<String>,
+}
+
+impl WatchLinkInput {
+    /// The field rules.
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("stream_url", optional_url(self.stream_url.as_deref()));
+        errors.check("platform", optional_line(self.platform.as_deref(), 100));
+        errors.into_result()
     }
 }
 

@@ -22,6 +22,10 @@ pub struct Model {
     pub blackout_id: Option<Uuid>,
     pub detached: bool,
     pub sequence: i32,
+    /// The session's own watch link; none means its program's.
+    pub stream_url: Option<String>,
+    /// The platform of that link.
+    pub platform: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
