@@ -16,6 +16,7 @@ use shared::dto::calendar::CalendarLinks;
 use shared::dto::contests::{
     Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest, StaffContests,
 };
+use shared::dto::episodes::ArchivePage;
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
@@ -182,6 +183,19 @@ pub async fn list_sessions(query: SessionQuery) -> Result<SessionPage, ApiError>
 pub async fn sessions_on_air(program: Option<String>) -> Result<Vec<OnAir>, ApiError> {
     let viewer = ssr::viewer()?;
     Ok(ssr::backend()?.on_air(&viewer, program).await?)
+}
+
+/// A program's archive of past episodes, newest first; one year's if given.
+#[server(prefix = "/_fn", endpoint = "archive", input = GetUrl)]
+pub async fn program_archive(
+    slug: String,
+    year: Option<i32>,
+    page: Option<u64>,
+) -> Result<ArchivePage, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?
+        .program_archive(&viewer, slug, year, page)
+        .await?)
 }
 
 /// Every conflict among the sessions starting in `[from, to)` (staff; at most a year).
@@ -497,6 +511,7 @@ pub mod ssr {
         Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest,
         StaffContests,
     };
+    use shared::dto::episodes::ArchivePage;
     use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
     use shared::dto::schedule::{
@@ -554,6 +569,14 @@ pub mod ssr {
             viewer: &Viewer,
             query: SessionQuery,
         ) -> Result<SessionPage, Problem>;
+        /// A program's archive of past episodes.
+        async fn program_archive(
+            &self,
+            viewer: &Viewer,
+            slug: String,
+            year: Option<i32>,
+            page: Option<u64>,
+        ) -> Result<ArchivePage, Problem>;
         /// Sessions on the air now or starting soon.
         async fn on_air(
             &self,

@@ -9,6 +9,7 @@ use shared::dto::auth::Viewer;
 use crate::components::layout::Layout;
 use crate::i18n::strings;
 use crate::pages::{
+    archive::ArchivePage,
     contest::{ContestPage, ContestResultsPage},
     contest_entry::{CertificatePage, ContestEntryPage},
     dashboard::DashboardPage,
@@ -136,6 +137,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/users") view=UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("/schedule") view=SchedulePage ssr=SsrMode::Async/>
                         <Route path=path!("/programs/:slug") view=ProgramPage ssr=SsrMode::Async/>
+                        <Route path=path!("/programs/:slug/archive") view=ArchivePage ssr=SsrMode::Async/>
                         <Route path=path!("/sessions/:id") view=SessionPage ssr=SsrMode::Async/>
                         <Route path=path!("/partners/:slug") view=PartnerPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/programs") view=ProgramsPage ssr=SsrMode::Async/>

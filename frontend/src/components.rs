@@ -1,6 +1,7 @@
 //! Small reusable views: one job each, typed props, no data access.
 
 pub mod client;
+pub mod episode;
 pub mod form;
 pub mod layout;
 pub mod on_air;

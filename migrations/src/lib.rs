@@ -20,6 +20,7 @@ mod m20261203_000012_user_session_generation;
 mod m20261203_000013_signup_counter;
 mod m20261203_000014_sealed_tokens;
 mod m20261205_000015_session_watch_link;
+mod m20261205_000016_episodes;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_signup_counter::Migration),
             Box::new(m20261203_000014_sealed_tokens::Migration),
             Box::new(m20261205_000015_session_watch_link::Migration),
+            Box::new(m20261205_000016_episodes::Migration),
         ]
     }
 }

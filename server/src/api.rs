@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod contests;
 pub mod cooperation;
+pub mod episodes;
 pub mod health;
 pub mod partners;
 pub mod programs;
@@ -77,7 +78,9 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
     tags(
         (name = "auth", description = "Staff sign-in and sign-out"),
         (name = "users", description = "Staff accounts"),
-        (name = "programs", description = "Programs (published ones are public)"),
+        (name = "programs", description = "Programs (published ones are public) and their archives of past episodes. \
+                                             Each program's newest recordings are also an RSS 2.0 feed at /programs/{slug}/recordings.rss \
+                                             (ETag with 304, ?lang=en for English)."),
         (name = "series", description = "Recurring series, rule previews and days off"),
         (name = "sessions", description = "Sessions: listing, one-offs, edits, cancelling, conflicts"),
         (name = "partners", description = "Partner organisations, their private links and answers to session requests, the cooperation report and alerts"),
@@ -206,6 +209,8 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(schedule::list_sessions, schedule::create_session))
         .routes(routes!(schedule::on_air))
         .routes(routes!(schedule::set_watch_link))
+        .routes(routes!(episodes::save_episode))
+        .routes(routes!(episodes::program_archive))
         .routes(routes!(schedule::get_session, schedule::edit_session))
         .routes(routes!(schedule::cancel_session))
         .routes(routes!(schedule::restore_session))

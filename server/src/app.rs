@@ -209,6 +209,10 @@ pub fn router(state: AppState) -> Router {
             post(forms::accounts::set_password),
         )
         .route("/lang/{code}", get(forms::switch_lang))
+        .route(
+            "/programs/{slug}/recordings.rss",
+            get(api::episodes::recordings_rss),
+        )
         .route("/volunteer/register", post(forms::volunteering::register))
         .route(
             "/volunteer/sign-in-link",
@@ -287,6 +291,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/staff/sessions/{id}/watch-link",
             post(forms::schedule::watch_link),
+        )
+        .route(
+            "/staff/sessions/{id}/episode",
+            post(forms::schedule::episode),
         )
         .route(
             "/staff/programs/{slug}/volunteering",

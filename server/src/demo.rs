@@ -7,7 +7,7 @@ use shared::dto::agreements::{AgreementInput, CostShare};
 use shared::dto::auth::{CreateUserRequest, Role};
 use shared::dto::partners::{PartnerAssignment, PartnerInput};
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput};
-use shared::dto::schedule::{CancelRequest, SeriesInput, SessionEdit, SessionPage};
+use shared::dto::schedule::{CancelRequest, SeriesInput, SessionEdit, SessionInput, SessionPage};
 use shared::dto::volunteers::{ProgramVolunteering, RoleInput, RoleLine, Skill, VolunteerInput};
 use shared::recurrence::{Frequency, MonthlyWeekday, RecurrenceRule, RuleEnd, Weekday};
 use shared::words::{
@@ -385,6 +385,7 @@ async fn seed_schedule(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<()
         now,
     )
     .await?;
+    seed_episodes(db, dongkelor.id, first_saturday, now).await?;
     let upcoming = first_sessions(db, dongkelor.id, series.starts_at).await?;
     if let [_, second, third, ..] = upcoming.items.as_slice() {
         services::sessions::cancel_session(
@@ -632,6 +633,113 @@ async fn seed_agreements(
         now,
     )
     .await?;
+    Ok(())
+}
+
+/// Books the demo episodes read: title, author, ISBN.
+const DEMO_BOOKS: [(&str, &str, Option<&str>); 8] = [
+    (
+        "Si Kancil dan Buaya",
+        "Tim Pustaka Anak",
+        Some("9786025260186"),
+    ),
+    (
+        "Putri Tandampalik",
+        "Cerita Rakyat Luwu",
+        Some("9786021590836"),
+    ),
+    ("La Dana dan Kerbaunya", "Cerita Rakyat Bugis", None),
+    ("Timun Mas", "Dian Kristiani", Some("9786020166131")),
+    (
+        "Malin Kundang",
+        "Cerita Rakyat Minangkabau",
+        Some("9786021860915"),
+    ),
+    ("Keong Mas", "Tim Pustaka Anak", None),
+    (
+        "Bawang Merah Bawang Putih",
+        "Cerita Rakyat Riau",
+        Some("9786023909964"),
+    ),
+    ("Sawerigading Kecil", "Kak Rina", Some("9786020308241")),
+];
+
+/// Storytellers of the demo episodes.
+const DEMO_STORYTELLERS: [&str; 4] = [
+    "Kak Rina",
+    "Bunda Rahmawati (Bunda Baca)",
+    "Kak Andi, Duta Baca Kota Makassar",
+    "Ibu Sitti (Dapur Pustaka)",
+];
+
+/// The Saturdays Dongkelor aired before the demo's series: the last sixteen weeks and four
+/// weeks a year earlier, each with its recording, a summary, the books and the audience, so
+/// the archive has two years and two pages.
+async fn seed_episodes(
+    db: &DatabaseConnection,
+    program_id: Uuid,
+    first_saturday: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use shared::dto::episodes::{AudienceNumbers, Book, EpisodeInput};
+    let weeks_back = (1..=16).chain(52..=55);
+    for (i, weeks) in weeks_back.enumerate() {
+        let day = first_saturday - Duration::weeks(weeks);
+        let Some(start_local) = day.and_hms_opt(9, 0, 0) else {
+            continue;
+        };
+        let outcome = services::sessions::create_session(
+            db,
+            SessionInput {
+                program_id,
+                start_local,
+                duration_minutes: 60,
+                title: None,
+                host: Some("Kak Rina".into()),
+            },
+            now,
+        )
+        .await?;
+        let book = |k: usize| {
+            let (title, author, isbn) = DEMO_BOOKS[k % DEMO_BOOKS.len()];
+            Book {
+                title: title.into(),
+                author: Some(author.into()),
+                isbn: isbn.map(Into::into),
+            }
+        };
+        // Every fifth episode was shown on Facebook; the others on YouTube.
+        let recording = if i % 5 == 4 {
+            format!("https://www.facebook.com/perpustakaanmakassar/videos/10{i:02}4455667788/")
+        } else {
+            format!(
+                "https://www.youtube.com/watch?v=dKlr{i:02}E{:04}",
+                1000 + i * 7
+            )
+        };
+        let count = |base: usize, step: usize| u32::try_from(base + (i * step) % 97).ok();
+        let input = EpisodeInput {
+            recording_url: Some(recording),
+            summary: Some(format!(
+                "{} membacakan \"{}\" untuk anak-anak, lalu bertanya jawab tentang pesan ceritanya.",
+                DEMO_STORYTELLERS[i % DEMO_STORYTELLERS.len()],
+                book(i).title,
+            )),
+            storyteller: Some(DEMO_STORYTELLERS[i % DEMO_STORYTELLERS.len()].into()),
+            books: if i % 3 == 0 {
+                vec![book(i), book(i + 3)]
+            } else {
+                vec![book(i)]
+            },
+            audience: AudienceNumbers {
+                viewers: count(240, 37),
+                live_peak: count(35, 11),
+                comments: count(12, 5),
+                in_person: (i % 4 == 0).then_some(25),
+            },
+        };
+        services::episodes::save_episode(db, outcome.session.id, input, now).await?;
+    }
     Ok(())
 }
 

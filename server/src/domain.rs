@@ -7,6 +7,7 @@ pub mod contest;
 pub mod ical;
 pub mod on_air;
 pub mod reconcile;
+pub mod recording;
 pub mod recurrence;
 pub mod video_length;
 pub mod zone;

@@ -2,7 +2,8 @@
 //! slipped through unescaped, a page framed by another site) cannot be used:
 //! - pages: a Content-Security-Policy that runs only the scripts Siar itself put there, by a
 //!   nonce new for each response, and what they load (`strict-dynamic`: the client's module
-//!   and its WebAssembly); no plugins, no `<base>`, no framing, forms only to this site;
+//!   and its WebAssembly); no plugins, no `<base>`, no framing of Siar, frames of only the
+//!   video players an episode embeds (`domain::recording`), forms only to this site;
 //! - everything: `X-Frame-Options: DENY` for browsers without `frame-ancestors`; HSTS when the
 //!   site is served over https;
 //! - pages and API answers: `Cache-Control: no-store` unless the route chose its own caching
@@ -18,6 +19,7 @@ use axum::response::Response;
 
 use crate::app::AppState;
 use crate::auth::random_token;
+use crate::domain::recording::EMBED_ORIGINS;
 
 /// The nonce of this response's scripts; the page renderer puts it on every script it writes.
 #[derive(Debug, Clone)]
@@ -28,9 +30,10 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The policy for a page whose scripts carry `nonce`.
 pub fn content_security_policy(nonce: &str) -> String {
+    let players = EMBED_ORIGINS.join(" ");
     format!(
         "script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; object-src 'none'; \
-         base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+         base-uri 'none'; frame-src {players}; frame-ancestors 'none'; form-action 'self'"
     )
 }
 
@@ -81,6 +84,7 @@ mod tests {
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
+            "frame-src https://www.youtube-nocookie.com https://www.facebook.com;",
         ] {
             assert!(policy.contains(part), "{policy}");
         }

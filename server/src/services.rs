@@ -7,6 +7,7 @@ pub mod auth;
 pub mod blackouts;
 pub mod contests;
 pub mod cooperation;
+pub mod episodes;
 pub mod feeds;
 pub mod mail;
 pub mod partners;

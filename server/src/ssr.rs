@@ -22,6 +22,7 @@ use shared::dto::calendar::CalendarLinks;
 use shared::dto::contests::{
     Certificate, ContestView, EntryStatus, JudgeEntry, PublicResults, StaffContest, StaffContests,
 };
+use shared::dto::episodes::ArchivePage;
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
 use shared::dto::schedule::{
@@ -225,6 +226,27 @@ impl Backend for ServiceBackend {
         .await
     }
 
+    async fn program_archive(
+        &self,
+        viewer: &Viewer,
+        slug: String,
+        year: Option<i32>,
+        page: Option<u64>,
+    ) -> Result<ArchivePage, Problem> {
+        answer(
+            viewer,
+            services::episodes::archive(
+                &self.db,
+                &slug,
+                year,
+                page.unwrap_or(1),
+                audience(viewer),
+                Utc::now(),
+            ),
+        )
+        .await
+    }
+
     async fn on_air(
         &self,
         viewer: &Viewer,
@@ -279,7 +301,8 @@ impl Backend for ServiceBackend {
 
     async fn get_session(&self, viewer: &Viewer, id: Uuid) -> Result<EditOutcome, Problem> {
         answer(viewer, async {
-            let session = services::sessions::get_session(&self.db, id, audience(viewer)).await?;
+            let session =
+                services::episodes::session_with_episode(&self.db, id, audience(viewer)).await?;
             let conflicts = match viewer.user {
                 Some(_) => services::sessions::conflicts_for(&self.db, id).await?,
                 None => Vec::new(),

@@ -38,6 +38,7 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("POST", "/api/v1/sessions/{id}/restore", Role::Coordinator),
     ("PUT", "/api/v1/sessions/{id}/partners", Role::Coordinator),
     ("PUT", "/api/v1/sessions/{id}/watch-link", Role::Coordinator),
+    ("PUT", "/api/v1/sessions/{id}/episode", Role::Coordinator),
     ("GET", "/api/v1/sessions/{id}/conflicts", Role::Viewer),
     ("GET", "/api/v1/conflicts", Role::Viewer),
     ("GET", "/api/v1/blackouts", Role::Viewer),
@@ -184,6 +185,7 @@ const STAFF_FORMS: &[(&str, Role)] = &[
     ("/staff/sessions/{id}/attendance", Role::Coordinator),
     ("/staff/sessions/{id}/roles", Role::Coordinator),
     ("/staff/sessions/{id}/watch-link", Role::Coordinator),
+    ("/staff/sessions/{id}/episode", Role::Coordinator),
     ("/staff/programs/{slug}/volunteering", Role::Coordinator),
     ("/staff/partners/{slug}", Role::Coordinator),
     (

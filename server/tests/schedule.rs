@@ -728,8 +728,11 @@ async fn the_demo_schedule_has_the_four_programs_four_partners_and_the_contest()
     assert_eq!(contest["window"], "open");
     assert_eq!(contest["categories"].as_array().unwrap().len(), 3);
 
+    let from = Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
     let page: Value = app
-        .get("/api/v1/sessions?program=dongkelor&per_page=5")
+        .get(&format!(
+            "/api/v1/sessions?program=dongkelor&per_page=5&from={from}"
+        ))
         .await
         .json()
         .await
@@ -769,6 +772,26 @@ async fn the_demo_schedule_has_the_four_programs_four_partners_and_the_contest()
         ))
         .await;
     assert_eq!(series[0]["rrule"], "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE");
+
+    // Dongkelor's past: twenty episodes over two years, with recordings and audience.
+    let archive: Value = app
+        .get("/api/v1/programs/dongkelor/archive")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(archive["total"], 20, "{archive}");
+    assert_eq!(archive["years"].as_array().unwrap().len(), 2, "{archive}");
+    let newest = &archive["items"][0]["episode"];
+    assert!(newest["recording"]["url"].is_string(), "{newest}");
+    assert!(!newest["books"].as_array().unwrap().is_empty());
+    let audience = staff
+        .get_json(&format!(
+            "/api/v1/sessions/{}",
+            archive["items"][0]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert!(audience["episode"]["audience"]["viewers"].as_u64().unwrap() > 0);
     // Seeding again changes nothing.
     assert!(!server::demo::seed(&app.db, &app.url).await.unwrap());
 }
@@ -844,8 +867,11 @@ async fn public_pages_render_on_the_server_with_their_status() {
     let missing = app.get("/programs/tidak-ada").await;
     assert_eq!(missing.status(), 404);
 
+    let from = Utc::now().format("%Y-%m-%dT%H:%M:%SZ");
     let page: Value = app
-        .get("/api/v1/sessions?program=dongkelor&per_page=2")
+        .get(&format!(
+            "/api/v1/sessions?program=dongkelor&per_page=2&from={from}"
+        ))
         .await
         .json()
         .await

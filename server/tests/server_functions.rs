@@ -64,6 +64,7 @@ const CALLS: &[Call] = &[
     post("sessions", || json!({"query": {}}), Anyone),
     get("session", "id=01a23d4d-380c-736c-b80f-35f19aa449bb", Anyone),
     get("on_air", "program=tidak-ada", Anyone),
+    get("archive", "slug=tidak-ada", Anyone),
     get(
         "conflicts",
         "from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z",

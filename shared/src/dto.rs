@@ -4,6 +4,7 @@ pub mod agreements;
 pub mod auth;
 pub mod calendar;
 pub mod contests;
+pub mod episodes;
 pub mod partners;
 pub mod programs;
 pub mod schedule;

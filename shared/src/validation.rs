@@ -104,6 +104,8 @@ pub enum FieldError {
     },
     /// A control character (such as NUL or a line break where one line is meant).
     ControlCharacter,
+    /// Not an ISBN-10 or ISBN-13 (its check digit included).
+    InvalidIsbn,
     /// An age (from a birth date) that no contest category takes.
     AgeOutsideCategories {
         /// The youngest age any category takes.
@@ -158,6 +160,12 @@ impl FieldError {
             }
             (FieldError::InvalidUrl, Lang::En) => {
                 "The address must start with http:// or https://.".into()
+            }
+            (FieldError::InvalidIsbn, Lang::Id) => {
+                "Bukan ISBN yang sah (10 atau 13 angka, periksa angka terakhirnya).".into()
+            }
+            (FieldError::InvalidIsbn, Lang::En) => {
+                "This is not a valid ISBN (10 or 13 digits; check the last one).".into()
             }
             (FieldError::NoOccurrences, Lang::Id) => {
                 "Aturan ini tidak menghasilkan satu tanggal pun.".into()
@@ -256,6 +264,13 @@ impl FieldErrors {
     /// No errors yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Adds every error of `other`.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, errors) in other.0 {
+            self.0.entry(field).or_default().extend(errors);
+        }
     }
 
     /// One error on one field.
@@ -472,6 +487,51 @@ pub fn optional_url(value: Option<&str>) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// An optional ISBN: absent, or ten or thirteen digits (hyphens and spaces between them
+/// allowed; an ISBN-10 may end in `X`) whose check digit is right.
+pub fn optional_isbn(value: Option<&str>) -> Result<(), FieldError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(value) if isbn_digits(value).is_none() => Err(FieldError::InvalidIsbn),
+        _ => Ok(()),
+    }
+}
+
+/// The digits of a valid ISBN-10 or ISBN-13 (an ISBN-10's `X` as itself), without the
+/// hyphens and spaces people type; `None` when it is not one.
+pub fn isbn_digits(value: &str) -> Option<String> {
+    let digits: String = value
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let sum = match digits.len() {
+        // Weights 10 down to 1; the last may be X (ten). Valid when the sum is 0 mod 11.
+        10 => digits
+            .chars()
+            .zip((1..=10u32).rev())
+            .enumerate()
+            .try_fold(0u32, |sum, (i, (c, weight))| {
+                let v = if c == 'X' && i == 9 {
+                    10
+                } else {
+                    c.to_digit(10)?
+                };
+                Some(sum + v * weight)
+            })
+            .map(|sum| sum % 11),
+        // Weights alternate 1 and 3. Valid when the sum is 0 mod 10.
+        13 => digits
+            .chars()
+            .zip([1u32, 3].into_iter().cycle())
+            .try_fold(0u32, |sum, (c, weight)| {
+                Some(sum + c.to_digit(10)? * weight)
+            })
+            .map(|sum| sum % 10),
+        _ => None,
+    };
+    (sum == Some(0)).then_some(digits)
+}
+
 /// A whole number within `min..=max`.
 pub fn in_range(value: i64, min: i64, max: i64) -> Result<(), FieldError> {
     if (min..=max).contains(&value) {
@@ -541,6 +601,36 @@ pub fn normalize_email(value: &str) -> String {
 mod tests {
     use super::*;
     use crate::dto::auth::Role;
+
+    #[test]
+    fn isbns_by_their_check_digit() {
+        for good in [
+            "978-0-306-40615-7",
+            "9780306406157",
+            "0-306-40615-2",
+            "0 8044 2957 x",
+            " 978-602-03-2478-4 ",
+        ] {
+            assert_eq!(optional_isbn(Some(good)), Ok(()), "{good}");
+        }
+        assert_eq!(isbn_digits("0-8044-2957-x").as_deref(), Some("080442957X"));
+        for bad in [
+            "978-0-306-40615-8",
+            "0-306-40615-3",
+            "X-306-40615-2",
+            "97803064061",
+            "isbn 9780306406157",
+            "٩٧٨٠٣٠٦٤٠٦١٥٧",
+        ] {
+            assert_eq!(
+                optional_isbn(Some(bad)),
+                Err(FieldError::InvalidIsbn),
+                "{bad}"
+            );
+        }
+        assert_eq!(optional_isbn(None), Ok(()));
+        assert_eq!(optional_isbn(Some("  ")), Ok(()));
+    }
 
     #[test]
     fn emails() {

@@ -2,7 +2,7 @@
 
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{SessionQuery, get_program, list_sessions, sessions_on_air};
@@ -42,6 +42,7 @@ pub fn ProgramPage() -> impl IntoView {
                 };
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>
+                    <Link rel="alternate" type_="application/rss+xml" title=format!("{} {}", tr(lang, "Rekaman", "Recordings"), program.name) href=format!("/programs/{}/recordings.rss", program.slug)/>
                     <OpenGraph title=program.name.clone() description=program.description.clone() path=path.clone()/>
                     <article class="program">
                         <h1>{program.name.clone()}</h1>
@@ -71,6 +72,7 @@ pub fn ProgramPage() -> impl IntoView {
                         <h2>{tr(lang, "Sesi mendatang", "Upcoming sessions")}</h2>
                         <SessionList sessions=upcoming.items lang link_to=LinkTo::Public/>
                         <p><a href=format!("/schedule?program={}", program.slug)>{tr(lang, "Lihat di jadwal", "See it in the schedule")}</a></p>
+                        <p><a href=format!("/programs/{}/archive", program.slug) data-testid="archive-link">{tr(lang, "Arsip episode dan rekaman", "Past episodes and recordings")}</a></p>
                         <ShareToWhatsApp text=share_text path/>
                         <SubscribePanel path=format!("/calendar/programs/{}.ics", program.slug) name=program.name.clone()/>
                     </article>

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use shared::dto::schedule::EditOutcome;
 
 use crate::api::{ApiError, get_session};
+use crate::components::episode::EpisodeDetails;
 use crate::components::share::{OpenGraph, ShareToWhatsApp};
 use crate::components::subscribe::AddToCalendar;
 use crate::format::session_when;
@@ -87,6 +88,12 @@ pub fn SessionPage() -> impl IntoView {
                                 }).collect_view()}</ul></dd>
                             })}
                         </dl>
+                        {s.episode.clone().map(|episode| view! {
+                            <section aria-labelledby="episode-heading">
+                                <h2 id="episode-heading">{tr(lang, "Rekaman dan catatan", "Recording and notes")}</h2>
+                                <EpisodeDetails episode title=s.title.clone() lang embed=true/>
+                            </section>
+                        })}
                         <AddToCalendar session=s.clone() lang/>
                         <ShareToWhatsApp text=share_text path/>
                     </article>

@@ -5,15 +5,17 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::Lang;
+use shared::dto::auth::FormEcho;
+use shared::dto::episodes::{EpisodeInput, MAX_BOOKS, SUMMARY_MAX_CHARS, form};
 use shared::dto::schedule::{EditOutcome, SessionEdit, SessionResponse, format_local, parse_local};
-use shared::dto::volunteers::{Roster as RosterData, SignupStatus};
+use shared::dto::volunteers::{Refusal, Roster as RosterData, SignupStatus};
 use shared::words::{EditScope, SessionStatus};
 
 use crate::api::{PartnerTarget, edit_session, get_roster, list_partners, set_cancelled};
 use crate::components::client::ClientScripts;
 use crate::components::form::{
     Field, FormStatus, call_or_posted, optional, plain_error, posted_messages, posted_saved,
-    query_messages,
+    query_messages, textarea_text,
 };
 use crate::components::partner_roles::PartnerRoles;
 use crate::components::role_rows::SessionRolesForm;
@@ -203,6 +205,7 @@ fn Editor(
             <button type="submit" class="button primary" disabled=move || edit.pending().get()>{tr(lang, "Simpan perubahan", "Save changes")}</button>
         </form>
         {watch_link_form(lang, &s, csrf.clone()).into_any()}
+        {episode_form(lang, &s, csrf.clone()).into_any()}
 
         {if cancelled {
             view! {
@@ -347,6 +350,118 @@ fn watch_link_form(lang: Lang, session: &SessionResponse, csrf: String) -> impl 
                 {platform.line}
             </div>
             <button type="submit" class="button primary">{tr(lang, "Simpan tautan", "Save link")}</button>
+        </form>
+    }
+}
+
+/// Rows for books in the episode form beyond those already there, so that a new book needs
+/// no script.
+const EMPTY_BOOK_ROWS: usize = 2;
+
+/// What remains of the session after it aired: a plain form to
+/// `/staff/sessions/{id}/episode` with the recording, summary, storyteller, one row per book
+/// and the audience numbers. A refused post comes back with what was typed.
+fn episode_form(lang: Lang, session: &SessionResponse, csrf: String) -> impl IntoView + use<> {
+    let errors = posted_messages(lang, "episode");
+    let saved = posted_saved().as_deref() == Some("episode");
+    let refused = crate::page_url::query()
+        .get("refused")
+        .and_then(|slug| Refusal::from_slug(&slug));
+    let viewer = use_viewer();
+    let typed = FormEcho::of(viewer.form_echo.as_ref(), "episode")
+        .map(|echo| EpisodeInput::from_form(&echo.values).0);
+    let input = typed.unwrap_or_else(|| match &session.episode {
+        Some(episode) => EpisodeInput {
+            recording_url: episode.recording.as_ref().map(|r| r.url.clone()),
+            summary: episode.summary.clone(),
+            storyteller: episode.storyteller.clone(),
+            books: episode.books.clone(),
+            audience: episode.audience.unwrap_or_default(),
+        },
+        None => EpisodeInput::default(),
+    });
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    let number = |value: Option<u32>| value.map(|n| n.to_string()).unwrap_or_default();
+    // One input: its name, the name its errors come back under, its id and label.
+    let line = |name: &'static str,
+                error_key: &str,
+                id: &'static str,
+                label: &'static str,
+                value: String,
+                kind: &'static str| {
+        let error = plain_error(&errors, error_key, id);
+        let numeric = error_key.starts_with("audience.").then_some("numeric");
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id name=name type=kind value=value inputmode=numeric
+                    aria-invalid=error.invalid aria-describedby=error.described_by/>
+                {error.line}
+            </div>
+        }
+        .into_any()
+    };
+    let summary = plain_error(&errors, form::SUMMARY, "episode-summary");
+    let rows = (input.books.len() + EMPTY_BOOK_ROWS).min(MAX_BOOKS);
+    let book_rows = (0..rows)
+        .map(|i| {
+            let book = input.books.get(i).cloned().unwrap_or_default();
+            let cell = |field: &str, value: String, label: &'static str, max: &'static str| {
+                let id = format!("book-{i}-{field}");
+                let error = plain_error(&errors, &format!("books[{i}].{field}"), &id);
+                let name = match field {
+                    "title" => form::BOOK_TITLE,
+                    "author" => form::BOOK_AUTHOR,
+                    _ => form::BOOK_ISBN,
+                };
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{label}</label>
+                        <input id=id name=name value=value maxlength=max
+                            aria-invalid=error.invalid aria-describedby=error.described_by/>
+                        {error.line}
+                    </div>
+                }
+                .into_any()
+            };
+            view! {
+                <fieldset class="book-row">
+                    <legend>{format!("{} {}", tr(lang, "Buku", "Book"), i + 1)}</legend>
+                    {cell("title", book.title, tr(lang, "Judul", "Title"), "300")}
+                    {cell("author", book.author.unwrap_or_default(), tr(lang, "Penulis", "Author"), "200")}
+                    {cell("isbn", book.isbn.unwrap_or_default(), "ISBN", "20")}
+                </fieldset>
+            }
+            .into_any()
+        })
+        .collect_view();
+    let [viewers, live_peak, comments, in_person] = form::AUDIENCE;
+    view! {
+        <form class="card stack" method="post" action=format!("/staff/sessions/{}/episode", session.id) id="episode" aria-labelledby="episode-heading">
+            <input type="hidden" name="csrf_token" value=csrf/>
+            <h2 id="episode-heading">{tr(lang, "Arsip episode", "Episode record")}</h2>
+            {saved.then(|| view! { <p class="notice" role="status">{tr(lang, "Arsip episode tersimpan.", "Episode record saved.")}</p> })}
+            {refused.map(|r| view! { <p class="alert" role="alert">{r.message(lang)}</p> })}
+            <p class="hint">{tr(lang,
+                "Diisi setelah sesi tayang: rekaman (YouTube, Facebook, Instagram atau tautan lain), ringkasan, buku yang dibacakan dan jumlah penonton. Kosongkan semua untuk menghapus.",
+                "Filled in after the broadcast: the recording (YouTube, Facebook, Instagram or another link), a summary, the books read and the audience. Empty everything to remove it.")}</p>
+            {line(form::RECORDING_URL, form::RECORDING_URL, "episode-recording", tr(lang, "Tautan rekaman", "Recording link"), text(&input.recording_url), "url")}
+            {line(form::STORYTELLER, form::STORYTELLER, "episode-storyteller", tr(lang, "Pendongeng", "Storyteller"), text(&input.storyteller), "text")}
+            <div class="field">
+                <label for="episode-summary">{tr(lang, "Ringkasan", "Summary")}</label>
+                <textarea id="episode-summary" name=form::SUMMARY rows="4" maxlength=SUMMARY_MAX_CHARS.to_string()
+                    aria-invalid=summary.invalid aria-describedby=summary.described_by>{textarea_text(text(&input.summary))}</textarea>
+                {summary.line}
+            </div>
+            {book_rows}
+            <fieldset>
+                <legend>{tr(lang, "Penonton", "Audience")}</legend>
+                {line(viewers, "audience.viewers", "episode-viewers", tr(lang, "Jumlah tayangan", "Views"), number(input.audience.viewers), "text")}
+                {line(live_peak, "audience.live_peak", "episode-live-peak", tr(lang, "Puncak penonton langsung", "Live peak"), number(input.audience.live_peak), "text")}
+                {line(comments, "audience.comments", "episode-comments", tr(lang, "Komentar", "Comments"), number(input.audience.comments), "text")}
+                {line(in_person, "audience.in_person", "episode-in-person", tr(lang, "Hadir langsung", "In person"), number(input.audience.in_person), "text")}
+            </fieldset>
+            <button type="submit" class="button primary">{tr(lang, "Simpan arsip", "Save record")}</button>
         </form>
     }
 }

@@ -114,7 +114,7 @@ pub async fn on_air(
     ))
 }
 
-/// One session.
+/// One session, with its episode once staff recorded one.
 #[utoipa::path(
     get, path = "/api/v1/sessions/{id}", tag = "sessions",
     params(("id" = Uuid, Path, description = "Session id")),
@@ -128,7 +128,9 @@ pub async fn get_session(
     audience: Audience,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<SessionResponse>> {
-    Ok(Json(sessions::get_session(&state.db, id, audience).await?))
+    Ok(Json(
+        crate::services::episodes::session_with_episode(&state.db, id, audience).await?,
+    ))
 }
 
 /// Creates a one-off session.

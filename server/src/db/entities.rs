@@ -11,6 +11,8 @@ pub mod contest_categories;
 pub mod contest_criteria;
 pub mod contest_entries;
 pub mod contests;
+pub mod episode_books;
+pub mod episodes;
 pub mod instance_secrets;
 pub mod judge_assignments;
 pub mod judge_conflicts;

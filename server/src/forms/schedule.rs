@@ -11,6 +11,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
+use shared::dto::episodes::EpisodeInput;
 use shared::dto::schedule::{
     BlackoutInput, CancelRequest, EndSeriesRequest, SeriesInput, SessionEdit, SessionInput,
     WatchLinkInput, parse_local,
@@ -18,15 +19,18 @@ use shared::dto::schedule::{
 use shared::recurrence::{BuilderFields, Weekday};
 use shared::words::EditScope;
 use shared::{FieldError, FieldErrors};
+use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::Staff;
+use crate::context::put_form_echo;
+use crate::error::AppError;
 use crate::error::AppResult;
-use crate::forms::{Pairs, back, field, with_errors};
+use crate::forms::{Pairs, back, field, form_echo, with_errors};
 use crate::policy::Permission;
 use crate::services::programs::Audience;
-use crate::services::{blackouts, programs, series, sessions};
+use crate::services::{blackouts, episodes, programs, series, sessions};
 
 fn editor(id: Uuid) -> String {
     format!("/staff/sessions/{id}")
@@ -118,6 +122,47 @@ pub async fn watch_link(
         ))),
         Err(error) => back(&format!("{}?form=watch", editor(id)), error),
     }
+}
+
+/// Which form the episode echo belongs to.
+pub const EPISODE_ECHO: &str = "episode";
+
+/// `POST /staff/sessions/{id}/episode`: the recording, summary, storyteller, book rows and
+/// audience numbers (see [`EpisodeInput::from_form`]). Back with `?saved=episode`; or with
+/// the field errors and what was typed kept, or `?refused=<slug>` before the session started.
+pub async fn episode(
+    State(state): State<AppState>,
+    staff: Staff,
+    session: Session,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let page = format!("{}?form=episode", editor(id));
+    let (input, mut errors) = EpisodeInput::from_form(&pairs);
+    if let Err(rules) = input.validate() {
+        errors.extend(rules);
+    }
+    let outcome = if errors.is_empty() {
+        episodes::save_episode(&state.db, id, input, chrono::Utc::now()).await
+    } else {
+        Err(AppError::Invalid(errors))
+    };
+    let back = match outcome {
+        Ok(_) => {
+            return Ok(Redirect::to(&format!(
+                "{}?saved=episode#episode",
+                editor(id)
+            )));
+        }
+        Err(AppError::Invalid(errors)) => with_errors(&page, &errors),
+        Err(AppError::Refused(refusal)) => {
+            Redirect::to(&format!("{page}&refused={}#episode", refusal.slug()))
+        }
+        Err(other) => return Err(other),
+    };
+    put_form_echo(&session, form_echo(EPISODE_ECHO, pairs)).await?;
+    Ok(back)
 }
 
 /// `POST /staff/sessions/{id}/restore`.

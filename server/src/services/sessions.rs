@@ -322,6 +322,7 @@ fn view(
         detached: model.detached,
         sequence: u32::try_from(model.sequence).unwrap_or(0),
         partners,
+        episode: None,
     })
 }
 
@@ -343,7 +344,10 @@ pub async fn find_visible<C: ConnectionTrait>(
 /// its row; SQLite's transaction holds the one writer's lock from `BEGIN` already. Two edits
 /// of one session then follow each other instead of interleaving (two partner lists
 /// replacing each other's rows hit the unique key; two cancels gave one SEQUENCE).
-async fn lock_for_edit(txn: &DatabaseTransaction, id: Uuid) -> AppResult<sessions::Model> {
+pub(crate) async fn lock_for_edit(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+) -> AppResult<sessions::Model> {
     let mut find = sessions::Entity::find_by_id(id);
     if txn.get_database_backend() == DbBackend::Postgres {
         find = find.lock_exclusive();

@@ -375,6 +375,10 @@ pub struct SessionResponse {
     pub sequence: u32,
     /// Partners on this session.
     pub partners: Vec<PartnerLink>,
+    /// What remains of it after it aired (recording, summary, books), where staff recorded
+    /// it: on one session's answer and in the archive, not in listings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episode: Option<crate::dto::episodes::Episode>,
 }
 
 impl SessionResponse {

@@ -695,11 +695,15 @@ pub enum Refusal {
     ResultsPublished,
     /// Results can be published only once the contest has stopped taking entries.
     EntriesStillOpen,
+    /// An episode (recording, audience) is recorded once its session has started.
+    NotYetAired,
+    /// A cancelled session has no episode.
+    SessionCancelled,
 }
 
 impl Refusal {
     /// Every refusal.
-    pub const ALL: [Refusal; 20] = [
+    pub const ALL: [Refusal; 22] = [
         Refusal::SignupClosed,
         Refusal::SessionNotOpen,
         Refusal::Overlap,
@@ -720,6 +724,8 @@ impl Refusal {
         Refusal::ResultsNotPublished,
         Refusal::ResultsPublished,
         Refusal::EntriesStillOpen,
+        Refusal::NotYetAired,
+        Refusal::SessionCancelled,
     ];
 
     /// The refusal with this slug.
@@ -750,6 +756,8 @@ impl Refusal {
             Refusal::ResultsNotPublished => "results-not-published",
             Refusal::ResultsPublished => "results-published",
             Refusal::EntriesStillOpen => "entries-still-open",
+            Refusal::NotYetAired => "not-yet-aired",
+            Refusal::SessionCancelled => "session-cancelled",
         }
     }
 
@@ -845,6 +853,18 @@ impl Refusal {
             }
             (Refusal::EntriesStillOpen, Lang::En) => {
                 "The contest still takes entries; results can be published once entries close."
+            }
+            (Refusal::NotYetAired, Lang::Id) => {
+                "Arsip episode baru bisa diisi setelah sesi dimulai."
+            }
+            (Refusal::NotYetAired, Lang::En) => {
+                "An episode can be recorded once the session has started."
+            }
+            (Refusal::SessionCancelled, Lang::Id) => {
+                "Sesi ini dibatalkan, jadi tidak punya episode."
+            }
+            (Refusal::SessionCancelled, Lang::En) => {
+                "This session was cancelled, so it has no episode."
             }
         }
     }
