@@ -1881,6 +1881,16 @@ async fn a_session_s_own_watch_link_wins_until_emptied() {
         sessions[0]["sequence"].as_u64().unwrap() + 1,
         "calendars update"
     );
+    // The same link again (a retried request, a form saved unchanged) is no new version.
+    let again = staff
+        .expect(
+            Method::PUT,
+            &path,
+            json!({"stream_url": facebook, "platform": "Facebook Live"}),
+            200,
+        )
+        .await;
+    assert_eq!(again["sequence"], own["sequence"], "unchanged");
 
     // A bad link: named on its field, in Indonesian; the saved one stays.
     let refused = staff

@@ -50,7 +50,7 @@ pub fn OpenGraph(title: String, description: String, path: String) -> impl IntoV
 }
 
 /// `text` cut to [`DESCRIPTION_CHARS`] at a word, with an ellipsis.
-fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     let text = text.trim();
     if text.chars().count() <= DESCRIPTION_CHARS {
         return text.to_owned();

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{SessionQuery, get_program, list_sessions, sessions_on_air};
 use crate::components::on_air::OnAirBanner;
 use crate::components::session_list::{LinkTo, SessionList};
-use crate::components::share::{OpenGraph, ShareToWhatsApp};
+use crate::components::share::{OpenGraph, ShareToWhatsApp, shorten};
 use crate::components::subscribe::SubscribePanel;
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -36,9 +36,12 @@ pub fn ProgramPage() -> impl IntoView {
                 let upcoming = sessions.await?;
                 let on_air_now = live.await.unwrap_or_default();
                 let path = format!("/programs/{}", program.slug);
+                // As short as the link preview's description: a whole description is too long
+                // for a chat message.
+                let about = shorten(&program.description);
                 let share_text = match &program.platform {
-                    Some(platform) => format!("{} ({}): {}", program.name, platform, program.description),
-                    None => format!("{}: {}", program.name, program.description),
+                    Some(platform) => format!("{} ({}): {about}", program.name, platform),
+                    None => format!("{}: {about}", program.name),
                 };
                 Ok::<_, crate::api::ApiError>(view! {
                     <Title text=program.name.clone()/>

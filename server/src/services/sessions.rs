@@ -12,6 +12,7 @@ use sea_orm::{
 };
 use shared::FieldError;
 use shared::dto::partners::{PartnerAssignment, PartnerLink};
+use shared::dto::programs::MAX_DURATION_MINUTES;
 use shared::dto::schedule::{
     CancelRequest, Conflict, EditOutcome, OnAir, STARTS_SOON_MINUTES, SessionEdit, SessionInput,
     SessionPage, SessionResponse, WatchLinkInput,
@@ -178,10 +179,16 @@ pub async fn set_watch_link(
     input.validate().map_err(AppError::Invalid)?;
     let txn = crate::db::begin(db).await?;
     let model = lock_for_edit(&txn, id).await?;
+    // A platform without a link would name nothing.
+    let platform = input.stream_url.as_ref().and(input.platform);
+    if model.stream_url == input.stream_url && model.platform == platform {
+        // A retried request or a form saved unchanged: calendars need no new version.
+        txn.commit().await?;
+        return get_session(db, id, Audience::Staff).await;
+    }
     let sequence = model.sequence.saturating_add(1);
     let mut active: sessions::ActiveModel = model.into();
-    // A platform without a link would name nothing.
-    active.platform = Set(input.stream_url.as_ref().and(input.platform));
+    active.platform = Set(platform);
     active.stream_url = Set(input.stream_url);
     active.sequence = Set(sequence);
     active.updated_at = Set(now);
@@ -202,6 +209,9 @@ pub async fn on_air(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<OnAir>> {
     let filter = SessionFilter {
+        // No session lasts longer than this, so older starts need not be read: the bound
+        // keeps the query on the start index as the history grows.
+        from: Some(now - Duration::minutes(i64::from(MAX_DURATION_MINUTES))),
         to: Some(now + Duration::minutes(i64::from(STARTS_SOON_MINUTES)) + Duration::seconds(1)),
         ends_after: Some(now),
         program_slug,
