@@ -211,6 +211,7 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(schedule::set_watch_link))
         .routes(routes!(episodes::save_episode))
         .routes(routes!(episodes::program_archive))
+        .routes(routes!(episodes::import_audience))
         .routes(routes!(schedule::get_session, schedule::edit_session))
         .routes(routes!(schedule::cancel_session))
         .routes(routes!(schedule::restore_session))

@@ -269,6 +269,10 @@ pub fn router(state: AppState) -> Router {
             post(forms::programs::program_partners),
         )
         .route(
+            "/staff/programs/{slug}/audience",
+            post(forms::programs::import_audience),
+        )
+        .route(
             "/staff/sessions/{id}/partners",
             post(forms::programs::session_partners),
         )

@@ -498,3 +498,121 @@ async fn the_recordings_feed_is_rss_a_feed_reader_takes() {
         404
     );
 }
+
+/// Posts `csv` to a program's audience import as a staff client would.
+async fn import(staff: &StaffClient, slug: &str, csv: &str) -> reqwest::Response {
+    staff
+        .client
+        .post(format!("{}/api/v1/programs/{slug}/audience", staff.base))
+        .header("x-csrf-token", &staff.csrf)
+        .header("content-type", "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn audience_numbers_come_from_a_platform_s_csv_all_or_nothing() {
+    let app = TestApp::spawn().await;
+    let staff = StaffClient::new(&app, Role::Coordinator).await;
+    let p = program(&staff, "arsip-penonton", "published").await;
+    let first = session_at(&staff, &p, "2025-03-01T09:00:00").await;
+    let second = session_at(&staff, &p, "2025-03-08T09:00:00").await;
+    staff
+        .expect(
+            Method::PUT,
+            &episode_path(&second),
+            json!({"recording_url": YOUTUBE, "audience": {"viewers": 5, "live_peak": 3}}),
+            200,
+        )
+        .await;
+    let audience_of = |id: &str| {
+        let (staff, id) = (&staff, id.to_owned());
+        async move { staff.get_json(&format!("/api/v1/sessions/{id}")).await["episode"].clone() }
+    };
+
+    // A spreadsheet saved in Indonesian: semicolons, day-first dates, grouped thousands, a
+    // column Siar does not know, an empty line.
+    let csv = "\u{feff}Judul;Tanggal;Penayangan;Puncak;Komentar\n\
+               Dongeng A;01/03/2025;1.250;87;12\n\
+               ;;;;\n\
+               Dongeng B;2025-03-08;980;;4\n";
+    let done = import(&staff, "arsip-penonton", csv).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(done.json::<Value>().await.unwrap(), json!({"updated": 2}));
+    assert_eq!(
+        audience_of(&first).await["audience"],
+        json!({"viewers": 1250, "live_peak": 87, "comments": 12, "in_person": null})
+    );
+    let second_episode = audience_of(&second).await;
+    assert_eq!(
+        second_episode["recording"]["url"], YOUTUBE,
+        "the rest stays"
+    );
+    assert_eq!(
+        second_episode["audience"],
+        json!({"viewers": 980, "live_peak": 3, "comments": 4, "in_person": null}),
+        "only the numbers given change"
+    );
+
+    // One wrong row: every wrong cell named by its line, nothing saved.
+    let bad = import(
+        &staff,
+        "arsip-penonton",
+        "date,views\n2025-03-01,7\n2025-03-15,10\n2025-03-08,banyak\n",
+    )
+    .await;
+    let bad = problem(bad, 422).await;
+    let fields: Vec<&String> = bad["errors"].as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["rows[3].date", "rows[4].viewers"], "{bad}");
+    assert_eq!(audience_of(&first).await["audience"]["viewers"], 1250);
+    let not_text = staff
+        .client
+        .post(format!(
+            "{}/api/v1/programs/arsip-penonton/audience",
+            staff.base
+        ))
+        .header("x-csrf-token", &staff.csrf)
+        .header("content-type", "text/csv")
+        .body(vec![0xff, 0xfe, 0x00])
+        .send()
+        .await
+        .unwrap();
+    problem(not_text, 400).await;
+
+    // The program editor's form takes cells pasted from a spreadsheet (tabs).
+    let form = "/staff/programs/arsip-penonton/audience";
+    let back = see_other(
+        &staff
+            .post_form(
+                form,
+                &[("csv", "Date\tViews\tHadir\n2025-03-01\tlima\t30\n")],
+            )
+            .await,
+    );
+    assert!(back.contains("form=audience"), "{back}");
+    let editor = staff.page(&back).await;
+    assert!(
+        editor.contains("Baris 2, viewers"),
+        "the wrong cell is named"
+    );
+    assert!(
+        editor.contains("2025-03-01\tlima"),
+        "the pasted text is kept"
+    );
+    let done = see_other(
+        &staff
+            .post_form(
+                form,
+                &[("csv", "Date\tViews\tHadir\n2025-03-01\t1 300\t30\n")],
+            )
+            .await,
+    );
+    assert!(done.contains("saved=audience&updated=1"), "{done}");
+    let audience = &audience_of(&first).await["audience"];
+    assert_eq!(
+        (audience["viewers"].as_u64(), audience["in_person"].as_u64()),
+        (Some(1300), Some(30))
+    );
+}

@@ -39,6 +39,11 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ("PUT", "/api/v1/sessions/{id}/partners", Role::Coordinator),
     ("PUT", "/api/v1/sessions/{id}/watch-link", Role::Coordinator),
     ("PUT", "/api/v1/sessions/{id}/episode", Role::Coordinator),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/audience",
+        Role::Coordinator,
+    ),
     ("GET", "/api/v1/sessions/{id}/conflicts", Role::Viewer),
     ("GET", "/api/v1/conflicts", Role::Viewer),
     ("GET", "/api/v1/blackouts", Role::Viewer),
@@ -186,6 +191,7 @@ const STAFF_FORMS: &[(&str, Role)] = &[
     ("/staff/sessions/{id}/roles", Role::Coordinator),
     ("/staff/sessions/{id}/watch-link", Role::Coordinator),
     ("/staff/sessions/{id}/episode", Role::Coordinator),
+    ("/staff/programs/{slug}/audience", Role::Coordinator),
     ("/staff/programs/{slug}/volunteering", Role::Coordinator),
     ("/staff/partners/{slug}", Role::Coordinator),
     (
@@ -308,7 +314,8 @@ async fn status_of(
     let mut url = app.at(&path
         .replace("{id}", &uuid::Uuid::new_v4().to_string())
         .replace("{document_id}", &uuid::Uuid::new_v4().to_string())
-        .replace("{entry_id}", &uuid::Uuid::new_v4().to_string()));
+        .replace("{entry_id}", &uuid::Uuid::new_v4().to_string())
+        .replace("{slug}", "tidak-ada"));
     if path.starts_with("/api/v1/volunteering/hours") || path.starts_with("/api/v1/reports/") {
         url.push_str("?from=2030-01-01&to=2030-01-31");
     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::Lang;
+use shared::dto::auth::FormEcho;
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput, ProgramResponse};
 use shared::dto::schedule::{SessionInput, parse_local};
 use shared::validation::slugify;
@@ -274,7 +275,8 @@ fn ProgramEditor(slug: String) -> impl IntoView {
                         <ProgramForm lang existing=Some(program.clone())/>
                     </details>
                     <PartnerRoles lang target=PartnerTarget::Program(program.id) current=program.partners.clone() partners action=format!("/staff/programs/{}/partners", program.slug)/>
-                    <VolunteerRolesForm lang slug=program.slug.clone() settings=volunteering csrf/>
+                    <VolunteerRolesForm lang slug=program.slug.clone() settings=volunteering csrf=csrf.clone()/>
+                    {audience_form(lang, &program.slug, csrf).into_any()}
                     <h2>{tr(lang, "Seri berulang", "Recurring series")}</h2>
                     <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                         {move || {
@@ -460,5 +462,61 @@ fn EndSeriesForm(
                 <button type="submit" class="button">{tr(lang, "Akhiri", "End")}</button>
             </form>
         </details>
+    }
+}
+
+/// Audience numbers for many sessions at once: a plain form posting rows (from a platform's
+/// CSV export, or cells copied from a spreadsheet) to `/staff/programs/{slug}/audience`.
+/// Wrong cells come back listed by line, with the text kept.
+fn audience_form(lang: Lang, slug: &str, csrf: String) -> impl IntoView + use<> {
+    let errors = posted_messages(lang, "audience");
+    let query = crate::page_url::query();
+    let updated = (query.get("saved").as_deref() == Some("audience"))
+        .then(|| query.get("updated").unwrap_or_default());
+    let viewer = use_viewer();
+    let typed = FormEcho::of(viewer.form_echo.as_ref(), "audience")
+        .and_then(|echo| echo.get("csv"))
+        .unwrap_or_default()
+        .to_owned();
+    let problems = (!errors.is_empty()).then(|| {
+        let lines = errors
+            .iter()
+            .map(|(field, messages)| {
+                let place = match field
+                    .strip_prefix("rows[")
+                    .and_then(|rest| rest.split_once("]."))
+                {
+                    Some((line, column)) => {
+                        format!("{} {line}, {column}", tr(lang, "Baris", "Line"))
+                    }
+                    None => field.clone(),
+                };
+                view! { <li>{format!("{place}: {}", messages.join(" "))}</li> }
+            })
+            .collect_view();
+        view! { <ul class="field-error" id="audience-csv-error" role="alert">{lines}</ul> }
+    });
+    let invalid = problems.is_some().then_some("true");
+    let described = problems
+        .is_some()
+        .then_some("audience-csv-error audience-csv-hint");
+    view! {
+        <form class="card stack" method="post" action=format!("/staff/programs/{slug}/audience") id="audience" aria-labelledby="audience-heading">
+            <input type="hidden" name="csrf_token" value=csrf/>
+            <h2 id="audience-heading">{tr(lang, "Impor jumlah penonton", "Import audience numbers")}</h2>
+            {updated.map(|n| view! {
+                <p class="notice" role="status">{format!("{} {n}", tr(lang, "Jumlah penonton tersimpan untuk sesi:", "Audience numbers saved for sessions:"))}</p>
+            })}
+            <p class="hint" id="audience-csv-hint">{tr(lang,
+                "Tempel isi CSV dari statistik platform atau salin sel dari spreadsheet. Baris pertama menamai kolom: tanggal (2026-11-28 atau 28/11/2026) atau session_id, lalu penayangan, puncak, komentar, hadir. Kolom lain diabaikan.",
+                "Paste a platform's CSV export or cells copied from a spreadsheet. The first row names the columns: date (2026-11-28 or 28/11/2026) or session_id, then views, peak, comments, in_person. Other columns are ignored.")}</p>
+            {problems}
+            <div class="field">
+                <label for="audience-csv">{tr(lang, "Baris CSV", "CSV rows")}</label>
+                <textarea id="audience-csv" name="csv" rows="6" required=true
+                    aria-invalid=invalid aria-describedby=described.unwrap_or("audience-csv-hint")>{textarea_text(typed)}</textarea>
+            </div>
+            <button type="submit" class="button primary">{tr(lang, "Impor", "Import")}</button>
+        </form>
     }
 }

@@ -4,6 +4,7 @@
 //! readers and podcast apps are given it as is).
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +12,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use shared::Problem;
-use shared::dto::episodes::{ArchivePage, EpisodeInput};
+use shared::dto::episodes::{ArchivePage, AudienceImport, EpisodeInput};
 use shared::dto::schedule::SessionResponse;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -20,7 +21,7 @@ use crate::api::{ApiJson, ApiQuery};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::calendar::FeedQuery;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::policy::Permission;
 use crate::services::episodes;
 use crate::services::programs::Audience;
@@ -54,6 +55,39 @@ pub async fn save_episode(
     staff.require(Permission::PlanSchedule)?;
     Ok(Json(
         episodes::save_episode(&state.db, id, input, Utc::now()).await?,
+    ))
+}
+
+/// Sets the audience numbers of a program's past sessions from a CSV file (UTF-8; commas
+/// or semicolons): a header naming a `date` (`tanggal`; `2026-11-28` or `28/11/2026`, on the
+/// program's clock) or `session_id` column, and any of `viewers` (`views`, `penayangan`),
+/// `live_peak` (`peak`, `puncak`), `comments` (`komentar`), `in_person` (`hadir`). Other
+/// columns are ignored. All or nothing; wrong cells come back as `rows[<line>].<column>`.
+#[utoipa::path(
+    post, path = "/api/v1/programs/{slug}/audience", tag = "programs",
+    security(("session" = [])),
+    params(("slug" = String, Path, description = "Program slug")),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, body = AudienceImport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn import_audience(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Json<AudienceImport>> {
+    staff.require(Permission::PlanSchedule)?;
+    let csv = std::str::from_utf8(&body)
+        .map_err(|_| AppError::Malformed("the CSV file is not UTF-8 text".into()))?;
+    Ok(Json(
+        episodes::audience_import::import_audience(&state.db, &slug, csv, Utc::now()).await?,
     ))
 }
 

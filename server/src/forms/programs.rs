@@ -12,13 +12,16 @@ use shared::dto::partners::{PartnerAssignment, PartnerLink};
 use shared::dto::programs::{DEFAULT_TZ, ProgramInput};
 use shared::words::{PartnerRole, ProgramKind, ProgramStatus};
 use shared::{FieldError, FieldErrors};
+use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::Staff;
+use crate::context::put_form_echo;
 use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, back, field, with_errors};
+use crate::forms::{Pairs, back, field, form_echo, with_errors};
 use crate::policy::Permission;
+use crate::services::episodes::audience_import;
 use crate::services::programs::{self, Audience};
 use crate::services::sessions;
 
@@ -180,5 +183,34 @@ fn partners_answer(page: &str, stored: AppResult<()>) -> AppResult<Redirect> {
     match stored {
         Ok(()) => Ok(Redirect::to(&format!("{page}?saved=partners"))),
         Err(error) => back(&format!("{page}?form=partners"), error),
+    }
+}
+
+/// Which form the audience import's echo belongs to.
+pub const AUDIENCE_ECHO: &str = "audience";
+
+/// `POST /staff/programs/{slug}/audience`: `csv`, the rows pasted or typed (see
+/// `services::episodes::audience_import`). Back with `?saved=audience&updated=<n>`, or with
+/// every wrong cell and the text kept.
+pub async fn import_audience(
+    State(state): State<AppState>,
+    staff: Staff,
+    session: Session,
+    Path(slug): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> AppResult<Redirect> {
+    staff.require(Permission::PlanSchedule)?;
+    let page = format!("/staff/programs/{slug}");
+    let csv = field(&pairs, "csv").unwrap_or_default();
+    match audience_import::import_audience(&state.db, &slug, csv, chrono::Utc::now()).await {
+        Ok(done) => Ok(Redirect::to(&format!(
+            "{page}?saved=audience&updated={}#audience",
+            done.updated
+        ))),
+        Err(AppError::Invalid(errors)) => {
+            put_form_echo(&session, form_echo(AUDIENCE_ECHO, pairs)).await?;
+            Ok(with_errors(&format!("{page}?form=audience"), &errors))
+        }
+        Err(other) => Err(other),
     }
 }

@@ -22,6 +22,8 @@ use shared::words::SessionStatus;
 use shared::{FieldError, FieldErrors};
 use uuid::Uuid;
 
+pub mod audience_import;
+
 use crate::db::entities::{episode_books, episodes, programs, sessions};
 use crate::domain::recording::recording;
 use crate::domain::zone::{local_to_utc, parse_tz, utc_to_local};
@@ -355,7 +357,18 @@ pub async fn recordings_feed(
         items,
         ..rss::Channel::default()
     };
-    Ok(channel.to_string())
+    // Text may hold characters XML 1.0 forbids (U+FFFE, U+FFFF pass the edge guard, which
+    // refuses control characters only); one would make the whole feed unreadable.
+    Ok(channel
+        .to_string()
+        .chars()
+        .filter(|&c| is_xml_char(c))
+        .collect())
+}
+
+/// Whether XML 1.0 allows `c` in a document.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
 }
 
 fn feed_item(
@@ -399,5 +412,19 @@ fn feed_item(
         comments: Some(page),
         pub_date: Some(session.starts_at.to_rfc2822()),
         ..rss::Item::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_xml_forbids_are_left_out_of_the_feed() {
+        let kept: String = "Dongeng\u{ffff} anak\u{fffe}\u{1}\tpagi\u{7f} 📖"
+            .chars()
+            .filter(|&c| is_xml_char(c))
+            .collect();
+        assert_eq!(kept, "Dongeng anak\tpagi\u{7f} 📖");
     }
 }

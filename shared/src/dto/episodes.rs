@@ -136,6 +136,26 @@ impl EpisodeInput {
     }
 }
 
+/// A count as people type it: empty is none; digits may be grouped by `.`, `,` or spaces
+/// (`1.250`, `1,250`, `1 250`).
+pub fn parse_count(typed: &str) -> Result<Option<u32>, crate::FieldError> {
+    let digits: String = typed
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    match digits.parse::<u32>() {
+        Ok(n) if n <= MAX_AUDIENCE && digits.chars().all(|c| c.is_ascii_digit()) => Ok(Some(n)),
+        _ => Err(crate::FieldError::OutOfRange {
+            min: 0,
+            max: i64::from(MAX_AUDIENCE),
+        }),
+    }
+}
+
 /// The plain form's field names, shared by the page that writes the form and the server
 /// that reads it. Book fields repeat once per row, in order.
 pub mod form {
@@ -191,24 +211,11 @@ impl EpisodeInput {
             .filter(|book| !book.title.is_empty() || book.author.is_some() || book.isbn.is_some())
             .collect();
         let mut errors = FieldErrors::new();
-        let mut count = |name: &str| {
-            let typed = first(name)?;
-            let digits: String = typed
-                .chars()
-                .filter(|c| !matches!(c, '.' | ',' | ' '))
-                .collect();
-            match digits.parse::<u32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.add(
-                        &format!("audience.{name}"),
-                        crate::FieldError::OutOfRange {
-                            min: 0,
-                            max: i64::from(MAX_AUDIENCE),
-                        },
-                    );
-                    None
-                }
+        let mut count = |name: &str| match parse_count(&first(name).unwrap_or_default()) {
+            Ok(n) => n,
+            Err(error) => {
+                errors.add(&format!("audience.{name}"), error);
+                None
             }
         };
         let [viewers, live_peak, comments, in_person] = form::AUDIENCE;
@@ -227,6 +234,17 @@ impl EpisodeInput {
         };
         (input, errors)
     }
+}
+
+/// The most rows one audience import takes.
+pub const MAX_IMPORT_ROWS: usize = 1000;
+
+/// What an audience import changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AudienceImport {
+    /// Sessions whose numbers were set.
+    pub updated: u32,
 }
 
 /// A recording and how a page can show it.
