@@ -31,13 +31,27 @@ pub mod volunteering;
 /// `present`), which a struct cannot hold.
 pub type Pairs = Vec<(String, String)>;
 
+/// The most of a refused form's fields kept to show again (field names and values, in
+/// bytes): the echo rides in the session row until the next page, and a 2 MiB paste need
+/// not. Fields past the budget come back empty.
+const ECHO_MAX_BYTES: usize = 256 * 1024;
+
 /// What a refused plain form sent, to show again on its page (without its CSRF token).
 pub fn form_echo(form: &str, pairs: Pairs) -> FormEcho {
+    let mut budget = ECHO_MAX_BYTES;
     FormEcho {
         form: form.to_owned(),
         values: pairs
             .into_iter()
             .filter(|(key, _)| key != "csrf_token")
+            .filter(|(key, value)| {
+                let size = key.len() + value.len();
+                let fits = size <= budget;
+                if fits {
+                    budget -= size;
+                }
+                fits
+            })
             .collect(),
     }
 }
@@ -52,9 +66,36 @@ pub fn back(page: &str, error: AppError) -> AppResult<Redirect> {
 
 /// `page?errors=<JSON of the field errors>`, which the page shows by field.
 pub fn with_errors(page: &str, errors: &shared::FieldErrors) -> Redirect {
+    Redirect::to(&errors_url(page, errors))
+}
+
+fn errors_url(page: &str, errors: &shared::FieldErrors) -> String {
     let json = serde_json::to_string(errors).unwrap_or_default();
     let joiner = if page.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{page}{joiner}errors={}", encode_query(&json)))
+    format!("{page}{joiner}errors={}", encode_query(&json))
+}
+
+/// Back to the form a service refused: what was typed kept for its page (once, in the
+/// session, under `echo`), the field errors or the rule refused (`refused=<slug>`) in
+/// `page`'s address, then `fragment` (`#episode`, or empty). Any other error stays the
+/// request's own.
+pub async fn back_to_form(
+    session: &Session,
+    echo: &str,
+    pairs: Pairs,
+    (page, fragment): (&str, &str),
+    error: AppError,
+) -> AppResult<Redirect> {
+    let address = match error {
+        AppError::Invalid(errors) => errors_url(page, &errors),
+        AppError::Refused(refusal) => {
+            let joiner = if page.contains('?') { '&' } else { '?' };
+            format!("{page}{joiner}refused={}", refusal.slug())
+        }
+        other => return Err(other),
+    };
+    crate::context::put_form_echo(session, form_echo(echo, pairs)).await?;
+    Ok(Redirect::to(&format!("{address}{fragment}")))
 }
 
 /// The first value of field `name`.
@@ -178,6 +219,20 @@ pub fn encode_query(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_forms_echo_keeps_fields_within_its_budget() {
+        let pairs: Pairs = vec![
+            ("csrf_token".into(), "rahasia".into()),
+            ("title".into(), "Dongeng".into()),
+            ("csv".into(), "9".repeat(ECHO_MAX_BYTES)),
+            ("note".into(), "singkat".into()),
+        ];
+        let echo = form_echo("episode", pairs);
+        let kept: Vec<&str> = echo.values.iter().map(|(k, _)| k.as_str()).collect();
+        // The token never; the paste beyond the budget left out; fields after it still kept.
+        assert_eq!(kept, ["title", "note"]);
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

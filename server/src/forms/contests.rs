@@ -15,9 +15,9 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::context::{RequestContext, put_form_echo};
-use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, back, field, form_echo, with_errors};
+use crate::context::RequestContext;
+use crate::error::AppResult;
+use crate::forms::{Pairs, back, back_to_form, field, with_errors};
 use crate::policy::Permission;
 use crate::services::contests::{self, judging};
 
@@ -43,21 +43,13 @@ pub async fn register(
         &state.config.base_url,
     )
     .await;
-    let back = match outcome {
-        Ok(receipt) => {
-            return Ok(Redirect::to(&format!(
-                "/contest-entry/{}?registered=1",
-                receipt.access_token
-            )));
-        }
-        Err(AppError::Invalid(errors)) => with_errors(&page, &errors),
-        Err(AppError::Refused(refusal)) => {
-            Redirect::to(&format!("{page}?refused={}", refusal.slug()))
-        }
-        Err(other) => return Err(other),
-    };
-    put_form_echo(&session, form_echo(CONTEST_ENTRY_ECHO, pairs)).await?;
-    Ok(back)
+    match outcome {
+        Ok(receipt) => Ok(Redirect::to(&format!(
+            "/contest-entry/{}?registered=1",
+            receipt.access_token
+        ))),
+        Err(error) => back_to_form(&session, CONTEST_ENTRY_ECHO, pairs, (&page, ""), error).await,
+    }
 }
 
 /// `POST /judge/entries/{id}/scores`: fields `score-{criterion id}` and `comment`.

@@ -17,9 +17,8 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::context::put_form_echo;
 use crate::error::{AppError, AppResult};
-use crate::forms::{Pairs, back, field, form_echo, with_errors};
+use crate::forms::{Pairs, back, back_to_form, field, with_errors};
 use crate::policy::Permission;
 use crate::services::episodes::audience_import;
 use crate::services::programs::{self, Audience};
@@ -207,10 +206,9 @@ pub async fn import_audience(
             "{page}?saved=audience&updated={}#audience",
             done.updated
         ))),
-        Err(AppError::Invalid(errors)) => {
-            put_form_echo(&session, form_echo(AUDIENCE_ECHO, pairs)).await?;
-            Ok(with_errors(&format!("{page}?form=audience"), &errors))
+        Err(error) => {
+            let form = format!("{page}?form=audience");
+            back_to_form(&session, AUDIENCE_ECHO, pairs, (&form, "#audience"), error).await
         }
-        Err(other) => Err(other),
     }
 }

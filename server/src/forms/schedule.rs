@@ -24,10 +24,9 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::Staff;
-use crate::context::put_form_echo;
 use crate::error::AppError;
 use crate::error::AppResult;
-use crate::forms::{Pairs, back, field, form_echo, with_errors};
+use crate::forms::{Pairs, back, back_to_form, field, with_errors};
 use crate::policy::Permission;
 use crate::services::programs::Audience;
 use crate::services::{blackouts, episodes, programs, series, sessions};
@@ -148,21 +147,13 @@ pub async fn episode(
     } else {
         Err(AppError::Invalid(errors))
     };
-    let back = match outcome {
-        Ok(_) => {
-            return Ok(Redirect::to(&format!(
-                "{}?saved=episode#episode",
-                editor(id)
-            )));
-        }
-        Err(AppError::Invalid(errors)) => with_errors(&page, &errors),
-        Err(AppError::Refused(refusal)) => {
-            Redirect::to(&format!("{page}&refused={}#episode", refusal.slug()))
-        }
-        Err(other) => return Err(other),
-    };
-    put_form_echo(&session, form_echo(EPISODE_ECHO, pairs)).await?;
-    Ok(back)
+    match outcome {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}?saved=episode#episode",
+            editor(id)
+        ))),
+        Err(error) => back_to_form(&session, EPISODE_ECHO, pairs, (&page, "#episode"), error).await,
+    }
 }
 
 /// `POST /staff/sessions/{id}/restore`.

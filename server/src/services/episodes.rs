@@ -72,16 +72,15 @@ pub async fn save_episode(
         (None, true) => {}
         (existing, false) => {
             let created_at = existing.as_ref().map_or(now, |row| row.created_at);
-            let count = |n: Option<u32>| n.and_then(|n| i32::try_from(n).ok());
             let row = episodes::ActiveModel {
                 session_id: Set(session_id),
                 recording_url: Set(input.recording_url),
                 summary: Set(input.summary),
                 storyteller: Set(input.storyteller),
-                viewers: Set(count(input.audience.viewers)),
-                live_peak: Set(count(input.audience.live_peak)),
-                comments: Set(count(input.audience.comments)),
-                in_person: Set(count(input.audience.in_person)),
+                viewers: Set(stored_count(input.audience.viewers)),
+                live_peak: Set(stored_count(input.audience.live_peak)),
+                comments: Set(stored_count(input.audience.comments)),
+                in_person: Set(stored_count(input.audience.in_person)),
                 created_at: Set(created_at),
                 updated_at: Set(now),
             };
@@ -106,6 +105,22 @@ pub async fn save_episode(
     }
     txn.commit().await?;
     session_with_episode(db, session_id, Audience::Staff).await
+}
+
+/// An audience number as a column holds it (numbers are capped far inside `i32`).
+pub(crate) fn stored_count(number: Option<u32>) -> Option<i32> {
+    number.and_then(|n| i32::try_from(n).ok())
+}
+
+/// The audience numbers of a stored episode.
+pub(crate) fn audience_of(row: &episodes::Model) -> AudienceNumbers {
+    let count = |n: Option<i32>| n.and_then(|n| u32::try_from(n).ok());
+    AudienceNumbers {
+        viewers: count(row.viewers),
+        live_peak: count(row.live_peak),
+        comments: count(row.comments),
+        in_person: count(row.in_person),
+    }
 }
 
 /// Trimmed, empty fields as none, ISBNs as their digits (an ISBN that is not one stays as
@@ -154,16 +169,10 @@ pub async fn episodes_of<C: ConnectionTrait>(
             isbn: book.isbn,
         });
     }
-    let count = |n: Option<i32>| n.and_then(|n| u32::try_from(n).ok());
     Ok(rows
         .into_iter()
         .map(|row| {
-            let numbers = AudienceNumbers {
-                viewers: count(row.viewers),
-                live_peak: count(row.live_peak),
-                comments: count(row.comments),
-                in_person: count(row.in_person),
-            };
+            let numbers = audience_of(&row);
             let episode = Episode {
                 recording: row.recording_url.as_deref().map(recording),
                 summary: row.summary,

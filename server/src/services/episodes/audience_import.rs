@@ -22,7 +22,7 @@ use crate::domain::zone::{parse_tz, utc_to_local};
 use crate::error::{AppError, AppResult};
 use crate::services::programs::Audience;
 
-use super::program_by_slug;
+use super::{program_by_slug, stored_count};
 
 /// What a row names its session by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +120,6 @@ pub async fn import_audience(
     errors.into_result().map_err(AppError::Invalid)?;
     let txn = crate::db::begin(db).await?;
     for (session_id, numbers) in &targets {
-        let count = |n: Option<u32>| n.and_then(|n| i32::try_from(n).ok());
         match episodes::Entity::find_by_id(*session_id).one(&txn).await? {
             Some(row) => {
                 let mut active: episodes::ActiveModel = row.into();
@@ -131,7 +130,7 @@ pub async fn import_audience(
                     (&mut active.in_person, numbers.in_person),
                 ] {
                     if value.is_some() {
-                        *column = Set(count(value));
+                        *column = Set(stored_count(value));
                     }
                 }
                 active.updated_at = Set(now);
@@ -143,10 +142,10 @@ pub async fn import_audience(
                     recording_url: Set(None),
                     summary: Set(None),
                     storyteller: Set(None),
-                    viewers: Set(count(numbers.viewers)),
-                    live_peak: Set(count(numbers.live_peak)),
-                    comments: Set(count(numbers.comments)),
-                    in_person: Set(count(numbers.in_person)),
+                    viewers: Set(stored_count(numbers.viewers)),
+                    live_peak: Set(stored_count(numbers.live_peak)),
+                    comments: Set(stored_count(numbers.comments)),
+                    in_person: Set(stored_count(numbers.in_person)),
                     created_at: Set(now),
                     updated_at: Set(now),
                 }
