@@ -12,13 +12,15 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// `value` encoded to stand as one value of a query string.
+pub fn query_value(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
 /// The link that opens WhatsApp with `text`, then `url` on a line of its own.
 pub fn whatsapp_href(text: &str, url: &str) -> String {
     let message = format!("{}\n{url}", text.trim());
-    format!(
-        "https://wa.me/?text={}",
-        utf8_percent_encode(&message, QUERY_VALUE)
-    )
+    format!("https://wa.me/?text={}", query_value(&message))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use leptos_meta::Html;
 use leptos_router::hooks::use_location;
 use shared::Lang;
 use shared::dto::auth::Role;
+use shared::share::query_value;
 
 use crate::i18n::{strings, tr, use_viewer};
 
@@ -19,6 +20,15 @@ pub fn Layout(children: Children) -> impl IntoView {
     let t = strings(viewer.lang);
     let location = use_location();
     let here = location.pathname.get_untracked();
+    // The language link comes back to this very page, its query (a period, a page of a
+    // list) included.
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    let here_with_query = if search.is_empty() {
+        here.clone()
+    } else {
+        format!("{here}?{search}")
+    };
     // A navigation link, marked as the current page where it leads here.
     let link = move |href: &'static str, text: &'static str| {
         let current = (here == href).then_some("page");
@@ -34,7 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             let href = format!(
                 "/lang/{}?next={}",
                 lang.code(),
-                location.pathname.get_untracked()
+                query_value(&here_with_query)
             );
             view! {
                 <a href=href rel="external" hreflang=lang.code() lang=lang.code()
@@ -102,6 +112,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     link("/staff/reports/partners", tr(lang, "Laporan", "Report")).into_any(),
                 ])}
                 {link("/staff/contests", tr(lang, "Lomba", "Contests"))}
+                {link("/staff/reports/activity", tr(lang, "Laporan kegiatan", "Activity report"))}
                 {is_admin.then(|| link("/staff/users", t.nav_users))}
             </ul>
         }
