@@ -19,6 +19,7 @@ use shared::dto::contests::{
 use shared::dto::episodes::ArchivePage;
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
+use shared::dto::reports::ActivityReport;
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, Conflict, EditOutcome, OnAir, PreviewRequest, PreviewResponse,
     SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
@@ -487,6 +488,16 @@ pub async fn get_partner_report(from: NaiveDate, to: NaiveDate) -> Result<Partne
     Ok(ssr::backend()?.partner_report(&viewer, from, to).await?)
 }
 
+/// The activity report for a period (staff).
+#[server(prefix = "/_fn", endpoint = "activity_report", input = GetUrl)]
+pub async fn get_activity_report(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<ActivityReport, ApiError> {
+    let viewer = ssr::viewer()?;
+    Ok(ssr::backend()?.activity_report(&viewer, from, to).await?)
+}
+
 /// The dashboard's cooperation card (staff).
 #[server(prefix = "/_fn", endpoint = "cooperation_alerts", input = GetUrl)]
 pub async fn get_cooperation_alerts() -> Result<CooperationAlerts, ApiError> {
@@ -514,6 +525,7 @@ pub mod ssr {
     use shared::dto::episodes::ArchivePage;
     use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
     use shared::dto::programs::{ProgramInput, ProgramResponse};
+    use shared::dto::reports::ActivityReport;
     use shared::dto::schedule::{
         BlackoutInput, BlackoutResponse, Conflict, EditOutcome, OnAir, PreviewRequest,
         PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput, SessionPage,
@@ -700,6 +712,13 @@ pub mod ssr {
             from: NaiveDate,
             to: NaiveDate,
         ) -> Result<PartnerReport, Problem>;
+        /// The activity report.
+        async fn activity_report(
+            &self,
+            viewer: &Viewer,
+            from: NaiveDate,
+            to: NaiveDate,
+        ) -> Result<ActivityReport, Problem>;
         /// The dashboard's cooperation card.
         async fn cooperation_alerts(&self, viewer: &Viewer) -> Result<CooperationAlerts, Problem>;
         /// A public contest.

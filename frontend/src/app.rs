@@ -9,6 +9,7 @@ use shared::dto::auth::Viewer;
 use crate::components::layout::Layout;
 use crate::i18n::strings;
 use crate::pages::{
+    activity_report::ActivityReportPage,
     archive::ArchivePage,
     contest::{ContestPage, ContestResultsPage},
     contest_entry::{CertificatePage, ContestEntryPage},
@@ -149,6 +150,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/agreements") view=AgreementsPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/agreements/:id") view=AgreementPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/reports/partners") view=PartnerReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/staff/reports/activity") view=ActivityReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/partner-access/:token") view=PartnerAccessPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/blackouts") view=BlackoutsPage ssr=SsrMode::Async/>
                         <Route path=path!("/staff/volunteers") view=VolunteersPage ssr=SsrMode::Async/>

@@ -1,5 +1,6 @@
 //! Small reusable views: one job each, typed props, no data access.
 
+pub mod bar_chart;
 pub mod client;
 pub mod episode;
 pub mod form;

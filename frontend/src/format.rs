@@ -147,9 +147,48 @@ pub fn month_name(lang: Lang, day: NaiveDate) -> String {
     )
 }
 
+/// A whole number with its thousands grouped as the language writes them: "12.345" /
+/// "12,345".
+pub fn count(lang: Lang, number: u64) -> String {
+    let separator = match lang {
+        Lang::Id => '.',
+        Lang::En => ',',
+    };
+    let digits = number.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Minutes as hours with one decimal, in the language's way: "2,5" / "2.5".
+pub fn hours(lang: Lang, minutes: u64) -> String {
+    let tenths = (minutes * 10 + 30) / 60;
+    let decimal = match lang {
+        Lang::Id => ',',
+        Lang::En => '.',
+    };
+    format!("{}{decimal}{}", count(lang, tenths / 10), tenths % 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_grouped_as_each_language_writes_them() {
+        assert_eq!(count(Lang::Id, 0), "0");
+        assert_eq!(count(Lang::Id, 999), "999");
+        assert_eq!(count(Lang::Id, 1_234_567), "1.234.567");
+        assert_eq!(count(Lang::En, 12_345), "12,345");
+        assert_eq!(hours(Lang::Id, 150), "2,5");
+        assert_eq!(hours(Lang::En, 90_000), "1,500.0");
+        assert_eq!(hours(Lang::En, 0), "0.0");
+    }
 
     #[test]
     fn weeks_and_months() {

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+pub mod activity_report;
 pub mod archive;
 pub mod contest;
 pub mod contest_entry;

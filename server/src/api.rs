@@ -11,6 +11,7 @@ pub mod episodes;
 pub mod health;
 pub mod partners;
 pub mod programs;
+pub mod reports;
 pub mod schedule;
 pub mod tus;
 pub mod users;
@@ -19,6 +20,8 @@ pub mod volunteers;
 
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -46,6 +49,20 @@ pub struct ApiJson<T>(pub T);
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]
 pub struct ApiQuery<T>(pub T);
+
+/// A CSV download: UTF-8, saved as `filename`.
+pub fn csv_attachment(body: String, filename: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
 
 /// Staff see drafts and archived programs; everyone else sees published ones.
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
@@ -94,6 +111,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Audience {
         (name = "contests", description = "The storytelling video contest: setup, entries, the entrant's private page, \
                                              resumable video upload by tus 1.0.0 at /uploads/tus/ (creation and termination extensions), \
                                              staff checks, judging (anonymised, with conflicts of interest), ranking, publication, results, gallery and certificates"),
+        (name = "reports", description = "The activity report for a period: sessions per program, audience per episode and month, \
+                                             volunteer hours, partner contributions and contest entries; JSON or CSV"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -234,6 +253,8 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(cooperation::partner_report))
         .routes(routes!(cooperation::partner_report_csv))
         .routes(routes!(cooperation::alerts))
+        .routes(routes!(reports::activity_report))
+        .routes(routes!(reports::activity_report_csv))
         .routes(routes!(
             agreements::list_agreements,
             agreements::create_agreement

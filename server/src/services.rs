@@ -14,6 +14,7 @@ pub mod partners;
 pub mod private_links;
 pub mod programs;
 pub mod rate_limit;
+pub mod reports;
 pub mod roles;
 pub mod series;
 pub mod sessions;

@@ -25,6 +25,7 @@ use shared::dto::contests::{
 use shared::dto::episodes::ArchivePage;
 use shared::dto::partners::{PartnerAssignment, PartnerInput, PartnerProfile, PartnerResponse};
 use shared::dto::programs::{ProgramInput, ProgramResponse};
+use shared::dto::reports::ActivityReport;
 use shared::dto::schedule::{
     BlackoutInput, BlackoutResponse, CancelRequest, Conflict, EditOutcome, EndSeriesRequest, OnAir,
     PreviewRequest, PreviewResponse, SeriesInput, SeriesResponse, SessionEdit, SessionInput,
@@ -609,6 +610,19 @@ impl Backend for ServiceBackend {
             policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
             services::cooperation::report::partner_report(&self.db, from, to, None, Utc::now())
                 .await
+        })
+        .await
+    }
+
+    async fn activity_report(
+        &self,
+        viewer: &Viewer,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ActivityReport, Problem> {
+        answer(viewer, async {
+            policy::require(viewer.user.as_ref(), Permission::ReadStaffData)?;
+            services::reports::activity_report(&self.db, from, to, Utc::now()).await
         })
         .await
     }

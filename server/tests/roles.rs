@@ -101,6 +101,8 @@ const STAFF_ROUTES: &[(&str, &str, Role)] = &[
     ),
     ("GET", "/api/v1/reports/partners", Role::Viewer),
     ("GET", "/api/v1/reports/partners.csv", Role::Viewer),
+    ("GET", "/api/v1/reports/activity", Role::Viewer),
+    ("GET", "/api/v1/reports/activity.csv", Role::Viewer),
     ("GET", "/api/v1/cooperation/alerts", Role::Viewer),
     ("GET", "/api/v1/agreements", Role::Viewer),
     ("POST", "/api/v1/agreements", Role::Coordinator),

@@ -175,6 +175,11 @@ const CALLS: &[Call] = &[
         "from=2030-01-01&to=2030-01-31",
         Staff(Viewer),
     ),
+    get(
+        "activity_report",
+        "from=2030-01-01&to=2030-12-31",
+        Staff(Viewer),
+    ),
     get("cooperation_alerts", "", Staff(Viewer)),
 ];
 

@@ -7,5 +7,6 @@ pub mod contests;
 pub mod episodes;
 pub mod partners;
 pub mod programs;
+pub mod reports;
 pub mod schedule;
 pub mod volunteers;

@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use shared::Problem;
@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use crate::api::agreements::document_response;
-use crate::api::{ApiJson, ApiQuery};
+use crate::api::{ApiJson, ApiQuery, csv_attachment};
 use crate::app::AppState;
 use crate::auth::Staff;
 use crate::error::AppResult;
@@ -213,20 +213,10 @@ pub async fn partner_report_csv(
         chrono::Utc::now(),
     )
     .await?;
-    let mut response = report::partner_report_csv(&found).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    let disposition = format!(
-        "attachment; filename=\"siar-partners-{}-{}.csv\"",
-        query.from, query.to
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(csv_attachment(
+        report::partner_report_csv(&found),
+        &format!("siar-partners-{}-{}.csv", query.from, query.to),
+    ))
 }
 
 /// Agreements ending within 60 days, and partners with sessions in the next 90 days but no

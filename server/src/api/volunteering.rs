@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use shared::Problem;
@@ -17,7 +17,7 @@ use shared::dto::volunteers::{
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::api::{ApiJson, ApiQuery};
+use crate::api::{ApiJson, ApiQuery, csv_attachment};
 use crate::app::AppState;
 use crate::auth::{Staff, Volunteer};
 use crate::error::{AppError, AppResult};
@@ -415,20 +415,10 @@ pub async fn hours_csv(
 ) -> AppResult<Response> {
     staff.require(Permission::ReadStaffData)?;
     let report = reports::hours(&state.db, query.from, query.to).await?;
-    let disposition = format!(
-        "attachment; filename=\"siar-hours-{}-{}.csv\"",
-        query.from, query.to
-    );
-    let mut response = reports::hours_csv(&report).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(csv_attachment(
+        reports::hours_csv(&report),
+        &format!("siar-hours-{}-{}.csv", query.from, query.to),
+    ))
 }
 
 /// The mailbox query.

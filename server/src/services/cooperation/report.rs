@@ -19,16 +19,8 @@ use crate::services::signups::reports::{csv_field, day_start, hours};
 /// The longest period one report covers.
 const MAX_DAYS: i64 = 3 * 366;
 
-/// The report for the days `from` to `to` (inclusive, in the library's zone), one line per
-/// partner (all of them, or just `only`). A session counts as held once it has ended by
-/// `now` and was not cancelled; a partner that declined a session did not take part.
-pub async fn partner_report(
-    db: &DatabaseConnection,
-    from: NaiveDate,
-    to: NaiveDate,
-    only: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> AppResult<PartnerReport> {
+/// Refuses a period that ends before it starts or is longer than a report covers.
+pub(crate) fn check_period(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     if to < from {
         return Err(AppError::field("to", FieldError::EndBeforeStart));
     }
@@ -41,6 +33,20 @@ pub async fn partner_report(
             },
         ));
     }
+    Ok(())
+}
+
+/// The report for the days `from` to `to` (inclusive, in the library's zone), one line per
+/// partner (all of them, or just `only`). A session counts as held once it has ended by
+/// `now` and was not cancelled; a partner that declined a session did not take part.
+pub async fn partner_report(
+    db: &DatabaseConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    only: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<PartnerReport> {
+    check_period(from, to)?;
     let mut partner_query = partners::Entity::find();
     if let Some(id) = only {
         partner_query = partner_query.filter(partners::Column::Id.eq(id));
