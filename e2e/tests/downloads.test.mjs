@@ -25,7 +25,7 @@ test('file links give their file once the page\'s client has loaded', async () =
 
     // Staff reports' CSV files.
     await signIn(page, COORDINATOR);
-    for (const path of ['/staff/volunteers', '/staff/reports/partners']) {
+    for (const path of ['/staff/volunteers', '/staff/reports/partners', '/staff/reports/activity']) {
       await page.goto(`${BASE}${path}`);
       await waitForHydration(page);
       const csv = await download(page, 'a[href*=".csv"]');
