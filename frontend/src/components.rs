@@ -7,6 +7,7 @@ pub mod form;
 pub mod layout;
 pub mod on_air;
 pub mod partner_roles;
+pub mod period;
 pub mod role_rows;
 pub mod server_link;
 pub mod session_list;

@@ -3,18 +3,17 @@
 //! contest entries — each as a server-drawn chart with its numbers in a table beside it, one
 //! printable page, with its CSV.
 
-use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 use shared::Lang;
 use shared::dto::reports::ActivityReport;
 
 use crate::api::{ApiError, get_activity_report};
 use crate::components::bar_chart::{BarRow, Series, bar_chart};
+use crate::components::period::{period_form, period_from_query};
 use crate::components::server_link::ServerLink;
 use crate::components::table_region::table_region;
-use crate::format::{count, hours, month_name, parse_day};
+use crate::format::{count, hours, month_name};
 use crate::i18n::{strings, tr, use_viewer};
 
 /// `/staff/reports/activity?from=YYYY-MM-DD&to=YYYY-MM-DD` (default: this year so far).
@@ -22,14 +21,7 @@ use crate::i18n::{strings, tr, use_viewer};
 pub fn ActivityReportPage() -> impl IntoView {
     let lang = use_viewer().lang;
     let t = strings(lang);
-    let query = use_query_map().get_untracked();
-    let today = crate::format::library_today();
-    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let from = query
-        .get("from")
-        .and_then(|d| parse_day(&d))
-        .unwrap_or(year_start);
-    let to = query.get("to").and_then(|d| parse_day(&d)).unwrap_or(today);
+    let (from, to) = period_from_query();
     let report = Resource::new(
         move || (from, to),
         |(from, to)| get_activity_report(from, to),
@@ -38,13 +30,7 @@ pub fn ActivityReportPage() -> impl IntoView {
     view! {
         <Title text=title/>
         <h1>{title}</h1>
-        <form method="get" action="/staff/reports/activity" class="card inline-form no-print">
-            <label for="report-from">{tr(lang, "Dari", "From")}</label>
-            <input id="report-from" type="date" name="from" value=from.to_string()/>
-            <label for="report-to">{tr(lang, "Sampai", "To")}</label>
-            <input id="report-to" type="date" name="to" value=to.to_string()/>
-            <button type="submit" class="button">{tr(lang, "Tampilkan", "Show")}</button>
-        </form>
+        {period_form(lang, "/staff/reports/activity", (from, to))}
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 let report = report.await?;
