@@ -21,7 +21,7 @@ use crate::db::entities::{
 };
 use crate::domain::zone::{parse_tz, utc_to_local};
 use crate::error::AppResult;
-use crate::services::cooperation::report::{check_period, partner_report};
+use crate::services::cooperation::report::{check_period, partner_report_with_hours};
 use crate::services::episodes::audience_of;
 use crate::services::signups::reports::{csv_field, day_start, hours};
 
@@ -117,6 +117,12 @@ pub async fn activity_report(
     }
 
     let served = hours(db, from, to).await?;
+    let partners = partner_report_with_hours(db, from, to, None, now, &served)
+        .await?
+        .lines
+        .into_iter()
+        .filter(|line| line.sessions_held > 0 || line.volunteer_sessions > 0)
+        .collect();
     let volunteers = VolunteerTotals {
         people: u32::try_from(served.by_volunteer.len()).unwrap_or(u32::MAX),
         shifts: served.by_volunteer.iter().map(|l| l.sessions).sum(),
@@ -127,12 +133,6 @@ pub async fn activity_report(
             .sum(),
         by_partner: served.by_partner,
     };
-    let partners = partner_report(db, from, to, None, now)
-        .await?
-        .lines
-        .into_iter()
-        .filter(|line| line.sessions_held > 0 || line.volunteer_sessions > 0)
-        .collect();
 
     Ok(ActivityReport {
         from,
@@ -181,13 +181,18 @@ async fn contest_entries_between(
     if entries.is_empty() {
         return Ok(Vec::new());
     }
+    let mut contest_ids: Vec<Uuid> = entries.iter().map(|e| e.contest_id).collect();
+    contest_ids.sort_unstable();
+    contest_ids.dedup();
     let categories: HashMap<Uuid, contest_categories::Model> = contest_categories::Entity::find()
+        .filter(contest_categories::Column::ContestId.is_in(contest_ids.iter().copied()))
         .all(db)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
     let contest_programs: HashMap<Uuid, Uuid> = contests::Entity::find()
+        .filter(contests::Column::Id.is_in(contest_ids))
         .all(db)
         .await?
         .into_iter()

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use shared::FieldError;
 use shared::dto::agreements::{PartnerReport, PartnerReportLine, RoleTally};
+use shared::dto::volunteers::HoursReport;
 use shared::words::{AgreementState, PartnerAnswer, PartnerKind, PartnerRole, SessionStatus};
 use uuid::Uuid;
 
@@ -47,6 +48,20 @@ pub async fn partner_report(
     now: DateTime<Utc>,
 ) -> AppResult<PartnerReport> {
     check_period(from, to)?;
+    let volunteer_hours = hours(db, from, to).await?;
+    partner_report_with_hours(db, from, to, only, now, &volunteer_hours).await
+}
+
+/// [`partner_report`] for a caller that already has the period's volunteer hours (the
+/// activity report), so they are counted once.
+pub(crate) async fn partner_report_with_hours(
+    db: &DatabaseConnection,
+    from: NaiveDate,
+    to: NaiveDate,
+    only: Option<Uuid>,
+    now: DateTime<Utc>,
+    volunteer_hours: &HoursReport,
+) -> AppResult<PartnerReport> {
     let mut partner_query = partners::Entity::find();
     if let Some(id) = only {
         partner_query = partner_query.filter(partners::Column::Id.eq(id));
@@ -97,7 +112,6 @@ pub async fn partner_report(
             }
         }
     }
-    let volunteer_hours = hours(db, from, to).await?;
     let in_force: Vec<Uuid> = agreements::Entity::find()
         .filter(agreements::Column::State.eq(AgreementState::InForce.as_str()))
         .filter(agreements::Column::StartsOn.lte(to))
